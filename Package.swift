@@ -1,0 +1,93 @@
+// swift-tools-version: 6.0
+// Crescendo: semi-supervised music-information-retrieval in Swift on libtorch.
+import Foundation
+import PackageDescription
+
+/// Where libtorch lives. Debian's `libtorch-dev` by default; `LIBTORCH=/prefix` selects another
+/// build laid out as PyTorch ships it (`include/`, `include/torch/csrc/api/include/`, `lib/`),
+/// for example a newer or a CUDA one.
+struct LibTorchLocation {
+    var includeDirectories: [String]
+    var libraryDirectory: String?
+    var libraries: [String]
+    var usesCXX11ABI: Bool
+
+    static func resolve() -> LibTorchLocation {
+        let environment = ProcessInfo.processInfo.environment
+        guard let prefix = environment["LIBTORCH"], !prefix.isEmpty else {
+            return LibTorchLocation(
+                includeDirectories: ["/usr/include/torch/csrc/api/include"],
+                libraryDirectory: nil,
+                libraries: ["torch", "torch_cpu", "c10"],
+                usesCXX11ABI: true)
+        }
+        let lib = "\(prefix)/lib"
+        var libraries = ["torch", "torch_cpu", "c10"]
+        // A CUDA build registers its kernels from these libraries; they must be linked even
+        // though no symbol of theirs is referenced directly.
+        for cuda in ["torch_cuda", "c10_cuda"]
+        where FileManager.default.fileExists(atPath: "\(lib)/lib\(cuda).so") {
+            libraries.append(cuda)
+        }
+        // PyTorch's CMake config records the C++ ABI the library was built with.
+        let config = (try? String(contentsOfFile: "\(prefix)/share/cmake/Torch/TorchConfig.cmake",
+                                  encoding: .utf8)) ?? ""
+        let abiOverride = environment["LIBTORCH_CXX11_ABI"]
+        let cxx11 = abiOverride.map { $0 != "0" } ?? !config.contains("_GLIBCXX_USE_CXX11_ABI=0")
+        return LibTorchLocation(
+            includeDirectories: ["\(prefix)/include", "\(prefix)/include/torch/csrc/api/include"],
+            libraryDirectory: lib,
+            libraries: libraries,
+            usesCXX11ABI: cxx11)
+    }
+
+    var compilerFlags: [String] {
+        includeDirectories.flatMap { ["-isystem", $0] }
+            + ["-D_GLIBCXX_USE_CXX11_ABI=\(usesCXX11ABI ? 1 : 0)", "-Wno-deprecated-declarations"]
+    }
+
+    var linkerFlags: [String] {
+        var flags: [String] = []
+        if let dir = libraryDirectory {
+            flags += ["-L\(dir)", "-Xlinker", "-rpath", "-Xlinker", dir]
+        }
+        flags += ["-Xlinker", "--no-as-needed"]
+        flags += libraries.map { "-l\($0)" }
+        flags += ["-Xlinker", "--as-needed"]
+        return flags
+    }
+}
+
+let libtorch = LibTorchLocation.resolve()
+
+let package = Package(
+    name: "Crescendo",
+    products: [
+        .library(name: "Torch", targets: ["Torch"]),
+        .library(name: "Training", targets: ["Training"]),
+        .executable(name: "crescendo", targets: ["crescendo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "CTorch",
+            path: "Sources/CTorch",
+            cxxSettings: [.unsafeFlags(libtorch.compilerFlags + ["-O2"])],
+            linkerSettings: [.unsafeFlags(libtorch.linkerFlags)]
+        ),
+        .target(name: "Torch", dependencies: ["CTorch"]),
+        .executableTarget(
+            name: "crescendo",
+            dependencies: [
+                "Torch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "Training", dependencies: ["Torch"]),
+        .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"], exclude: ["Fixtures"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)
