@@ -64,6 +64,7 @@ let package = Package(
     name: "Crescendo",
     products: [
         .library(name: "Torch", targets: ["Torch"]),
+        .library(name: "Audio", targets: ["Audio"]),
         .library(name: "Training", targets: ["Training"]),
         .executable(name: "crescendo", targets: ["crescendo"]),
     ],
@@ -78,6 +79,9 @@ let package = Package(
             linkerSettings: [.unsafeFlags(libtorch.linkerFlags)]
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
+        .systemLibrary(name: "CSndfile", path: "Sources/CSndfile"),
+        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr"),
+        .target(name: "Audio", dependencies: ["Torch", "CSndfile", "CSoxr"]),
         .executableTarget(
             name: "crescendo",
             dependencies: [
@@ -87,6 +91,7 @@ let package = Package(
         ),
         .target(name: "Training", dependencies: ["Torch"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"], exclude: ["Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

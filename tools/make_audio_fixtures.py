@@ -11,7 +11,9 @@ Optional: ``--bench-dir DIR --bench-seconds N`` additionally writes longer
 files (not committed) in every format, for decode-throughput measurements
 with ``crescendo-audio bench``.
 
-What is written to Tests/AudioTests/Fixtures/ (all deterministic):
+What is written to Tests/AudioTests/Fixtures/ (the signals are deterministic;
+the bytes of tone_float.wav and the Ogg files are not, because libsndfile
+stamps a PEAK chunk with the time and Ogg streams get random serial numbers):
 
 * ``tone_pcm16.wav``  1 s, 44.1 kHz, stereo, PCM_16.  Left = 440 Hz sine at
   0.5, right = linear chirp 200 -> 4000 Hz at 0.3.
@@ -67,6 +69,13 @@ def mono_resampled(path: str, offset_s: float = 0.0, duration_s=None) -> np.ndar
     return soxr.resample(mono, sr, TARGET, quality="HQ").astype("<f4")
 
 
+def write_blocks(path, data, sr, fmt, subtype, block=16384):
+    """Write in blocks: one huge write crashes libsndfile's Vorbis encoder."""
+    with sf.SoundFile(path, "w", sr, data.shape[1], subtype=subtype, format=fmt) as f:
+        for i in range(0, data.shape[0], block):
+            f.write(data[i:i + block])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -99,7 +108,10 @@ def main() -> int:
 
     wav16 = write("tone_pcm16.wav", x, SR, "WAV", "PCM_16")
     wavf = write("tone_float.wav", x[: SR // 4], SR, "WAV", "FLOAT")
-    write("tone.flac", x, SR, "FLAC", "PCM_16")
+    # FLAC from the already-quantised WAV samples, so both decode bit-identically
+    # (libsndfile quantises float input differently for WAV and FLAC).
+    x16, _ = sf.read(wav16, dtype="int16", always_2d=True)
+    write("tone.flac", x16, SR, "FLAC", "PCM_16")
     write("tone.ogg", x, SR, "OGG", "VORBIS")
     write("tone.opus", tone(48000, 1.0), 48000, "OGG", "OPUS")
     write("tone.mp3", x, SR, "MP3", "MPEG_LAYER_III")
@@ -144,9 +156,9 @@ def main() -> int:
             ("bench.ogg", "OGG", "VORBIS", SR),
             ("bench.mp3", "MP3", "MPEG_LAYER_III", SR),
         ]:
-            sf.write(os.path.join(args.bench_dir, name), sig, sr, format=fmt, subtype=sub)
+            write_blocks(os.path.join(args.bench_dir, name), sig, sr, fmt, sub)
         s48 = soxr.resample(sig, SR, 48000, quality="HQ")
-        sf.write(os.path.join(args.bench_dir, "bench.opus"), s48, 48000, format="OGG", subtype="OPUS")
+        write_blocks(os.path.join(args.bench_dir, "bench.opus"), s48, 48000, "OGG", "OPUS")
         print(f"wrote benchmark files ({args.bench_seconds} s each) to {args.bench_dir}")
     return 0
 

@@ -19,11 +19,17 @@ Everything comes from material available offline through Debian and PyPI:
 KEY NOTATION. In the MusicXML files of music21's Bach corpus a key is written as
 ``<key><fifths>n</fifths><mode>major|minor</mode></key>``; music21 turns an element
 with <mode> into a ``key.Key`` and one without into a bare ``key.KeySignature``.
-The encoders write the real mode on the soprano part only; the other parts often
-carry no mode or a default ``major`` even in minor pieces. We therefore define
-"notated key" as: the soprano part carries a ``key.Key`` (explicit mode, major or
-minor) at its first key-signature position. That key, transposed, is the label.
-Humdrum (.krn) files count when they carry a ``*x:`` key token (music21 -> Key).
+The encoders wrote the real mode on the top staff only (the soprano, or the first
+instrumental part such as "Horn 1" or "Violin 1" in chorales with obbligato
+instruments); the other parts carry no mode, or a default ``major`` even in minor
+pieces (102 files have the top staff in minor and the other parts "major"). We
+therefore define "notated key" as: the top staff carries a ``key.Key`` (explicit
+mode, major or minor) at its first key-signature position, and the soprano's key
+signature agrees with it. That key, transposed, is the label. Humdrum (.krn) files
+count when they carry a ``*x:`` key token (music21 -> Key). With music21 10.5:
+411 of the 413 Bach score files qualify (bwv62.6: top staff without mode, and
+its parts disagree; bwv846 is a keyboard prelude, not a chorale), 399 after
+dropping duplicate versions of the same BWV number.
 
 Run ``tools/make_demo_dataset.sh`` (installs the apt packages and the venv), or
 directly ``.venv-demo/bin/python tools/make_demo_dataset.py --help``.
@@ -52,7 +58,7 @@ import zipfile
 from pathlib import Path
 
 SCRIPT_VERSION = "1"
-INDEX_VERSION = "3"  # bump when the chorale index format/logic changes
+INDEX_VERSION = "4"  # bump when the chorale index format/logic changes
 RENDER_VERSION = "1"  # part of every clip's parameter hash: bump to force re-render
 
 SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
@@ -270,6 +276,18 @@ def soprano_fingerprint(part, n_intervals=8):
     return ",".join(str(b - a) for a, b in zip(pitches, pitches[1:]))
 
 
+def _first_key(part, score):
+    """(Key with explicit mode or None, first key signature or None) at the part's
+    first key-signature position."""
+    from music21 import key
+    kss = list(part.recurse().getElementsByClass(key.KeySignature))
+    if not kss:
+        return None, None
+    first_off = min(k.getOffsetInHierarchy(score) for k in kss)
+    first = [k for k in kss if k.getOffsetInHierarchy(score) == first_off]
+    return next((k for k in first if isinstance(k, key.Key)), None), first[0]
+
+
 def index_one(path_str: str) -> dict:
     music21_quiet()
     from music21 import corpus, key
@@ -296,24 +314,27 @@ def index_one(path_str: str) -> dict:
         return rec
     rec["satb"] = satb
     sop = parts[satb[0]]
-    kss = list(sop.recurse().getElementsByClass(key.KeySignature))
-    rec["soprano_key_objects"] = sorted({type(k).__name__ for k in kss})
-    if not kss:
+    top_key, top_sig = _first_key(parts[0], s)
+    sop_key, sop_sig = _first_key(sop, s)
+    rec["top_part"] = names[0]
+    rec["top_key"] = f"{top_key.tonic.name} {top_key.mode}" if top_key is not None else None
+    rec["soprano_key"] = f"{sop_key.tonic.name} {sop_key.mode}" if sop_key is not None else None
+    if top_sig is None or sop_sig is None:
         rec["excluded"] = "no key signature"
         return rec
-    first_off = min(k.getOffsetInHierarchy(s) for k in kss)
-    first = [k for k in kss if k.getOffsetInHierarchy(s) == first_off]
-    k = next((k for k in first if isinstance(k, key.Key)), None)
-    rec["sharps"] = first[0].sharps
-    if k is None:
-        rec["excluded"] = "key signature without mode (not a notated key)"
+    rec["sharps"] = top_sig.sharps
+    if top_key is None:
+        rec["excluded"] = "top staff key signature without mode (key not notated)"
         return rec
-    if k.mode not in ("major", "minor"):
-        rec["excluded"] = f"mode {k.mode}"
+    if sop_sig.sharps != top_sig.sharps:
+        rec["excluded"] = "soprano and top staff key signatures differ"
         return rec
-    rec["key_tonic_pc"] = k.tonic.pitchClass
-    rec["key_mode"] = k.mode
-    rec["key_notated"] = f"{k.tonic.name} {k.mode}"
+    if top_key.mode not in ("major", "minor"):
+        rec["excluded"] = f"mode {top_key.mode}"
+        return rec
+    rec["key_tonic_pc"] = top_key.tonic.pitchClass
+    rec["key_mode"] = top_key.mode
+    rec["key_notated"] = f"{top_key.tonic.name.replace('-', 'b')} {top_key.mode}"
     rec["melody"] = soprano_fingerprint(sop)
     return rec
 
@@ -416,18 +437,20 @@ def select_chorales(records, seed: int, max_chorales: int | None):
     stats["tune_groups"] = len(groups)
     stats["largest_group"] = max((len(v) for v in groups.values()), default=0)
 
-    # deterministic subset for small runs: whole groups, in seeded hash order
+    # deterministic subset for small runs: round robin over tune groups in seeded
+    # order (one chorale per group first), so that small runs still fill all splits
     order = sorted(groups, key=lambda g: stable_hash(seed, "group", g))
     if max_chorales is not None:
-        picked, n = [], 0
-        for g in order:
-            if n >= max_chorales:
-                break
-            take = groups[g][: max_chorales - n]
-            groups[g] = take
-            picked.append(g)
-            n += len(take)
-        order = picked
+        take = {g: 0 for g in order}
+        n, rnd = 0, 0
+        while n < max_chorales and rnd < stats["largest_group"]:
+            for g in order:
+                if n < max_chorales and rnd < len(groups[g]):
+                    take[g] += 1
+                    n += 1
+            rnd += 1
+        order = [g for g in order if take[g]]
+        groups = {g: groups[g][: take[g]] for g in order}
     # greedy split assignment by deficit, whole groups at a time
     counts = {s: 0 for s, _ in SPLITS}
     total = 0
@@ -536,21 +559,73 @@ def _prepare_part(part, program: int):
     part.insert(0, ins)
 
 
-def _render_midi(score, bpm: int, mid_path: Path, wav_path: Path):
+def _remove_grace_notes(score):
+    # zero-length grace notes give a note-off before its note-on at the same tick,
+    # i.e. a stuck note that keeps fluidsynth's fast renderer running forever
+    for n in list(score.recurse().notes):
+        if n.duration.isGrace and n.activeSite is not None:
+            n.activeSite.remove(n)
+
+
+def _midi_seconds(mf, bpm: int) -> float:
+    ticks = 0
+    for tr in mf.tracks:
+        ticks = max(ticks, sum(ev.time for ev in tr.events if ev.isDeltaTime() and ev.time))
+    return ticks / mf.ticksPerQuarterNote * 60.0 / bpm
+
+
+def _append_all_notes_off(mf):
+    from music21.midi import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiEvent
+    for tr in mf.tracks:
+        chans = sorted({ev.channel for ev in tr.events if not ev.isDeltaTime() and ev.isNoteOn()})
+        ends = [i for i, ev in enumerate(tr.events) if ev.type == MetaEvents.END_OF_TRACK]
+        if not chans or not ends:
+            continue
+        new = []
+        for ch in chans:
+            for cc in (123, 120):  # All Notes Off, All Sound Off
+                ev = MidiEvent(tr, type=ChannelVoiceMessages.CONTROLLER_CHANGE, channel=ch)
+                ev.parameter1, ev.parameter2 = cc, 0
+                new += [ev, DeltaTime(tr, time=0, channel=ch)]
+        tr.events[ends[-1]:ends[-1]] = new
+
+
+def _render_midi(score, bpm: int, mid_path: Path, wav_path: Path) -> float:
     from music21 import midi, tempo
+    _remove_grace_notes(score)
     score.parts[0].insert(0, tempo.MetronomeMark(number=bpm))
     mf = midi.translate.streamToMidiFile(score)
     for tr in mf.tracks:  # never use the GM percussion channel
         for ev in tr.events:
             if getattr(ev, "channel", None) == 10:
                 ev.channel = 16
+    _append_all_notes_off(mf)
+    seconds = _midi_seconds(mf, bpm)
     mf.open(str(mid_path), "wb")
     mf.write()
     mf.close()
     cmd = ["fluidsynth", "-ni", "-q", "-o", "synth.dynamic-sample-loading=1", "-o",
            "synth.cpu-cores=1", "-F", str(wav_path), "-O", "float", "-T", "wav",
            "-r", str(SAMPLE_RATE), "-g", "0.5", SOUNDFONT, str(mid_path)]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+    # watchdog: the output must not grow far beyond the MIDI length (stuck notes)
+    max_bytes = (seconds + 20.0) * SAMPLE_RATE * 2 * 4 + 4096
+    deadline = time.time() + float(os.environ.get("DEMO_FS_TIMEOUT", "300"))
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        while proc.poll() is None:
+            time.sleep(0.05)
+            size = wav_path.stat().st_size if wav_path.exists() else 0
+            if size > max_bytes or time.time() > deadline:
+                raise RuntimeError(f"fluidsynth ran away (output {size / 1e6:.0f} MB for a "
+                                   f"{seconds:.0f} s MIDI file)")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0:
+        raise RuntimeError(f"fluidsynth exit status {proc.returncode}")
+    return seconds
 
 
 def _finish_audio(wav_path: Path, out_path: Path, target_s: float | None, max_s: float | None):

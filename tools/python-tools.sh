@@ -4,9 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.venv-tools"
-if ! "$venv/bin/python" -c 'import safetensors, torch' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import safetensors, torch, librosa' 2>/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-venv >/dev/null
   /usr/bin/python3 -m venv --system-site-packages "$venv"
-  "$venv/bin/pip" install -q safetensors numpy
+  # numpy < 2: Debian's torch 1.13 was built against numpy 1.x.
+  "$venv/bin/pip" install -q safetensors 'numpy<2' librosa soundfile soxr scikit-learn mir_eval
 fi
 exec "$venv/bin/python" "$@"

@@ -36,10 +36,11 @@ public final class AudioReader {
         let channels = info.channels
         let start = try offset.frameCount(atSampleRate: sampleRate)
         let wanted = try length.frameCount(atSampleRate: sampleRate)
-        guard wanted <= Int(Int32.max) * 8 else {
+        let (samplesWanted, overflow) = wanted.multipliedReportingOverflow(by: channels)
+        guard !overflow, samplesWanted <= Int(Int32.max) else {
             throw AudioError.invalidArgument("window of \(wanted) frames is too large for a single read; use AudioStream")
         }
-        var samples = [Float](repeating: 0, count: wanted * channels)
+        var samples = [Float](repeating: 0, count: samplesWanted)
         var filled = 0
         if wanted == 0 {
             return AudioBuffer(interleaved: [], channels: channels, sampleRate: sampleRate, decodedFrames: 0)

@@ -194,7 +194,23 @@ final class SoundFileHandle {
             }
             throw AudioError.invalidArgument("seek to frame \(frame) beyond the end (\(info.frames) frames) of \(path)")
         }
-        let result = sf_seek(sndfile, sf_count_t(frame), SEEK_SET)
+        let subtype = info.format.rawValue & Int32(SF_FORMAT_SUBMASK)
+        // libsndfile 1.2.0 workarounds, both verified against full decodes:
+        // * MPEG: sf_seek lands on the right sample but does not prime the
+        //   layer III bit reservoir, so up to ~2 frames after the target
+        //   decode wrong. Seek earlier and decode a pre-roll, discarding it.
+        // * Vorbis: a seek from a non-zero position can land on wrong data;
+        //   seeking from position 0 is always right, so rewind first.
+        let preroll = info.format.isMPEG ? SoundFileHandle.mpegSeekPreroll : 0
+        if frame > position && !reachedEnd && frame - position <= max(preroll, 0) {
+            try discard(frame - position)
+            return
+        }
+        if subtype == Int32(SF_FORMAT_VORBIS) && position != 0 {
+            _ = sf_seek(sndfile, 0, SEEK_SET)
+        }
+        let landing = max(0, frame - preroll)
+        let result = sf_seek(sndfile, sf_count_t(landing), SEEK_SET)
         if result < 0 && !info.frameCountIsExact {
             // An estimated MPEG length can exceed the real one: a seek past
             // the real end means "at end".
@@ -208,6 +224,39 @@ final class SoundFileHandle {
         }
         position = Int(result)
         reachedEnd = false
+        if position < frame {
+            try discard(frame - position)
+        }
+    }
+
+    /// Pre-roll decoded before an MPEG seek target: 8 layer III frames
+    /// (16 MPEG-2 LSF frames), enough for the 511-byte bit reservoir at any
+    /// bit rate of 32 kbit/s and above.
+    static let mpegSeekPreroll = 8 * 1152
+
+    /// Decodes and drops `count` frames (used for seek pre-roll).
+    private func discard(_ count: Int) throws(AudioError) {
+        let channels = info.channels
+        let chunk = 4096
+        var scratch = [Float](repeating: 0, count: chunk * channels)
+        var left = count
+        while left > 0 {
+            let want = min(chunk, left)
+            let got = scratch.withUnsafeMutableBufferPointer { buf -> Int in
+                guard let base = buf.baseAddress else { return 0 }
+                return Int(sf_readf_float(sndfile, base, sf_count_t(want)))
+            }
+            if got <= 0 { break }
+            left -= got
+            position += got
+        }
+        if sf_error(sndfile) != 0 {
+            let reason = sf_strerror(sndfile).map { String(cString: $0) } ?? "decode error"
+            throw AudioError.corrupt(path: path, frame: position, reason: reason)
+        }
+        if left > 0 {
+            reachedEnd = true
+        }
     }
 
     /// Called when the stream ended: compares the decoded length with the

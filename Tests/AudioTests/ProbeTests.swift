@@ -63,7 +63,8 @@ struct ProbeTests {
     func flacIsLossless() throws {
         let wav = try AudioFile.readAll(Fixtures.path("tone_pcm16.wav"))
         let flac = try AudioFile.readAll(Fixtures.path("tone.flac"))
-        #expect(wav.interleaved == flac.interleaved)
+        let same = wav.interleaved == flac.interleaved
+        #expect(same)
     }
 
     @Test("de-interleaving and down-mixing")

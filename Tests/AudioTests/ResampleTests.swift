@@ -22,6 +22,7 @@ struct ResampleTests {
         #expect(mono.sampleRate == 16_000)
         #expect(mono.samples.count == expected.count)
         let diff = maxAbsDiff(mono.samples, expected)
+        print("\(file): max |Swift - python-soxr| = \(diff)")
         #expect(diff <= soxrTolerance, "max |diff| = \(diff)")
     }
 
