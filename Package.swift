@@ -65,8 +65,11 @@ let package = Package(
     products: [
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Audio", targets: ["Audio"]),
+        .library(name: "NN", targets: ["NN"]),
+        .library(name: "Models", targets: ["Models"]),
         .library(name: "Training", targets: ["Training"]),
         .executable(name: "crescendo", targets: ["crescendo"]),
+        .executable(name: "crescendo-audio", targets: ["AudioTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -79,9 +82,12 @@ let package = Package(
             linkerSettings: [.unsafeFlags(libtorch.linkerFlags)]
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
-        .systemLibrary(name: "CSndfile", path: "Sources/CSndfile"),
-        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr"),
+        .systemLibrary(name: "CSndfile", path: "Sources/CSndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", providers: [.apt(["libsoxr-dev"])]),
         .target(name: "Audio", dependencies: ["Torch", "CSndfile", "CSoxr"]),
+        .target(name: "NN", dependencies: ["Torch"]),
+        .target(name: "Models", dependencies: ["NN", "Audio"]),
+        .executableTarget(name: "AudioTool", dependencies: ["Audio"], path: "Sources/AudioTool"),
         .executableTarget(
             name: "crescendo",
             dependencies: [
@@ -92,6 +98,8 @@ let package = Package(
         .target(name: "Training", dependencies: ["Torch"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"], exclude: ["Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

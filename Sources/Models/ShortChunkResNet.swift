@@ -1,0 +1,91 @@
+import Audio
+import NN
+import Torch
+
+/// The residual block of Won et al. 2020's short-chunk ResNet: two 3×3 convolutions
+/// (the first strided) with batch norm, and a strided 3×3 convolution + BN on the shortcut.
+public final class Res2d: Module, UnaryLayer {
+    @Child var conv1: Conv2d
+    @Child var bn1: BatchNorm
+    @Child var conv2: Conv2d
+    @Child var bn2: BatchNorm
+    @Child var conv3: Conv2d
+    @Child var bn3: BatchNorm
+    let dropPath: DropPath
+
+    public init(_ cin: Int, _ cout: Int, stride: Int = 2, dropPath: Double = 0, generator: Generator? = nil) throws {
+        _conv1 = Child(wrappedValue: try Conv2d(cin, cout, kernel: 3, stride: stride, padding: 1, generator: generator), "conv_1")
+        _bn1 = Child(wrappedValue: try BatchNorm.twoD(cout), "bn_1")
+        _conv2 = Child(wrappedValue: try Conv2d(cout, cout, kernel: 3, padding: 1, generator: generator), "conv_2")
+        _bn2 = Child(wrappedValue: try BatchNorm.twoD(cout), "bn_2")
+        _conv3 = Child(wrappedValue: try Conv2d(cin, cout, kernel: 3, stride: stride, padding: 1, generator: generator), "conv_3")
+        _bn3 = Child(wrappedValue: try BatchNorm.twoD(cout), "bn_3")
+        self.dropPath = try DropPath(dropPath)
+        super.init()
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        let out = try bn2(conv2(bn1(conv1(x)).relu()))
+        return try (bn3(conv3(x)) + dropPath(out)).relu()
+    }
+}
+
+/// Short-chunk ResNet (Won et al. 2020) on 3.69 s clips (59049 samples at 16 kHz):
+/// log-mel → BN → 7 residual blocks (widths C, C, 2C, 2C, 2C, 2C, 4C) → global max pool →
+/// dense 4C → BN → ReLU → dropout → one linear head per task.
+public final class ShortChunkResNet: Module, AudioModel {
+    public let clipSamples = 59049
+    public let sampleRate: Int
+    public let frontend: LogMelFrontEnd
+    @Child var specBN: BatchNorm
+    public let layers: Sequential
+    let dense1: Linear
+    let bn: BatchNorm
+    let dropout: Dropout
+    @Child var heads: TaskHeads
+
+    public var tasks: [TaskSpec] { heads.tasks }
+
+    public init(width: Int, tasks: [TaskSpec], noise: ModelNoise = ModelNoise(dropout: 0.5),
+                frontEnd: LogMelSpectrogram = .modelDefault, device: Device = .cpu,
+                generator: Generator? = nil) throws {
+        sampleRate = frontEnd.sampleRate
+        frontend = try LogMelFrontEnd(frontEnd, device: device)
+        _specBN = Child(wrappedValue: try BatchNorm.twoD(1), "spec_bn")
+        let widths = [width, width, 2 * width, 2 * width, 2 * width, 2 * width, 4 * width]
+        let rates = DropPath.linearRates(maximum: noise.stochasticDepth, blocks: widths.count)
+        layers = Sequential(try widths.indices.map { i in
+            try Res2d(i == 0 ? 1 : widths[i - 1], widths[i], dropPath: rates[i], generator: generator)
+        })
+        dense1 = try Linear(4 * width, 4 * width, generator: generator)
+        bn = try BatchNorm.oneD(4 * width)
+        dropout = try Dropout(noise.dropout)
+        _heads = Child(wrappedValue: try TaskHeads(tasks: tasks, inputFeatures: 4 * width, singleName: "dense2",
+                                                   generator: generator), "")
+        super.init()
+    }
+
+    /// The shared embedding (batch, 4C) before the heads.
+    public func embedding(_ waveform: Tensor) throws -> Tensor {
+        let spec = try specBN(frontend(waveform).unsqueeze(1))
+        let pooled = try layers(spec).amax(dims: [2, 3])
+        return try dropout(bn(dense1(pooled)).relu())
+    }
+
+    public func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {
+        try heads(embedding(waveform))
+    }
+
+    public func setNoise(_ noise: ModelNoise) {
+        dropout.rate = noise.dropout
+        let blocks = layers.layers.compactMap { $0 as? Res2d }
+        for (block, rate) in zip(blocks, DropPath.linearRates(maximum: noise.stochasticDepth, blocks: blocks.count)) {
+            block.dropPath.rate = rate
+        }
+    }
+}
+
+extension LogMelSpectrogram {
+    /// The front end the reference models compute: Crescendo's defaults in float32.
+    public static var modelDefault: LogMelSpectrogram { LogMelSpectrogram(precision: .float32) }
+}
