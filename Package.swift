@@ -73,6 +73,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(
@@ -95,12 +96,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "Training", dependencies: ["Torch"]),
+        .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "Models", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -57,8 +57,8 @@ import warnings
 import zipfile
 from pathlib import Path
 
-SCRIPT_VERSION = "1"
-INDEX_VERSION = "4"  # bump when the chorale index format/logic changes
+SCRIPT_VERSION = "2"  # tags the pool failure cache: bump when render code changes
+INDEX_VERSION = "5"  # bump when the chorale index format/logic changes
 RENDER_VERSION = "1"  # part of every clip's parameter hash: bump to force re-render
 
 SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
@@ -148,6 +148,21 @@ LICENCES = {
                     "(/usr/share/doc/nexuiz-music/copyright).",
 }
 
+LICENCE_SHORT = {
+    "music21": "music21 corpus licence (per encoding)",
+    "wesnoth-1.16-music": "GPL-2+",
+    "singularity-music": "CC-BY-SA-3.0",
+    "warzone2100-music": "GPL-2+",
+    "nexuiz-music": "GPL-2+",
+}
+
+
+def game_licence(pkg: str, origin: str) -> str:
+    if pkg == "warzone2100-music" and ("/legacy_soundtrack/" in origin or (
+            "/aftermath_soundtrack/" in origin and "track3_enhanced" not in origin)):
+        return "CC-BY-SA-3.0+ or GPL-2+"  # albums/*/license.txt (LupusMechanicus)
+    return LICENCE_SHORT.get(pkg, pkg)
+
 
 # ---------------------------------------------------------------------------
 # Small helpers
@@ -227,13 +242,8 @@ def key_relation(label: str, est: str) -> str:
 
 
 def music21_quiet():
+    """music21 warns a lot about encodings (ignored part names, beams ...)."""
     warnings.simplefilter("ignore")
-    import music21  # noqa: F401
-    try:
-        from music21 import environment
-        environment.UserSettings  # noqa: B018
-    except Exception:
-        pass
 
 
 # ---------------------------------------------------------------------------
@@ -288,9 +298,33 @@ def _first_key(part, score):
     return next((k for k in first if isinstance(k, key.Key)), None), first[0]
 
 
+def final_bass_pc(part):
+    notes = list(part.recurse().notes)
+    if not notes:
+        return None
+    last = notes[-1]
+    return (min(last.pitches, key=lambda q: q.ps) if last.isChord else last.pitch).pitchClass
+
+
+def label_key(r, dorian_fix: bool):
+    """(tonic pitch class, mode, rule) of the label before transposition.
+
+    Baroque 'Dorian' key signatures carry one flat fewer than modern notation
+    (e.g. G minor written with one flat); the encoded <fifths>+<mode> then names
+    the minor key a fourth below the real one (D minor). A minor chorale whose
+    final bass note lies a perfect fourth above the notated tonic is labeled in
+    the minor key of its final. The music21 key analysis is not used here, so it
+    stays an independent sanity check."""
+    pc, mode = r["key_tonic_pc"], r["key_mode"]
+    fb = r.get("final_bass_pc")
+    if dorian_fix and mode == "minor" and fb is not None and (fb - pc) % 12 == 5:
+        return fb, mode, "dorian-signature"
+    return pc, mode, "notated"
+
+
 def index_one(path_str: str) -> dict:
     music21_quiet()
-    from music21 import corpus, key
+    from music21 import corpus
     p = Path(path_str)
     rec = {"file": p.name, "path": path_str, "bwv": bwv_base(p.stem), "ext": p.suffix.lower()}
     try:
@@ -336,6 +370,7 @@ def index_one(path_str: str) -> dict:
     rec["key_mode"] = top_key.mode
     rec["key_notated"] = f"{top_key.tonic.name.replace('-', 'b')} {top_key.mode}"
     rec["melody"] = soprano_fingerprint(sop)
+    rec["final_bass_pc"] = final_bass_pc(parts[satb[3]])
     return rec
 
 
@@ -486,12 +521,13 @@ def draw_instrumentation(rng, n_voices: int):
     return assign, programs
 
 
-def plan_chorale(r, seed: int) -> dict:
+def plan_chorale(r, seed: int, dorian_fix: bool = True) -> dict:
     rng = rng_for(seed, "chorale", r["bwv"])
     semis = rng.randint(*TRANSPOSE_RANGE)
     classes, programs = draw_instrumentation(rng, 4)
     bpm = rng.randint(*CHORALE_TEMPO_RANGE)
-    label = key_label(r["key_tonic_pc"] + semis, r["key_mode"])
+    pc, mode, rule = label_key(r, dorian_fix)
+    label = key_label(pc + semis, mode)
     params = {"v": RENDER_VERSION, "src": r["file"], "satb": r["satb"], "semitones": semis,
               "programs": programs, "bpm": bpm, "sr": SAMPLE_RATE, "clip": CLIP_SECONDS}
     h = stable_hash(json.dumps(params, sort_keys=True))[:8]
@@ -499,6 +535,7 @@ def plan_chorale(r, seed: int) -> dict:
     return {"kind": "chorale", "rel": rel, "path": r["path"], "file": r["file"], "bwv": r["bwv"],
             "split": r["split"], "satb": r["satb"], "semitones": semis, "classes": classes,
             "programs": programs, "bpm": bpm, "label": label, "key_notated": r["key_notated"],
+            "key_rule": rule, "label_notated": key_label(r["key_tonic_pc"] + semis, r["key_mode"]),
             "group": r["group"]}
 
 
@@ -567,6 +604,24 @@ def _remove_grace_notes(score):
             n.activeSite.remove(n)
 
 
+def _strip_repeats(score):
+    from music21 import bar, repeat, spanner
+    for b in list(score.recurse().getElementsByClass(bar.Repeat)):
+        m = b.activeSite
+        if m is None:
+            continue
+        if getattr(m, "leftBarline", None) is b:
+            m.leftBarline = None
+        elif getattr(m, "rightBarline", None) is b:
+            m.rightBarline = None
+        else:
+            m.remove(b)
+    for el in list(score.recurse().getElementsByClass((repeat.RepeatExpression,
+                                                        spanner.RepeatBracket))):
+        if el.activeSite is not None:
+            el.activeSite.remove(el)
+
+
 def _midi_seconds(mf, bpm: int) -> float:
     ticks = 0
     for tr in mf.tracks:
@@ -593,8 +648,17 @@ def _append_all_notes_off(mf):
 def _render_midi(score, bpm: int, mid_path: Path, wav_path: Path) -> float:
     from music21 import midi, tempo
     _remove_grace_notes(score)
+    for el in list(score.recurse().getElementsByClass(tempo.TempoIndication)):
+        if el.activeSite is not None:
+            el.activeSite.remove(el)
     score.parts[0].insert(0, tempo.MetronomeMark(number=bpm))
-    mf = midi.translate.streamToMidiFile(score)
+    try:
+        mf = midi.translate.streamToMidiFile(score)
+    except Exception as e:  # badly formed repeats in some encodings: play straight through
+        if "repeat" not in str(e).lower() and "Expander" not in type(e).__name__:
+            raise
+        _strip_repeats(score)
+        mf = midi.translate.streamToMidiFile(score)
     for tr in mf.tracks:  # never use the GM percussion channel
         for ev in tr.events:
             if getattr(ev, "channel", None) == 10:
@@ -608,7 +672,7 @@ def _render_midi(score, bpm: int, mid_path: Path, wav_path: Path) -> float:
            "synth.cpu-cores=1", "-F", str(wav_path), "-O", "float", "-T", "wav",
            "-r", str(SAMPLE_RATE), "-g", "0.5", SOUNDFONT, str(mid_path)]
     # watchdog: the output must not grow far beyond the MIDI length (stuck notes)
-    max_bytes = (seconds + 20.0) * SAMPLE_RATE * 2 * 4 + 4096
+    max_bytes = max(2 * seconds, seconds + 60.0) * SAMPLE_RATE * 2 * 4 + 4096
     deadline = time.time() + float(os.environ.get("DEMO_FS_TIMEOUT", "300"))
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -616,9 +680,11 @@ def _render_midi(score, bpm: int, mid_path: Path, wav_path: Path) -> float:
         while proc.poll() is None:
             time.sleep(0.05)
             size = wav_path.stat().st_size if wav_path.exists() else 0
-            if size > max_bytes or time.time() > deadline:
+            if size > max_bytes:
                 raise RuntimeError(f"fluidsynth ran away (output {size / 1e6:.0f} MB for a "
                                    f"{seconds:.0f} s MIDI file)")
+            if time.time() > deadline:
+                raise TimeoutError("fluidsynth timed out")
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -793,7 +859,7 @@ def collect_game_music(out: Path, with_pk3: bool):
                     tmp.unlink()
                 os.symlink(str(f), tmp)
                 os.replace(tmp, dst)
-            rows.append({"rel": rel, "source": pkg, "origin": str(f), "licence": pkg})
+            rows.append({"rel": rel, "source": pkg, "origin": str(f), "licence": game_licence(pkg, str(f))})
     if with_pk3:
         for pkg, pk3, prefix in PK3_MUSIC:
             pk3p = Path(pk3)
@@ -813,7 +879,7 @@ def collect_game_music(out: Path, with_pk3: bool):
                         with z.open(info) as src, open(tmp, "wb") as fo:
                             shutil.copyfileobj(src, fo, 1 << 20)
                         os.replace(tmp, dst)
-                    lic = licence_for(pairs, prefix + info.filename, "GPL-2+") if pairs else "GPL-2+"
+                    lic = licence_for(pairs, prefix + info.filename, "GPL-2+")
                     rows.append({"rel": rel, "source": pkg, "origin": f"{pk3}:{info.filename}",
                                  "licence": lic})
     for r in rows:
@@ -904,6 +970,9 @@ def main(argv=None) -> int:
                     help="also extract the ogg tracks inside ufoai-music / nexuiz-music .pk3 "
                          "archives into the pool (copies, about 300 MB)")
     ap.add_argument("--no-game-music", action="store_true", help="skip the recorded game music")
+    ap.add_argument("--no-dorian-fix", action="store_true",
+                    help="label minor chorales with the key implied by the encoded signature+mode "
+                         "even when the final bass note shows a 'Dorian' signature (see label_key)")
     ap.add_argument("--no-check", action="store_true", help="skip the post-build audio checks")
     ap.add_argument("--prune", action="store_true",
                     help="delete audio files/links under labeled/ and pool/ that the new "
@@ -916,8 +985,13 @@ def main(argv=None) -> int:
     if not Path(SOUNDFONT).is_file():
         sys.exit(f"{SOUNDFONT} not found: apt-get install fluid-soundfont-gm")
     music21_quiet()
-    import music21
-    import soundfile as sf
+    try:
+        import music21
+        import numpy  # noqa: F401
+        import soundfile  # noqa: F401
+    except ImportError as e:
+        sys.exit(f"{e}: run tools/make_demo_dataset.sh (creates .venv-demo) or pip install "
+                 "music21 soundfile numpy")
 
     out = Path(args.out).resolve()
     (out / ".cache").mkdir(parents=True, exist_ok=True)
@@ -936,7 +1010,7 @@ def main(argv=None) -> int:
     log(f"chorales: {sel_stats['files_scanned']} files, {sel_stats['files_with_notated_key']} with "
         f"notated key, {sel_stats['unique_chorales']} unique BWV, {sel_stats['tune_groups']} tune "
         f"groups; using {len(selected)} ({time.time() - t0:.0f} s)")
-    plans = [plan_chorale(r, args.seed) for r in selected]
+    plans = [plan_chorale(r, args.seed, not args.no_dorian_fix) for r in selected]
 
     meta = load_meta_cache(out)
     todo = []
@@ -962,7 +1036,8 @@ def main(argv=None) -> int:
         cands = pool_candidates(args.seed)
         failed_cache = out / ".cache" / "pool_failed.json"
         try:
-            failed = set(json.loads(failed_cache.read_text(encoding="utf-8")))
+            data = json.loads(failed_cache.read_text(encoding="utf-8"))
+            failed = set(data["failed"]) if data.get("tag") == SCRIPT_VERSION else set()
         except Exception:
             failed = set()
         ci = 0
@@ -982,11 +1057,13 @@ def main(argv=None) -> int:
                 log(f"pool renders: rendering {len(todo)} (of {len(batch)} in this batch)")
             meta.update(run_pool(todo, out, jobs, "pool"))
             for pl in batch:
-                if meta.get(pl["rel"], {}).get("ok"):
+                res = meta.get(pl["rel"], {})
+                if res.get("ok"):
                     pool_plans.append(pl)
-                else:
+                elif "TimeoutError" not in res.get("error", ""):  # transient: retried next run
                     failed.add(pl["rel"])
-            atomic_write_text(failed_cache, json.dumps(sorted(failed), indent=0))
+            atomic_write_text(failed_cache, json.dumps({"tag": SCRIPT_VERSION,
+                                                        "failed": sorted(failed)}, indent=0))
         atomic_write_text(out / ".cache" / "render_meta.json", json.dumps(meta, indent=0, sort_keys=True))
     t_pool = time.time() - t_pool
 
@@ -997,18 +1074,19 @@ def main(argv=None) -> int:
                      [[p["rel"], p["split"], p["label"], ";".join(sorted(set(p["classes"])))]
                       for p in ok_plans])
     atomic_write_csv(out / "labeled_meta.csv",
-                     ["path", "split", "source_file", "bwv", "group", "key_notated", "semitones",
-                      "key", "analyzed_key", "key_relation", "bpm", "voice_classes", "voice_programs",
-                      "source_seconds", "rms_dbfs"],
+                     ["path", "split", "source_file", "bwv", "group", "key_notated", "key_rule",
+                      "semitones", "key", "analyzed_key", "key_relation", "bpm", "voice_classes",
+                      "voice_programs", "source_seconds", "rms_dbfs"],
                      [[p["rel"], p["split"], p["file"], p["bwv"], p["group"], p["key_notated"],
-                       p["semitones"], p["label"], meta[p["rel"]].get("analyzed_key", ""),
+                       p["key_rule"], p["semitones"], p["label"], meta[p["rel"]].get("analyzed_key", ""),
                        key_relation(p["label"], meta[p["rel"]]["analyzed_key"])
                        if meta[p["rel"]].get("analyzed_key") in KEY_CLASSES else "other",
                        p["bpm"], ";".join(p["classes"]), ";".join(map(str, p["programs"])),
                        meta[p["rel"]].get("source_seconds", ""), meta[p["rel"]].get("rms_dbfs", "")]
                       for p in ok_plans])
     pool_rows = [{"rel": pl["rel"], "source": "music21-render", "origin": f"music21 corpus {pl['src']}",
-                  "licence": "music21", "seconds": meta[pl["rel"]].get("seconds"),
+                  "licence": LICENCE_SHORT["music21"] + "; FluidR3_GM.sf2: MIT",
+                  "seconds": meta[pl["rel"]].get("seconds"),
                   "format": "FLAC/PCM_16", "classes": ";".join(meta[pl["rel"]].get("classes_used", []))}
                  for pl in pool_plans]
     unl = [r for r in game_rows if r.get("seconds")] + pool_rows
@@ -1017,8 +1095,7 @@ def main(argv=None) -> int:
     atomic_write_csv(out / "unlabeled_meta.csv",
                      ["path", "source", "origin", "format", "seconds", "licence", "instruments"],
                      [[r["rel"], r["source"], r["origin"], r.get("format", ""), r.get("seconds", ""),
-                       LICENCES.get(r["licence"], r["licence"]).split(" (")[0] if r["licence"] in LICENCES
-                       else r["licence"], r.get("classes", "")] for r in unl])
+                       r["licence"], r.get("classes", "")] for r in unl])
     classes = {
         "key_classes": KEY_CLASSES,
         "key_class_definition": "index = tonic pitch class (C=0 ... B=11) for major keys, "
@@ -1060,15 +1137,23 @@ def main(argv=None) -> int:
         log(f"checks: {len(ok_plans) + len(pool_rows)} rendered files, {len(problems)} problems")
         for x in problems[:20]:
             log(f"  PROBLEM {x}")
-    rel_counts = {}
-    for p in ok_plans:
-        ak = meta[p["rel"]].get("analyzed_key", "")
-        rel = key_relation(p["label"], ak) if ak in KEY_CLASSES else "other"
-        rel_counts[rel] = rel_counts.get(rel, 0) + 1
-    n_ok = max(1, len(ok_plans))
-    agree = rel_counts.get("same", 0) / n_ok
-    mirex = (rel_counts.get("same", 0) + 0.5 * rel_counts.get("fifth", 0) + 0.3 * rel_counts.get(
-        "relative", 0) + 0.2 * rel_counts.get("parallel", 0)) / n_ok
+    def relation_counts(field):
+        counts = {}
+        for p in ok_plans:
+            ak = meta[p["rel"]].get("analyzed_key", "")
+            rel = key_relation(p[field], ak) if ak in KEY_CLASSES else "other"
+            counts[rel] = counts.get(rel, 0) + 1
+        return counts
+
+    def mirex(counts):
+        return (counts.get("same", 0) + 0.5 * counts.get("fifth", 0) + 0.3 * counts.get("relative", 0)
+                + 0.2 * counts.get("parallel", 0)) / max(1, len(ok_plans))
+
+    rel_counts = relation_counts("label")
+    rel_counts_notated = relation_counts("label_notated")
+    agree = rel_counts.get("same", 0) / max(1, len(ok_plans))
+    agree_notated = rel_counts_notated.get("same", 0) / max(1, len(ok_plans))
+    n_dorian = sum(1 for p in ok_plans if p["key_rule"] == "dorian-signature")
 
     # ---- stats + README ---------------------------------------------------------
     split_counts = {s: sum(1 for p in ok_plans if p["split"] == s) for s, _ in SPLITS}
@@ -1076,11 +1161,21 @@ def main(argv=None) -> int:
     key_counts = {k: sum(1 for p in ok_plans if p["label"] == k) for k in KEY_CLASSES}
     by_source = {}
     for r in unl:
-        b = by_source.setdefault(r["source"], {"files": 0, "seconds": 0.0})
+        b = by_source.setdefault(r["source"], {"files": 0, "seconds": 0.0, "licences": {}})
         b["files"] += 1
         b["seconds"] += r["seconds"] or 0.0
+        b["licences"][r["licence"]] = b["licences"].get(r["licence"], 0) + 1
     elapsed = time.time() - t_start
     disk = du_bytes(out)
+    full_rec = out / ".cache" / "last_full_build.json"
+    if plans and n_skip_lab == 0:  # every labeled clip rendered by this run: a full build
+        atomic_write_text(full_rec, json.dumps({"seconds": round(elapsed, 1), "jobs": jobs,
+                                                "date": time.strftime("%Y-%m-%d %H:%M"),
+                                                "clips": len(plans)}))
+    try:
+        last_full = json.loads(full_rec.read_text(encoding="utf-8"))
+    except Exception:
+        last_full = None
     stats = {
         "seed": args.seed, "max_chorales": args.max_chorales, "pool_renders": args.pool_renders,
         "with_pk3": args.with_pk3, "jobs": jobs,
@@ -1090,21 +1185,25 @@ def main(argv=None) -> int:
         "labeled_seconds": round(len(ok_plans) * CLIP_SECONDS, 1),
         "labeled_rendered_this_run": len(plans) - n_skip_lab, "labeled_render_seconds": round(t_lab, 1),
         "key_counts": key_counts, "instrument_counts": inst_counts,
+        "dorian_signature_relabeled": n_dorian,
         "key_analysis_relation_counts": rel_counts, "key_analysis_agreement": round(agree, 4),
-        "key_analysis_mirex_score": round(mirex, 4),
-        "pool_by_source": {k: {"files": v["files"], "hours": round(v["seconds"] / 3600, 3)}
-                           for k, v in sorted(by_source.items())},
+        "key_analysis_mirex_score": round(mirex(rel_counts), 4),
+        "key_analysis_relation_counts_notated_labels": rel_counts_notated,
+        "key_analysis_agreement_notated_labels": round(agree_notated, 4),
+        "key_analysis_mirex_score_notated_labels": round(mirex(rel_counts_notated), 4),
+        "pool_by_source": {k: {"files": v["files"], "hours": round(v["seconds"] / 3600, 3),
+                               "licences": v["licences"]} for k, v in sorted(by_source.items())},
         "pool_files": len(unl), "pool_hours": round(sum(v["seconds"] for v in by_source.values()) / 3600, 3),
         "pool_undecodable": bad_pool, "pool_seconds_this_run": round(t_pool, 1),
         "missing_packages": missing_pkgs, "unlisted_files": len(stray),
         "disk_bytes_excluding_symlink_targets": disk,
-        "build_seconds_this_run": round(elapsed, 1), **check,
+        "build_seconds_this_run": round(elapsed, 1), "last_full_build": last_full, **check,
     }
     atomic_write_text(out / "stats.json", json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
     atomic_write_text(out / "README.md", render_readme(stats, args, by_source, fluidsynth_version()))
     log(f"done in {elapsed:.0f} s: {len(ok_plans)} labeled clips {split_counts}, pool {len(unl)} files "
         f"{stats['pool_hours']:.2f} h, disk {disk / 1e6:.0f} MB (+ symlinked game music), "
-        f"key agreement {agree:.1%}")
+        f"key agreement {agree:.1%} ({agree_notated:.1%} with the raw notated keys)")
     if failed_lab or bad_pool or check.get("audio_problems"):
         log("WARNING: some items failed or have problems; see stats.json")
         return 1
@@ -1150,13 +1249,21 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         f"Source: the Bach chorales of music21's corpus. {sel['files_scanned']} Bach files scanned; "
         f"{sel['files_with_notated_key']} have a *notated key* "
         f"({sel['notated_key_modes']['major']} major, {sel['notated_key_modes']['minor']} minor): "
-        "the soprano part carries a MusicXML `<key>` with an explicit `<mode>` (music21 `key.Key`; "
-        "a bare `<fifths>` becomes a `key.KeySignature` and would not count). Excluded: "
+        "the top staff (soprano, or the first obbligato instrument) carries a MusicXML `<key>` with an "
+        "explicit `<mode>` (music21 `key.Key`; a bare `<fifths>` becomes a `key.KeySignature` and does "
+        "not count; the encoders wrote the mode on the top staff only, lower parts often say `major` "
+        "regardless) and the soprano's signature agrees with it. Excluded: "
         + (", ".join(f"{v} × {k}" for k, v in sel["files_excluded"].items()) or "none") + ". "
         f"{sel['duplicate_versions_dropped']} duplicate versions of the same BWV number were dropped "
         f"({', '.join(sel['dropped_versions'])}), leaving {sel['unique_chorales']} chorales in "
         f"{sel['tune_groups']} tune groups (same BWV, same hymn title, or same opening soprano "
         "melody); a tune group never spans two splits.",
+        "",
+        "Label = the notated key, except for the Baroque 'Dorian' signatures: a minor chorale whose "
+        "final bass note lies a perfect fourth above the notated tonic (e.g. G minor written with one "
+        "flat, encoded as `<fifths>-1</fifths><mode>minor</mode>` = D minor) is labeled in the minor "
+        f"key of its final ({st['dorian_signature_relabeled']} clips; `key_rule` in `labeled_meta.csv`, "
+        "disable with `--no-dorian-fix`).",
         "",
         "Each chorale (SATB voices only; instrumental obbligato parts dropped) is transposed by a random "
         f"{TRANSPOSE_RANGE[0]}..+{TRANSPOSE_RANGE[1]} semitones (the key label moves with it), each voice "
@@ -1169,7 +1276,11 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         f"Sanity figure: music21's `analyze('key')` (Krumhansl-Schmuckler) on the transposed score agrees "
         f"exactly with the label for {st['key_analysis_agreement']:.1%} of the clips (relations: "
         + ", ".join(f"{k} {v}" for k, v in sorted(st["key_analysis_relation_counts"].items()))
-        + f"; MIREX-weighted score {st['key_analysis_mirex_score']:.3f}).",
+        + f"; MIREX-weighted score {st['key_analysis_mirex_score']:.3f}). With the raw notated keys "
+        f"(no Dorian-signature rule) the agreement would be "
+        f"{st['key_analysis_agreement_notated_labels']:.1%}. The analysis is not used to make labels. "
+        "Most remaining disagreements are minor chorales ending on a major (Picardy) or dominant "
+        "chord, which the profile method reads as the key a fifth away, and relative-key confusions.",
         "",
         "Instrument class counts (clips containing the class): "
         + ", ".join(f"{k} {v}" for k, v in st["instrument_counts"].items()) + ".",
@@ -1182,9 +1293,8 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "| --- | ---: | ---: | --- |",
     ]
     for src, v in sorted(by_source.items()):
-        lic = LICENCES.get(src if src != "music21-render" else "music21", "")
-        if src == "music21-render":
-            lic = "music21 corpus (see below), rendered with FluidR3_GM.sf2 (MIT)"
+        lic = "; ".join(f"{k} ({n})" if len(v["licences"]) > 1 else k
+                        for k, n in sorted(v["licences"].items(), key=lambda kv: -kv[1]))
         lines.append(f"| {src} | {v['files']} | {v['seconds'] / 3600:.2f} | {lic} |")
     lines += [
         "",
@@ -1207,7 +1317,10 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "",
         "## Build",
         "",
-        f"This run: {st['build_seconds_this_run']:.0f} s with {st['jobs']} workers "
+        (f"Last full build (all clips rendered): {st['last_full_build']['seconds']:.0f} s with "
+         f"{st['last_full_build']['jobs']} workers ({st['last_full_build']['date']}). "
+         if st.get("last_full_build") else "")
+        + f"This run: {st['build_seconds_this_run']:.0f} s with {st['jobs']} workers "
         f"({st['labeled_rendered_this_run']} labeled clips rendered, the rest reused); disk "
         f"{st['disk_bytes_excluding_symlink_targets'] / 1e6:.0f} MB excluding symlinked game music.",
         "",

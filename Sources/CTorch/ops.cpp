@@ -142,9 +142,12 @@ int ct_inplace(int op, ct_tensor self, ct_tensor other, double alpha) {
     }
   })
 }
-int ct_inplace_scalar(int op, ct_tensor self, double v) {
+int ct_inplace_scalar(int op, ct_tensor self, double value) {
   CT_STATUS({
     auto &s = T(self);
+    // Integer tensors take whole numbers as integer scalars (a double would not cast back).
+    const bool integral = !s.is_floating_point() && !s.is_complex() && value == static_cast<double>(static_cast<int64_t>(value));
+    const at::Scalar v = integral ? at::Scalar(static_cast<int64_t>(value)) : at::Scalar(value);
     switch (op) {
       case CT_I_ADD: s.add_(v); break;
       case CT_I_SUB: s.sub_(v); break;

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+extension Catalog {
+    /// The track with row id `id`, or `nil`.
+    public func track(id: Int64) throws(CatalogError) -> TrackRecord? {
+        try read("reading track \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT \(TrackRecord.columns) FROM track WHERE id = ?", arguments: [id])
+                .map { try TrackRecord(row: $0, catalog: self) }
+        }
+    }
+
+    /// The track at `path` (absolute, or relative to the root), or `nil`.
+    public func track(path: String) throws(CatalogError) -> TrackRecord? {
+        let stored = storedPath(for: path)
+        return try read("reading track \(stored)") { db in
+            try Row.fetchOne(db, sql: "SELECT \(TrackRecord.columns) FROM track WHERE path = ?", arguments: [stored])
+                .map { try TrackRecord(row: $0, catalog: self) }
+        }
+    }
+
+    /// All tracks whose probe failed, by path.
+    public func failedTracks() throws(CatalogError) -> [TrackRecord] {
+        try read("listing failed tracks") { db in
+            try Row.fetchAll(db, sql: "SELECT \(TrackRecord.columns) FROM track WHERE status = 'failed' ORDER BY path")
+                .map { try TrackRecord(row: $0, catalog: self) }
+        }
+    }
+
+    /// The number of tracks with `status`, or of all tracks when `status` is `nil`.
+    public func trackCount(status: TrackStatus? = .ok) throws(CatalogError) -> Int {
+        try read("counting tracks") { db in
+            if let status {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM track WHERE status = ?", arguments: [status.rawValue]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM track") ?? 0
+        }
+    }
+
+    /// Inserts tracks whose metadata is already known, without touching their files, in one
+    /// transaction through one prepared statement: the bulk path for large, pre-probed
+    /// collections. A track whose path is already catalogued is updated in place (its id and
+    /// labels are kept).
+    ///
+    /// - Returns: The row ids, in the order of `tracks`.
+    /// - Throws: ``CatalogError/invalidArgument(_:)`` for a status/error mismatch (nothing is
+    ///   written), ``CatalogError/database(path:operation:message:)``.
+    @discardableResult
+    public func addTracks(_ tracks: [TrackMetadata]) throws(CatalogError) -> [Int64] {
+        for track in tracks {
+            try TrackTable.check(track)
+        }
+        let now = Date().timeIntervalSince1970
+        return try write("adding \(tracks.count) tracks") { db in
+            var ids = [Int64]()
+            ids.reserveCapacity(tracks.count)
+            for track in tracks {
+                ids.append(try TrackTable.upsert(track, storedPath: storedPath(for: track.path), now: now, in: db))
+            }
+            return ids
+        }
+    }
+}
+
+/// Row-level helpers for the `track` table, used inside transactions.
+enum TrackTable {
+    static func check(_ track: TrackMetadata) throws(CatalogError) {
+        switch (track.status, track.error) {
+        case (.ok, nil), (.failed, .some):
+            break
+        case (.ok, .some):
+            throw .invalidArgument("track \(track.path): an ok track has no error message")
+        case (.failed, nil):
+            throw .invalidArgument("track \(track.path): a failed track needs an error message")
+        }
+    }
+
+    /// Inserts or updates the row for `storedPath`; returns its id. `addedAt` is kept on update.
+    static func upsert(_ track: TrackMetadata, storedPath: String, now: Double, in db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO track(path, duration, sampleRate, channels, frames, format, fileSize, modifiedAt,
+                              contentHash, status, error, addedAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET
+                duration = excluded.duration, sampleRate = excluded.sampleRate, channels = excluded.channels,
+                frames = excluded.frames, format = excluded.format, fileSize = excluded.fileSize,
+                modifiedAt = excluded.modifiedAt, contentHash = excluded.contentHash, status = excluded.status,
+                error = excluded.error, updatedAt = excluded.updatedAt
+            RETURNING id
+            """)
+        let arguments: StatementArguments = [
+            storedPath, track.duration, track.sampleRate, track.channels, track.frames, track.format,
+            track.fileSize, track.modifiedAt, Int64(bitPattern: track.contentHash), track.status.rawValue,
+            track.error, now, now,
+        ]
+        guard let id = try Int64.fetchOne(statement, arguments: arguments) else {
+            throw CatalogError.invalidArgument("track \(storedPath): insert returned no id")
+        }
+        return id
+    }
+
+    /// Updates only the recorded modification time (the file was touched, its content is
+    /// unchanged).
+    static func touch(id: Int64, modifiedAt: Int64, in db: Database) throws {
+        try db.execute(sql: "UPDATE track SET modifiedAt = ? WHERE id = ?", arguments: [modifiedAt, id])
+    }
+
+    static func exists(id: Int64, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track WHERE id = ?)", arguments: [id]) ?? false
+    }
+}

@@ -1,0 +1,105 @@
+/// The value of one label.
+///
+/// Which cases a task accepts depends on its kind:
+///
+/// | task kind      | hard label            | soft label (pseudo-labels)            |
+/// |----------------|-----------------------|---------------------------------------|
+/// | `multiClass`   | ``classIndex(_:)``    | ``probabilities(_:)`` (a distribution) |
+/// | `multiLabel`   | ``classSet(_:)``      | ``probabilities(_:)`` (one per class)  |
+/// | `regression`   | ``number(_:)``        | —                                     |
+///
+/// Probabilities are stored as IEEE half-precision floats (2 bytes per class, about three
+/// significant digits), so a value read back equals the written one only to within
+/// `Float16` precision. See ``LabelStorage`` for the on-disk form.
+public enum LabelValue: Sendable, Hashable, CustomStringConvertible {
+    /// Index of the one class that applies (multi-class).
+    case classIndex(Int)
+    /// Indices of the classes that apply (multi-label), ascending and without repeats; see
+    /// ``classSet(from:)``. May be empty (no class applies).
+    case classSet([Int])
+    /// A real value (regression).
+    case number(Double)
+    /// One probability per class, in class order (soft labels).
+    case probabilities([Float])
+
+    /// A multi-label value from any collection of class indices (sorted, repeats removed).
+    public static func classSet<S: Sequence>(from indices: S) -> LabelValue where S.Element == Int {
+        .classSet(Array(Set(indices)).sorted())
+    }
+
+    /// The class with the highest probability, the class of a hard multi-class label, or
+    /// `nil` (regression, multi-label sets, empty probability vectors).
+    public var argmax: Int? {
+        switch self {
+        case .classIndex(let index):
+            return index
+        case .probabilities(let values):
+            guard var best = values.indices.first else { return nil }
+            for index in values.indices where values[index] > values[best] { best = index }
+            return best
+        case .classSet, .number:
+            return nil
+        }
+    }
+
+    /// Whether the value is soft (a probability vector).
+    public var isSoft: Bool {
+        if case .probabilities = self { return true }
+        return false
+    }
+
+    public var description: String {
+        switch self {
+        case .classIndex(let index): return "class \(index)"
+        case .classSet(let indices): return "classes \(indices)"
+        case .number(let value): return "\(value)"
+        case .probabilities(let values): return "probabilities \(values)"
+        }
+    }
+
+    /// Checks that the value fits `task`.
+    /// - Throws: ``CatalogError/invalidLabel(task:trackId:reason:)``.
+    public func validate(for task: TaskSpec, trackId: Int64? = nil) throws(CatalogError) {
+        func fail(_ reason: String) -> CatalogError {
+            .invalidLabel(task: task.name, trackId: trackId, reason: reason)
+        }
+        let count = task.classes.count
+        switch (task.kind, self) {
+        case (.multiClass, .classIndex(let index)):
+            guard (0..<count).contains(index) else {
+                throw fail("class index \(index) is outside 0..<\(count)")
+            }
+        case (.multiLabel, .classSet(let indices)):
+            var previous = -1
+            for index in indices {
+                guard (0..<count).contains(index) else {
+                    throw fail("class index \(index) is outside 0..<\(count)")
+                }
+                guard index > previous else {
+                    throw fail("class indices must be ascending without repeats, got \(indices)")
+                }
+                previous = index
+            }
+        case (.multiClass, .probabilities(let values)), (.multiLabel, .probabilities(let values)):
+            guard values.count == count else {
+                throw fail("\(values.count) probabilities for \(count) classes")
+            }
+            for (index, value) in values.enumerated() where !(value >= 0 && value <= 1) {
+                throw fail("probability \(value) of class \(index) is not in 0...1")
+            }
+        case (.regression, .number(let value)):
+            guard value.isFinite else { throw fail("value \(value) is not finite") }
+        default:
+            throw fail("a \(task.kind) task does not take \(self.kindName) values")
+        }
+    }
+
+    private var kindName: String {
+        switch self {
+        case .classIndex: return "class-index"
+        case .classSet: return "class-set"
+        case .number: return "numeric"
+        case .probabilities: return "probability"
+        }
+    }
+}

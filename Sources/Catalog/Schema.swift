@@ -1,0 +1,127 @@
+import GRDB
+
+/// The catalog's SQLite schema, as GRDB migrations.
+///
+/// ```text
+/// meta      (key TEXT PRIMARY KEY, value TEXT)                      -- "root", "schemaVersion"
+/// track     (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,     -- relative to the root, or absolute
+///            duration REAL, sampleRate INTEGER, channels INTEGER,   -- NULL for failed probes
+///            frames INTEGER, format TEXT,
+///            fileSize INTEGER NOT NULL, modifiedAt INTEGER NOT NULL, -- st_size, st_mtime in ns
+///            contentHash INTEGER NOT NULL,                          -- FNV-1a 64, see ContentHash
+///            status TEXT NOT NULL CHECK (status IN ('ok','failed')), error TEXT,
+///            addedAt REAL NOT NULL, updatedAt REAL NOT NULL)        -- Unix time, seconds
+/// task      (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
+///            kind TEXT NOT NULL CHECK (kind IN ('multiLabel','multiClass','regression')),
+///            classes TEXT NOT NULL)                                 -- JSON array of names
+/// run       (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, config TEXT NOT NULL,   -- JSON
+///            parentRunId INTEGER REFERENCES run(id), createdAt REAL NOT NULL,
+///            finishedAt REAL, metrics TEXT,                         -- JSON
+///            status TEXT NOT NULL CHECK (status IN ('running','finished','failed')))
+/// label     (id INTEGER PRIMARY KEY, trackId → track ON DELETE CASCADE,
+///            taskId → task ON DELETE CASCADE,
+///            source TEXT NOT NULL CHECK (source IN ('human','pseudo')),
+///            runId → run ON DELETE CASCADE,  -- NULL exactly when source = 'human'
+///            form INTEGER NOT NULL, value NOT NULL,                 -- see LabelStorage
+///            confidence REAL)
+///            UNIQUE (trackId, taskId, source, coalesce(runId, 0))
+/// splitSet  (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL)
+/// split     (splitSetId → splitSet ON DELETE CASCADE, trackId → track ON DELETE CASCADE,
+///            name TEXT NOT NULL, PRIMARY KEY (splitSetId, trackId)) WITHOUT ROWID
+/// ```
+///
+/// Indexes, chosen for the loader and pool queries at a million tracks:
+/// - `label_key` (the unique index above): a track's label for a task and source, which
+///   also serves the `NOT EXISTS` probe of the unlabeled pool;
+/// - `label_by_task (taskId, source, coalesce(runId, 0))`: label distributions and counts;
+/// - `label_by_run (runId)`: deleting a run's pseudo-labels, and the foreign key;
+/// - `split_by_name (splitSetId, name, trackId)`: the tracks of one split in id order;
+/// - `split_by_track (trackId)`: the foreign key (deleting a track);
+/// - `track_by_hash (contentHash)`: duplicate detection;
+/// - `run_by_parent (parentRunId)`: the foreign key and children of a run.
+enum Schema {
+    /// Version written to `meta` by the latest migration.
+    static let version = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE track (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL UNIQUE,
+                    duration REAL,
+                    sampleRate INTEGER,
+                    channels INTEGER,
+                    frames INTEGER,
+                    format TEXT,
+                    fileSize INTEGER NOT NULL,
+                    modifiedAt INTEGER NOT NULL,
+                    contentHash INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+                    error TEXT,
+                    addedAt REAL NOT NULL,
+                    updatedAt REAL NOT NULL,
+                    CHECK ((status = 'ok') = (error IS NULL))
+                );
+                CREATE INDEX track_by_hash ON track(contentHash);
+
+                CREATE TABLE task (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('multiLabel', 'multiClass', 'regression')),
+                    classes TEXT NOT NULL CHECK (json_valid(classes) AND json_type(classes) = 'array')
+                );
+
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    config TEXT NOT NULL CHECK (json_valid(config)),
+                    parentRunId INTEGER REFERENCES run(id) ON DELETE RESTRICT,
+                    createdAt REAL NOT NULL,
+                    finishedAt REAL,
+                    metrics TEXT CHECK (metrics IS NULL OR json_valid(metrics)),
+                    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed'))
+                );
+                CREATE INDEX run_by_parent ON run(parentRunId);
+
+                CREATE TABLE label (
+                    id INTEGER PRIMARY KEY,
+                    trackId INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+                    taskId INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+                    source TEXT NOT NULL CHECK (source IN ('human', 'pseudo')),
+                    runId INTEGER REFERENCES run(id) ON DELETE CASCADE,
+                    form INTEGER NOT NULL CHECK (form BETWEEN 0 AND 3),
+                    value NOT NULL,
+                    confidence REAL,
+                    CHECK ((source = 'human') = (runId IS NULL))
+                );
+                CREATE UNIQUE INDEX label_key ON label(trackId, taskId, source, coalesce(runId, 0));
+                CREATE INDEX label_by_task ON label(taskId, source, coalesce(runId, 0));
+                CREATE INDEX label_by_run ON label(runId);
+
+                CREATE TABLE splitSet (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE
+                );
+
+                CREATE TABLE split (
+                    splitSetId INTEGER NOT NULL REFERENCES splitSet(id) ON DELETE CASCADE,
+                    trackId INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (splitSetId, trackId)
+                ) WITHOUT ROWID;
+                CREATE INDEX split_by_name ON split(splitSetId, name, trackId);
+                CREATE INDEX split_by_track ON split(trackId);
+                """)
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schemaVersion', ?)",
+                           arguments: [String(version)])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,47 @@
+import Models
+import Torch
+
+/// One training or evaluation batch: waveforms, dense targets and masks per task.
+public struct Batch: @unchecked Sendable {
+    /// (batch, samples) float32 waveforms at the model's rate.
+    public var waveforms: Tensor
+    /// Per task: (batch, outputs) float32 dense targets (zeros where masked).
+    public var targets: [String: Tensor]
+    /// Per task: (batch) float32, 1 where the example has a label for the task.
+    public var masks: [String: Tensor]
+    /// Per-example loss weights (batch).
+    public var weights: Tensor
+    /// Positions of the examples in the loader's track list.
+    public var trackIndices: [Int]
+    /// Examples whose audio could not be read (waveform zero, every mask 0), with the reason.
+    public var failures: [(index: Int, message: String)]
+
+    /// Assembles a batch from decoded clips and their tracks.
+    static func make(clips: [[Float]], tracks: [LabeledTrack], indices: [Int], tasks: [TaskSpec],
+                     failures: [(Int, String)]) throws -> Batch {
+        let b = clips.count
+        let samples = clips.first?.count ?? 0
+        let failed = Set(failures.map(\.0))
+        let waveforms = try Tensor(clips.flatMap { $0 }, shape: [b, samples])
+        var targets: [String: Tensor] = [:], masks: [String: Tensor] = [:]
+        for task in tasks {
+            var rows: [Float] = []
+            var mask: [Float] = []
+            rows.reserveCapacity(b * task.outputCount)
+            for (position, track) in tracks.enumerated() {
+                if !failed.contains(indices[position]), let target = track.targets[task.name] {
+                    rows += try target.dense(for: task)
+                    mask.append(1)
+                } else {
+                    rows += [Float](repeating: 0, count: task.outputCount)
+                    mask.append(0)
+                }
+            }
+            targets[task.name] = try Tensor(rows, shape: [b, task.outputCount])
+            masks[task.name] = try Tensor(mask, shape: [b])
+        }
+        let weights = try Tensor(tracks.map(\.weight), shape: [b])
+        return Batch(waveforms: waveforms, targets: targets, masks: masks, weights: weights, trackIndices: indices,
+                     failures: failures.map { (index: $0.0, message: $0.1) })
+    }
+}

@@ -1,0 +1,219 @@
+import Audio
+import Foundation
+import Models
+import Torch
+
+/// Where a clip is cut from its track.
+public enum CropPolicy: String, Sendable, Codable {
+    /// A uniformly random offset, recomputable from (seed, epoch, example).
+    case random
+    /// The middle of the track (evaluation).
+    case center
+}
+
+/// How the loader batches and decodes.
+public struct ClipLoaderConfig: Sendable, Codable, Equatable {
+    public var batchSize: Int
+    public var clipSamples: Int
+    public var sampleRate: Int
+    public var seed: UInt64
+    public var shuffle: Bool
+    public var crop: CropPolicy
+    public var dropLast: Bool
+    /// Batches decoded ahead of the consumer (each decodes its clips in parallel).
+    public var prefetchBatches: Int
+    /// Keep whole decoded tracks in memory (small data sets read for many epochs).
+    public var cacheDecodedAudio: Bool
+
+    public init(batchSize: Int, clipSamples: Int, sampleRate: Int = 16000, seed: UInt64 = 0, shuffle: Bool = true,
+                crop: CropPolicy = .random, dropLast: Bool = true, prefetchBatches: Int = 4,
+                cacheDecodedAudio: Bool = false) {
+        self.batchSize = batchSize
+        self.clipSamples = clipSamples
+        self.sampleRate = sampleRate
+        self.seed = seed
+        self.shuffle = shuffle
+        self.crop = crop
+        self.dropLast = dropLast
+        self.prefetchBatches = prefetchBatches
+        self.cacheDecodedAudio = cacheDecodedAudio
+    }
+}
+
+/// Decoded whole tracks at the loader's rate, shared by the decoding tasks.
+final class DecodedAudioCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tracks: [String: [Float]] = [:]
+
+    func get(_ path: String) -> [Float]? {
+        lock.lock(); defer { lock.unlock() }
+        return tracks[path]
+    }
+
+    func put(_ path: String, _ samples: [Float]) {
+        lock.lock(); defer { lock.unlock() }
+        tracks[path] = samples
+    }
+}
+
+/// Random (or centred) crops of labeled tracks, decoded by seeking, in parallel, a bounded
+/// number of batches ahead of the model. The order of every epoch and the place of every crop
+/// are pure functions of (seed, epoch, position), so a resumed run sees the same data.
+public struct ClipLoader: Sendable {
+    public let tracks: [LabeledTrack]
+    public let tasks: [TaskSpec]
+    public let config: ClipLoaderConfig
+    let cache: DecodedAudioCache?
+
+    public init(tracks: [LabeledTrack], tasks: [TaskSpec], config: ClipLoaderConfig) throws {
+        guard !tracks.isEmpty else { throw TrainingError.emptyDataset("the loader got no tracks") }
+        guard config.batchSize >= 1, config.clipSamples >= 1, config.sampleRate >= 1 else {
+            throw TrainingError.invalidConfig(key: "loader", reason: "batch size, clip length and rate must be positive")
+        }
+        self.tracks = tracks
+        self.tasks = tasks
+        self.config = config
+        self.cache = config.cacheDecodedAudio ? DecodedAudioCache() : nil
+    }
+
+    /// Batches per epoch.
+    public var batchCount: Int {
+        config.dropLast ? Swift.max(1, tracks.count / config.batchSize)
+            : (tracks.count + config.batchSize - 1) / config.batchSize
+    }
+
+    /// The order of the tracks in `epoch`.
+    public func order(epoch: Int) -> [Int] {
+        var indices = Array(tracks.indices)
+        if config.shuffle {
+            var rng = SplitMix64(seed: config.seed, 0x5348_5546, UInt64(epoch))
+            indices.shuffle(using: &rng)
+        }
+        return indices
+    }
+
+    /// Track indices of batch `index` of `epoch`.
+    public func batchIndices(epoch: Int, index: Int) -> [Int] {
+        let order = order(epoch: epoch)
+        let start = index * config.batchSize
+        var slice = Array(order[Swift.min(start, order.count)..<Swift.min(start + config.batchSize, order.count)])
+        // With fewer tracks than a batch, a dropLast epoch still yields one full batch.
+        while config.dropLast && slice.count < config.batchSize && !order.isEmpty {
+            slice.append(order[slice.count % order.count])
+        }
+        return slice
+    }
+
+    /// The batches of `epoch` from `start`, prefetched in order.
+    public func batches(epoch: Int, from start: Int = 0) -> BatchSequence {
+        BatchSequence(loader: self, epoch: epoch, start: start)
+    }
+
+    /// Offset (seconds) of the crop of track `index` in `epoch`.
+    public func cropOffset(track index: Int, epoch: Int) -> Double {
+        let clip = Double(config.clipSamples) / Double(config.sampleRate)
+        let room = Swift.max(0, tracks[index].duration - clip)
+        switch config.crop {
+        case .center: return room / 2
+        case .random:
+            var rng = SplitMix64(seed: config.seed, UInt64(epoch) &+ 0xC0FFEE, UInt64(index))
+            return room * rng.nextUnit()
+        }
+    }
+
+    /// One clip of exactly `clipSamples` samples (zero-padded at the end if the track is short).
+    func clip(track index: Int, epoch: Int) throws -> [Float] {
+        let track = tracks[index]
+        let offset = cropOffset(track: index, epoch: epoch)
+        let n = config.clipSamples
+        var samples: [Float]
+        if let cache {
+            let whole: [Float]
+            if let cached = cache.get(track.path) {
+                whole = cached
+            } else {
+                whole = try loadMono(track.path, targetRate: config.sampleRate).samples
+                cache.put(track.path, whole)
+            }
+            let start = Swift.min(whole.count, Int((offset * Double(config.sampleRate)).rounded(.down)))
+            samples = Array(whole[start..<Swift.min(whole.count, start + n)])
+        } else {
+            let seconds = Double(n) / Double(config.sampleRate)
+            samples = try loadMono(track.path, targetRate: config.sampleRate, offset: offset, duration: seconds).samples
+        }
+        if samples.count > n { samples.removeLast(samples.count - n) }
+        if samples.count < n { samples += [Float](repeating: 0, count: n - samples.count) }
+        return samples
+    }
+
+    /// Decodes one batch, its clips in parallel; unreadable tracks become masked silence.
+    func decodeBatch(epoch: Int, index: Int) async throws -> Batch {
+        let indices = batchIndices(epoch: epoch, index: index)
+        let n = config.clipSamples
+        let results = await withTaskGroup(of: (Int, Result<[Float], Error>).self) { group in
+            for (position, trackIndex) in indices.enumerated() {
+                group.addTask {
+                    (position, Result { try self.clip(track: trackIndex, epoch: epoch) })
+                }
+            }
+            var out = [Result<[Float], Error>?](repeating: nil, count: indices.count)
+            for await (position, result) in group { out[position] = result }
+            return out
+        }
+        var clips: [[Float]] = []
+        var failures: [(Int, String)] = []
+        for (position, result) in results.enumerated() {
+            switch result {
+            case .success(let samples)?: clips.append(samples)
+            case .failure(let error)?:
+                clips.append([Float](repeating: 0, count: n))
+                failures.append((indices[position], "\(error)"))
+            case nil:
+                clips.append([Float](repeating: 0, count: n))
+                failures.append((indices[position], "not decoded"))
+            }
+        }
+        return try Batch.make(clips: clips, tracks: indices.map { tracks[$0] }, indices: indices, tasks: tasks,
+                              failures: failures)
+    }
+}
+
+/// The batches of one epoch, `prefetchBatches` decoding ahead of the consumer, in order.
+public struct BatchSequence: AsyncSequence, Sendable {
+    public typealias Element = Batch
+    let loader: ClipLoader
+    let epoch: Int
+    let start: Int
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(loader: loader, epoch: epoch, next: start)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let loader: ClipLoader
+        let epoch: Int
+        var next: Int
+        var pending: [Task<Batch, Error>] = []
+
+        init(loader: ClipLoader, epoch: Int, next: Int) {
+            self.loader = loader
+            self.epoch = epoch
+            self.next = next
+        }
+
+        public mutating func next() async throws -> Batch? {
+            let total = loader.batchCount
+            let depth = Swift.max(1, loader.config.prefetchBatches)
+            var scheduled = next + pending.count
+            while pending.count < depth && scheduled < total {
+                let (l, e, i) = (loader, epoch, scheduled)
+                pending.append(Task { try await l.decodeBatch(epoch: e, index: i) })
+                scheduled += 1
+            }
+            guard !pending.isEmpty else { return nil }
+            let task = pending.removeFirst()
+            next += 1
+            return try await task.value
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Models
+import Torch
+
+/// The sum over tasks of each task's masked loss: binary cross-entropy on logits for
+/// multi-label tasks, cross-entropy with (soft) class distributions for multi-class tasks,
+/// mean squared error for regression. Examples without a label for a task do not count for
+/// it; per-example weights scale each example's contribution.
+public struct MultiTaskLoss: Sendable {
+    public var tasks: [TaskSpec]
+    /// Relative weight of each task (default 1).
+    public var taskWeights: [String: Double]
+    public var labelSmoothing: Double
+
+    public init(tasks: [TaskSpec], taskWeights: [String: Double] = [:], labelSmoothing: Double = 0) {
+        self.tasks = tasks
+        self.taskWeights = taskWeights
+        self.labelSmoothing = labelSmoothing
+    }
+
+    /// Total loss and each task's loss (as Doubles, for logging).
+    public func callAsFunction(_ logits: [String: Tensor], _ batch: Batch) throws -> (total: Tensor, perTask: [String: Tensor]) {
+        var total: Tensor?
+        var perTask: [String: Tensor] = [:]
+        for task in tasks {
+            guard let l = logits[task.name], let target = batch.targets[task.name], let mask = batch.masks[task.name] else {
+                throw TrainingError.invalidConfig(key: "tasks", reason: "no logits or targets for task \(task.name)")
+            }
+            let exampleMask = try mask * batch.weights
+            let loss: Tensor
+            switch task.kind {
+            case .multiLabel:
+                let elementMask = try exampleMask.unsqueeze(1).expand(l.shape)
+                let raw = try Loss.binaryCrossEntropyWithLogits(l, target, reduction: .none)
+                loss = try (raw * elementMask).sum() / elementMask.sum().clamp(min: 1)
+            case .multiClass:
+                let raw = try Loss.crossEntropy(l, target, labelSmoothing: labelSmoothing, reduction: .none)
+                loss = try (raw * exampleMask).sum() / exampleMask.sum().clamp(min: 1)
+            case .regression:
+                let elementMask = try exampleMask.unsqueeze(1).expand(l.shape)
+                let raw = try Loss.meanSquaredError(l, target, reduction: .none)
+                loss = try (raw * elementMask).sum() / elementMask.sum().clamp(min: 1)
+            }
+            perTask[task.name] = loss
+            let weighted = try loss * (taskWeights[task.name] ?? 1)
+            total = try total.map { try $0 + weighted } ?? weighted
+        }
+        guard let total else { throw TrainingError.invalidConfig(key: "tasks", reason: "no tasks") }
+        return (total, perTask)
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Models
+import NN
+import Torch
+
+/// Input noise applied to a training batch (augmentations, mixup); deterministic given the generator.
+public protocol BatchNoise: Sendable {
+    func apply(to batch: inout Batch, generator: Generator) throws
+}
+
+/// The outcome of `Trainer.fit`.
+public struct TrainingResult: Sendable {
+    public var state: TrainingState
+    /// Validation metrics of the best epoch (the selection metric's best).
+    public var bestMetrics: [String: Double]
+    public var latestCheckpoint: URL
+    public var bestCheckpoint: URL
+}
+
+/// Multi-task supervised training with AdamW, warm-up + cosine schedule, clipping, validation
+/// each epoch, best/latest checkpoints and early stopping; resumable exactly from its latest
+/// checkpoint (weights, optimizer, generator, data position).
+public final class Trainer {
+    public let model: any AudioModel
+    public let modelDescription: ModelDescription
+    public let config: TrainerConfig
+    public let runDirectory: URL
+    public let trainLoader: ClipLoader
+    public let validTracks: [LabeledTrack]
+    public var noise: (any BatchNoise)?
+    public var reporter: ProgressReporter
+    let loss: MultiTaskLoss
+    var optimizer: Adam
+    public private(set) var state = TrainingState()
+    let log: MetricsLog
+    /// Stops the process-like run right after this step, as a crash would (tests of resumption).
+    var haltAfterStep: Int?
+
+    public var latestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/latest.safetensors") }
+    public var bestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/best.safetensors") }
+
+    public init(model: any AudioModel, description: ModelDescription, train: [LabeledTrack], valid: [LabeledTrack],
+                config: TrainerConfig, runDirectory: URL, noise: (any BatchNoise)? = nil,
+                reporter: ProgressReporter = ProgressReporter()) throws {
+        try config.validate()
+        self.model = model
+        self.modelDescription = description
+        self.config = config
+        self.runDirectory = runDirectory
+        self.noise = noise
+        self.reporter = reporter
+        self.validTracks = valid
+        trainLoader = try ClipLoader(tracks: train, tasks: description.tasks, config: ClipLoaderConfig(
+            batchSize: config.batchSize, clipSamples: model.clipSamples, sampleRate: model.sampleRate, seed: config.seed,
+            shuffle: true, crop: .random, dropLast: true, prefetchBatches: config.prefetchBatches,
+            cacheDecodedAudio: config.cacheDecodedAudio))
+        loss = MultiTaskLoss(tasks: description.tasks, taskWeights: config.taskWeights, labelSmoothing: config.labelSmoothing)
+        optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: config.learningRate,
+                                   weightDecay: config.weightDecay)
+        log = MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"))
+    }
+
+    /// Steps per epoch (capped by `maxStepsPerEpoch`).
+    public var stepsPerEpoch: Int { Swift.min(trainLoader.batchCount, config.maxStepsPerEpoch ?? Int.max) }
+
+    var schedule: WarmupCosineSchedule {
+        WarmupCosineSchedule(peak: config.learningRate, warmupSteps: config.warmupSteps,
+                             totalSteps: stepsPerEpoch * config.epochs,
+                             floor: config.learningRate * config.finalLearningRateFraction)
+    }
+
+    /// Restores the latest checkpoint: weights, optimizer moments, generator and position.
+    public func restore() throws {
+        let contents = try Checkpoint.load(from: latestCheckpoint)
+        guard contents.description == modelDescription else {
+            throw TrainingError.checkpoint(path: latestCheckpoint.path,
+                                           reason: "was written for another model (\(contents.description.preset.rawValue), tasks \(contents.description.tasks.map(\.name)))")
+        }
+        try model.load(stateDict: contents.modelState, strict: true)
+        try optimizer.loadState(contents.optimizerState)
+        if let rng = contents.rngState { try Generator.setDefaultState(rng) }
+        state = contents.state
+        try log.truncate(afterStep: state.step)
+    }
+
+    /// Trains until the configured epochs or early stopping; with `resume`, continues from the
+    /// latest checkpoint if there is one.
+    public func fit(resume: Bool = false) async throws -> TrainingResult {
+        Runtime.threads = config.threads
+        if resume && FileManager.default.fileExists(atPath: latestCheckpoint.path) {
+            try restore()
+            reporter.line("resumed at epoch \(state.epoch + 1), step \(state.step)")
+        } else {
+            manualSeed(config.seed)
+            try? FileManager.default.removeItem(at: log.url)
+        }
+        var bestMetrics: [String: Double] = [:]
+        while !state.finished && state.epoch < config.epochs {
+            try await trainEpoch()
+            let metrics = try await validate()
+            state.epoch += 1
+            state.batchInEpoch = 0
+            let selected = try selectionValue(metrics)
+            var entry: [String: Any] = ["step": state.step, "epoch": state.epoch, "event": "validation"]
+            for (k, v) in metrics { entry[k] = v }
+            try log.append(entry)
+            if state.bestMetric.map({ selected > $0 }) ?? true {
+                state.bestMetric = selected
+                state.bestEpoch = state.epoch
+                state.epochsWithoutImprovement = 0
+                bestMetrics = metrics
+                try saveCheckpoint(to: bestCheckpoint, extra: ["metrics": try Checkpoint.json(metrics)])
+            } else {
+                state.epochsWithoutImprovement += 1
+            }
+            if let patience = config.earlyStoppingPatience, state.epochsWithoutImprovement >= patience {
+                state.finished = true
+                reporter.line("early stop: \(config.selectionMetric ?? "loss") has not improved for \(patience) epochs")
+            }
+            if state.epoch >= config.epochs { state.finished = true }
+            try saveCheckpoint(to: latestCheckpoint)
+            reporter.line("epoch \(state.epoch)/\(config.epochs): " + metrics.sorted { $0.key < $1.key }
+                .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
+        }
+        if bestMetrics.isEmpty, let text = try? Checkpoint.load(from: bestCheckpoint).metadata["metrics"],
+           let decoded = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
+            bestMetrics = decoded
+        }
+        return TrainingResult(state: state, bestMetrics: bestMetrics, latestCheckpoint: latestCheckpoint,
+                              bestCheckpoint: bestCheckpoint)
+    }
+
+    func trainEpoch() async throws {
+        model.train()
+        let epoch = state.epoch
+        let total = stepsPerEpoch
+        guard state.batchInEpoch < total else { return }
+        var failures = 0
+        var iterator = trainLoader.batches(epoch: epoch, from: state.batchInEpoch).makeAsyncIterator()
+        while state.batchInEpoch < total, var batch = try await iterator.next() {
+            failures += batch.failures.count
+            for f in batch.failures { reporter.line("skipped \(trainLoader.tracks[f.index].path): \(f.message)") }
+            if let noise {
+                var seeds = SplitMix64(seed: config.seed, UInt64(epoch), UInt64(state.batchInEpoch))
+                let generator = try Generator(seed: seeds.next())
+                try noise.apply(to: &batch, generator: generator)
+            }
+            let lr = schedule.learningRate(atStep: state.step)
+            optimizer.learningRate = lr
+            let logits = try model(batch.waveforms)
+            let (total, perTask) = try loss(logits, batch)
+            try optimizer.zeroGrad()
+            try total.backward()
+            if let clip = config.gradientClip { try clipGradientNorm(optimizer.parameters, maxNorm: clip) }
+            try optimizer.step()
+            let value = try total.item()
+            guard value.isFinite else { throw TrainingError.diverged(step: state.step, loss: value) }
+            state.step += 1
+            state.batchInEpoch += 1
+            if state.step % config.logEvery == 0 || state.batchInEpoch == stepsPerEpoch {
+                var entry: [String: Any] = ["step": state.step, "epoch": epoch + 1, "loss": value, "lr": lr,
+                                            "event": "train"]
+                for (k, v) in perTask { entry["loss/\(k)"] = try v.item() }
+                try log.append(entry)
+                reporter.logLine("epoch \(epoch + 1) step \(state.step) loss \(String(format: "%.4f", value)) lr \(String(format: "%.2e", lr))")
+            }
+            reporter.update("epoch \(epoch + 1)/\(config.epochs) \(state.batchInEpoch)/\(stepsPerEpoch) loss \(String(format: "%.4f", value))",
+                            fraction: Double(state.batchInEpoch) / Double(Swift.max(1, stepsPerEpoch)))
+            if state.step % config.checkpointEvery == 0 && state.batchInEpoch < stepsPerEpoch {
+                try saveCheckpoint(to: latestCheckpoint)
+            }
+            if let halt = haltAfterStep, state.step >= halt { throw CancellationError() }
+        }
+        if failures > 0 { reporter.line("epoch \(epoch + 1): \(failures) clips could not be read and were masked out") }
+    }
+
+    /// Validation metrics (center crops) plus the validation loss under "loss".
+    public func validate() async throws -> [String: Double] {
+        guard !validTracks.isEmpty else { return [:] }
+        return try await Evaluator(tasks: modelDescription.tasks, batchSize: config.batchSize,
+                                   prefetchBatches: config.prefetchBatches)
+            .evaluate(model, tracks: validTracks, loss: loss)
+    }
+
+    func selectionValue(_ metrics: [String: Double]) throws -> Double {
+        guard let name = config.selectionMetric else { return -(metrics["loss"] ?? 0) }
+        guard let value = metrics[name] else {
+            if metrics.isEmpty { return -Double(state.step) }
+            throw TrainingError.unknownMetric(name, available: metrics.keys.sorted())
+        }
+        return value
+    }
+
+    func saveCheckpoint(to url: URL, extra: [String: String] = [:]) throws {
+        try Checkpoint.save(to: url, model: model, description: modelDescription, optimizer: optimizer, state: state,
+                            extra: extra)
+    }
+}

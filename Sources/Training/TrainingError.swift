@@ -1,0 +1,32 @@
+/// Errors of data preparation, training and evaluation, each naming what is at fault.
+public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
+    case labelOutOfRange(task: String, index: Int, classes: Int)
+    case targetSize(task: String, expected: Int, found: Int)
+    case targetKind(task: String, kind: String)
+    case emptyDataset(String)
+    case invalidConfig(key: String, reason: String)
+    case checkpoint(path: String, reason: String)
+    case unknownMetric(String, available: [String])
+    case diverged(step: Int, loss: Double)
+
+    public var description: String {
+        switch self {
+        case .labelOutOfRange(let task, let index, let classes):
+            return "task \(task): class index \(index) is outside 0..<\(classes)"
+        case .targetSize(let task, let expected, let found):
+            return "task \(task): expected \(expected) target values, found \(found)"
+        case .targetKind(let task, let kind):
+            return "task \(task): the label does not fit a \(kind) task"
+        case .emptyDataset(let what):
+            return "no examples: \(what)"
+        case .invalidConfig(let key, let reason):
+            return "configuration key \(key): \(reason)"
+        case .checkpoint(let path, let reason):
+            return "\(path): \(reason)"
+        case .unknownMetric(let name, let available):
+            return "unknown metric \"\(name)\"; available: \(available.joined(separator: ", "))"
+        case .diverged(let step, let loss):
+            return "training diverged at step \(step): loss \(loss)"
+        }
+    }
+}

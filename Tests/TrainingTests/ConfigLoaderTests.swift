@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import Training
+
+@Suite("YAML configuration")
+struct ConfigLoaderTests {
+    struct Root: Codable, Equatable {
+        var trainer: TrainerConfig
+        var name: String
+    }
+
+    @Test("values, defaults and overrides")
+    func values() throws {
+        let yaml = """
+        name: teacher
+        trainer:
+          epochs: 4
+          learning_rate: 0.002
+        """
+        let c = try ConfigLoader.load(Root.self, yaml: yaml, overrides: ["trainer.batch_size=3", "name=student"])
+        #expect(c.trainer.epochs == 4 && c.trainer.batchSize == 3 && c.trainer.learningRate == 0.002)
+        #expect(c.name == "student")
+        #expect(c.trainer.weightDecay == TrainerConfig().weightDecay)
+    }
+
+    @Test("an unknown key is an error naming it", arguments: [
+        ("name: x\ntrainer:\n  epochz: 3\n", "trainer.epochz"),
+        ("name: x\ntrainer: {}\nextra: 1\n", "extra"),
+    ])
+    func unknownKey(_ yaml: String, _ key: String) {
+        #expect(throws: TrainingError.invalidConfig(key: key, reason: "unknown key")) {
+            try ConfigLoader.load(Root.self, yaml: yaml)
+        }
+    }
+
+    @Test("a wrong type is an error naming the key")
+    func wrongType() {
+        do {
+            _ = try ConfigLoader.load(Root.self, yaml: "name: x\ntrainer:\n  epochs: many\n")
+            Issue.record("no error")
+        } catch let TrainingError.invalidConfig(key, reason) {
+            #expect(key == "trainer.epochs")
+            #expect(reason.contains("integer"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(throws: TrainingError.self) { try ConfigLoader.load(Root.self, yaml: "name: x\ntrainer: {}\n", overrides: ["bad"]) }
+        #expect(throws: TrainingError.self) { try ConfigLoader.load(Root.self, yaml: "- a\n- b\n") }
+        #expect(throws: TrainingError.self) { try ConfigLoader.load(Root.self, yaml: "trainer: {}\n") }  // name missing
+    }
+}
