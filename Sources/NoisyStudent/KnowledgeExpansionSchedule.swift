@@ -1,0 +1,54 @@
+import Models
+
+/// The model sizes of a noisy-student pipeline: the teacher's preset, then one student preset
+/// per round, each at least as large as the one before (knowledge expansion), e.g.
+/// `resnet-xs → resnet-s → resnet-m`, or across families.
+public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
+    public var teacher: ModelPreset
+    public var students: [ModelPreset]
+
+    public init(teacher: ModelPreset, students: [ModelPreset]) {
+        self.teacher = teacher
+        self.students = students
+    }
+
+    /// Rounds of pseudo-labelling and student training.
+    public var rounds: Int { students.count }
+
+    /// The preset that labels the pool in `round` (0-based): the teacher, then each student.
+    public func labeler(ofRound round: Int) -> ModelPreset { round == 0 ? teacher : students[round - 1] }
+
+    /// Parameter count of a preset for the given tasks (built once, not trained).
+    public static func parameterCount(_ preset: ModelPreset, tasks: [TaskSpec]) throws -> Int {
+        try preset.build(tasks: tasks).parameterCount
+    }
+
+    /// Checks that no student is smaller than its teacher (equal is allowed), naming the round.
+    public func validate(tasks: [TaskSpec]) throws {
+        guard !students.isEmpty else { throw PipelineError.invalidConfig(key: "schedule.students", reason: "needs at least one student") }
+        var previous = try Self.parameterCount(teacher, tasks: tasks)
+        for (i, s) in students.enumerated() {
+            let count = try Self.parameterCount(s, tasks: tasks)
+            guard count >= previous else {
+                throw PipelineError.invalidConfig(key: "schedule.students.\(i)",
+                    reason: "\(s.rawValue) (\(count) parameters) is smaller than its teacher (\(previous)); knowledge expansion needs equal or larger students")
+            }
+            previous = count
+        }
+    }
+}
+
+/// Errors of the pseudo-labelling and noisy-student pipeline.
+public enum PipelineError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalidConfig(key: String, reason: String)
+    case missingStage(String)
+    case noPool(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let key, let reason): return "configuration key \(key): \(reason)"
+        case .missingStage(let what): return "pipeline stage missing: \(what)"
+        case .noPool(let what): return "no unlabeled pool: \(what)"
+        }
+    }
+}

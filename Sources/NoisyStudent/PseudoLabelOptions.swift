@@ -1,0 +1,64 @@
+import Models
+
+/// How a teacher's outputs become training targets, as Noisy Student (Xie et al. 2020) has it.
+public struct PseudoLabelOptions: Codable, Sendable, Equatable {
+    /// Softmax/sigmoid temperature applied to the teacher's logits (1: unchanged; >1 softer).
+    public var temperature: Double = 1
+    /// Soft labels (probabilities) or hard ones (argmax for multi-class, ≥ 0.5 for multi-label).
+    public var soft: Bool = true
+    /// Tracks whose confidence is below this are left out of the student's data.
+    public var confidenceThreshold: Double = 0
+    /// Multi-class balancing: each class is brought to this many tracks, duplicating the
+    /// under-represented and keeping the most confident of the over-represented (off when nil).
+    public var balancePerClass: Int?
+    /// Loss weight of pseudo-labeled examples relative to human-labeled ones.
+    public var weight: Double = 1
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 1
+        soft = try c.decodeIfPresent(Bool.self, forKey: .soft) ?? true
+        confidenceThreshold = try c.decodeIfPresent(Double.self, forKey: .confidenceThreshold) ?? 0
+        balancePerClass = try c.decodeIfPresent(Int.self, forKey: .balancePerClass)
+        weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
+    }
+}
+
+/// A teacher's prediction for one track and one task: probabilities (after temperature) for
+/// classification, values for regression.
+public struct PseudoLabel: Sendable, Equatable, Codable {
+    public var trackId: Int64
+    public var task: String
+    public var probabilities: [Float]
+
+    public init(trackId: Int64, task: String, probabilities: [Float]) {
+        self.trackId = trackId
+        self.task = task
+        self.probabilities = probabilities
+    }
+
+    /// Confidence in [0, 1]: the top probability for multi-class; for multi-label the mean
+    /// distance of each probability from 0.5, scaled to [0, 1]; 1 for regression.
+    public func confidence(kind: TaskKind) -> Double {
+        switch kind {
+        case .multiClass: return Double(probabilities.max() ?? 0)
+        case .multiLabel:
+            guard !probabilities.isEmpty else { return 0 }
+            return probabilities.reduce(0) { $0 + 2 * Swift.abs(Double($1) - 0.5) } / Double(probabilities.count)
+        case .regression: return 1
+        }
+    }
+
+    /// The class with the highest probability.
+    public var topClass: Int {
+        var best = 0
+        for i in probabilities.indices where probabilities[i] > probabilities[best] { best = i }
+        return best
+    }
+}

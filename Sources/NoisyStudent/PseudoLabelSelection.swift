@@ -1,0 +1,107 @@
+import Models
+import Training
+
+/// Turns stored pseudo-labels into the student's pseudo-labeled examples: confidence filter,
+/// soft or hard targets, and (for a multi-class task) class balancing.
+public struct PseudoLabelSelection: Sendable {
+    public var options: PseudoLabelOptions
+    public var tasks: [TaskSpec]
+
+    public init(options: PseudoLabelOptions, tasks: [TaskSpec]) {
+        self.options = options
+        self.tasks = tasks
+    }
+
+    /// What the selection kept and dropped, for the report.
+    public struct Summary: Sendable, Equatable, Codable {
+        public var candidates = 0
+        public var belowThreshold = 0
+        public var selected = 0
+        public var duplicated = 0
+        public var droppedByBalancing = 0
+        /// Selected examples per class of the balanced (or first multi-class) task.
+        public var classCounts: [String: Int] = [:]
+    }
+
+    /// Selects examples from `labels` (per track: per task), given each track's path and duration.
+    /// The balancing task is the first multi-class task; confidence is that task's, else the mean
+    /// over tasks.
+    public func select(_ labels: [Int64: [String: PseudoLabel]], tracks: [Int64: (path: String, duration: Double)])
+        -> (examples: [LabeledTrack], summary: Summary) {
+        var summary = Summary()
+        let balanceTask = tasks.first { $0.kind == .multiClass }
+        var candidates: [(track: LabeledTrack, confidence: Double, topClass: Int?)] = []
+        for id in labels.keys.sorted() {
+            guard let perTask = labels[id], let info = tracks[id] else { continue }
+            summary.candidates += 1
+            var targets: [String: TaskTarget] = [:]
+            var confidences: [Double] = []
+            for task in tasks {
+                guard let label = perTask[task.name] else { continue }
+                confidences.append(label.confidence(kind: task.kind))
+                targets[task.name] = target(label, task: task)
+            }
+            guard !targets.isEmpty else { continue }
+            let confidence: Double
+            if let b = balanceTask, let l = perTask[b.name] { confidence = l.confidence(kind: .multiClass) }
+            else { confidence = confidences.reduce(0, +) / Double(confidences.count) }
+            if confidence < options.confidenceThreshold {
+                summary.belowThreshold += 1
+                continue
+            }
+            let top = balanceTask.flatMap { perTask[$0.name]?.topClass }
+            candidates.append((LabeledTrack(id: id, path: info.path, duration: info.duration, targets: targets,
+                                            weight: Float(options.weight)), confidence, top))
+        }
+        var selected: [LabeledTrack]
+        if let perClass = options.balancePerClass, let task = balanceTask, perClass > 0 {
+            selected = []
+            for c in task.classes.indices {
+                let members = candidates.filter { $0.topClass == c }.sorted {
+                    $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.track.id < $1.track.id
+                }
+                guard !members.isEmpty else { continue }
+                if members.count >= perClass {
+                    selected += members.prefix(perClass).map(\.track)
+                    summary.droppedByBalancing += members.count - perClass
+                } else {
+                    for i in 0..<perClass { selected.append(members[i % members.count].track) }
+                    summary.duplicated += perClass - members.count
+                }
+            }
+        } else {
+            selected = candidates.map(\.track)
+        }
+        summary.selected = selected.count
+        if let task = balanceTask {
+            for t in selected {
+                if let target = t.targets[task.name], let c = Self.topClass(target) {
+                    summary.classCounts[task.classes[c], default: 0] += 1
+                }
+            }
+        }
+        return (selected, summary)
+    }
+
+    func target(_ label: PseudoLabel, task: TaskSpec) -> TaskTarget {
+        switch task.kind {
+        case .regression: return .values(label.probabilities)
+        case .multiClass: return options.soft ? .probabilities(label.probabilities) : .classIndex(label.topClass)
+        case .multiLabel:
+            return options.soft ? .probabilities(label.probabilities)
+                : .positives(label.probabilities.indices.filter { label.probabilities[$0] >= 0.5 })
+        }
+    }
+
+    static func topClass(_ target: TaskTarget) -> Int? {
+        switch target {
+        case .classIndex(let i): return i
+        case .probabilities(let p):
+            guard !p.isEmpty else { return nil }
+            var best = 0
+            for i in p.indices where p[i] > p[best] { best = i }
+            return best
+        default: return nil
+        }
+    }
+}
