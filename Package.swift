@@ -68,6 +68,7 @@ let package = Package(
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "NoisyStudent", targets: ["NoisyStudent"]),
         .executable(name: "crescendo", targets: ["crescendo"]),
         .executable(name: "crescendo-audio", targets: ["AudioTool"]),
     ],
@@ -97,10 +98,12 @@ let package = Package(
             ]
         ),
         .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "Models", .product(name: "Yams", package: "Yams")]),
+        .target(name: "NoisyStudent", dependencies: ["Training", "Models", "NN", "Audio", "Torch"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures"]),
+        .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "Models", "Audio", "NN", "Torch"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,122 @@
+import Foundation
+import Models
+import Torch
+import Training
+
+/// An unlabeled track of the pool.
+public struct PoolTrack: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var path: String
+    public var duration: Double
+
+    public init(id: Int64, path: String, duration: Double) {
+        self.id = id
+        self.path = path
+        self.duration = duration
+    }
+}
+
+/// Where a labelling run keeps its labels. Writes are transactions: a batch of tracks is
+/// stored completely or not at all, and storing a track twice replaces it (idempotent).
+public protocol PseudoLabelStore: Sendable {
+    /// Tracks this run has already labelled.
+    func labeledTrackIDs(run: Int64) throws -> Set<Int64>
+    /// Stores the labels of some tracks in one transaction.
+    func store(_ labels: [PseudoLabel], run: Int64, tasks: [TaskSpec]) throws
+}
+
+/// Statistics of a labelling run, for the report.
+public struct PseudoLabelReport: Sendable, Codable, Equatable {
+    public var tracksInPool = 0
+    public var alreadyLabeled = 0
+    public var labeled = 0
+    public var failed: [String: String] = [:]
+    public var audioSeconds = 0.0
+    public var wallSeconds = 0.0
+    /// Per task and class: tracks whose top class it is (multi-class) or whose probability is ≥ 0.5 (multi-label).
+    public var classCounts: [String: [String: Int]] = [:]
+    /// Per task: counts of confidences in ten bins over [0, 1].
+    public var confidenceHistogram: [String: [Int]] = [:]
+
+    /// Hours of audio labelled per hour of wall time.
+    public var realtimeFactor: Double { wallSeconds > 0 ? audioSeconds / wallSeconds : 0 }
+
+    mutating func add(_ labels: [PseudoLabel], tasks: [TaskSpec]) {
+        for label in labels {
+            guard let task = tasks.first(where: { $0.name == label.task }) else { continue }
+            var counts = classCounts[task.name] ?? [:]
+            switch task.kind {
+            case .multiClass: counts[task.classes[label.topClass], default: 0] += 1
+            case .multiLabel:
+                for (i, p) in label.probabilities.enumerated() where p >= 0.5 { counts[task.classes[i], default: 0] += 1 }
+            case .regression: break
+            }
+            classCounts[task.name] = counts
+            var histogram = confidenceHistogram[task.name] ?? [Int](repeating: 0, count: 10)
+            histogram[Swift.min(9, Int(label.confidence(kind: task.kind) * 10))] += 1
+            confidenceHistogram[task.name] = histogram
+        }
+    }
+}
+
+/// A teacher labelling an unlabeled pool: eval mode, no noise, full-track chunked inference,
+/// per-task probabilities stored with the producing run. Resumable: tracks already stored for
+/// the run are skipped, so a killed run restarted ends with exactly the labels of an
+/// uninterrupted one. One unreadable track is reported and skipped.
+public struct PseudoLabeler: Sendable {
+    public let predictor: FullTrackPredictor
+    /// Tracks per write transaction.
+    public var commitEvery: Int
+    /// Only tracks with `id % shardCount == shardIndex` (sharded labelling across ranks).
+    public var shardIndex: Int
+    public var shardCount: Int
+
+    public init(teacher: any AudioModel, options: FullTrackOptions, commitEvery: Int = 16, shardIndex: Int = 0,
+                shardCount: Int = 1) throws {
+        teacher.eval()
+        predictor = try FullTrackPredictor(model: teacher, options: options)
+        self.commitEvery = Swift.max(1, commitEvery)
+        self.shardIndex = shardIndex
+        self.shardCount = Swift.max(1, shardCount)
+    }
+
+    /// The tracks of `pool` this labeler is responsible for.
+    public func shard(of pool: [PoolTrack]) -> [PoolTrack] {
+        pool.filter { Int(($0.id % Int64(shardCount) + Int64(shardCount)) % Int64(shardCount)) == shardIndex }
+    }
+
+    /// Labels the pool for `run` into `store`; `progress` is called after each track.
+    public func label(pool: [PoolTrack], run: Int64, store: any PseudoLabelStore,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PseudoLabelReport {
+        let tasks = predictor.model.tasks
+        let mine = shard(of: pool)
+        let done = try store.labeledTrackIDs(run: run)
+        var report = PseudoLabelReport()
+        report.tracksInPool = mine.count
+        report.alreadyLabeled = mine.filter { done.contains($0.id) }.count
+        let todo = mine.filter { !done.contains($0.id) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var pending: [PseudoLabel] = []
+        for (i, track) in todo.enumerated() {
+            do {
+                let prediction = try await predictor.predict(path: track.path)
+                let labels = tasks.compactMap { task in
+                    prediction.outputs[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
+                }
+                pending += labels
+                report.labeled += 1
+                report.audioSeconds += prediction.duration
+                report.add(labels, tasks: tasks)
+            } catch {
+                report.failed[track.path] = "\(error)"
+            }
+            if (i + 1) % commitEvery == 0 || i + 1 == todo.count {
+                if !pending.isEmpty { try store.store(pending, run: run, tasks: tasks) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            progress?(i + 1, todo.count)
+        }
+        report.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return report
+    }
+}

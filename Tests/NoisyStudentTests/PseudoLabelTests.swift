@@ -1,0 +1,136 @@
+import Audio
+import Foundation
+import Models
+import NN
+import Testing
+import Torch
+import Training
+@testable import NoisyStudent
+
+/// Stores labels in memory; can be told to fail after some commits (a crash mid-run).
+final class MemoryStore: PseudoLabelStore, @unchecked Sendable {
+    private let lock = NSLock()
+    var labels: [Int64: [String: [Float]]] = [:]
+    var commits = 0
+    var failAfterCommits: Int?
+    struct Crash: Error {}
+
+    func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
+        lock.lock(); defer { lock.unlock() }
+        return Set(labels.keys)
+    }
+
+    func store(_ new: [PseudoLabel], run: Int64, tasks: [TaskSpec]) throws {
+        lock.lock(); defer { lock.unlock() }
+        if let limit = failAfterCommits, commits >= limit { throw Crash() }
+        for l in new { labels[l.trackId, default: [:]][l.task] = l.probabilities }
+        commits += 1
+    }
+}
+
+/// Logits are functions of the chunk's mean: deterministic, so runs can be compared exactly.
+final class MeanModel: Module, AudioModel {
+    let clipSamples = 800
+    let sampleRate = 16000
+    let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b", "c"]),
+                 TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])]
+    func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {
+        let m = try waveform.mean(dims: [1], keepDim: true) * 10
+        return ["key": try Tensor.cat([m, m * -1, m * 0.5], dim: 1), "inst": try Tensor.cat([m, m - 1], dim: 1)]
+    }
+    func setNoise(_ noise: ModelNoise) {}
+}
+
+@Suite("Pseudo-labelling")
+struct PseudoLabelTests {
+    func makePool(_ n: Int) throws -> (URL, [PoolTrack]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-pool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var pool: [PoolTrack] = []
+        for i in 0..<n {
+            let level = Float(i % 5) / 10 - 0.2
+            let samples = (0..<(1600 + 300 * i)).map { k in level + 0.05 * Float(sin(Double(k) * 0.1)) }
+            let path = dir.appendingPathComponent("t\(i).wav").path
+            try WAVWriter.write(samples, to: path, sampleRate: 16000, channels: 1, format: .float32)
+            pool.append(PoolTrack(id: Int64(100 + i), path: path, duration: Double(samples.count) / 16000))
+        }
+        return (dir, pool)
+    }
+
+    @Test("a crashed run, restarted, ends with exactly the labels of an uninterrupted one")
+    func resumable() async throws {
+        let (dir, pool) = try makePool(11)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var broken = pool
+        broken.append(PoolTrack(id: 999, path: dir.appendingPathComponent("missing.wav").path, duration: 1))
+        let labeler = try PseudoLabeler(teacher: MeanModel(), options: FullTrackOptions(), commitEvery: 3)
+        let reference = MemoryStore()
+        let full = try await labeler.label(pool: broken, run: 1, store: reference)
+        #expect(full.labeled == 11 && full.failed.count == 1)
+        #expect(full.failed.keys.first?.hasSuffix("missing.wav") == true)
+
+        let crashing = MemoryStore()
+        crashing.failAfterCommits = 2
+        await #expect(throws: MemoryStore.Crash.self) { try await labeler.label(pool: broken, run: 1, store: crashing) }
+        #expect(crashing.labels.count == 6)
+        crashing.failAfterCommits = nil
+        let resumed = try await labeler.label(pool: broken, run: 1, store: crashing)
+        #expect(resumed.alreadyLabeled == 6 && resumed.labeled == 5)
+        #expect(crashing.labels == reference.labels)
+        #expect(full.confidenceHistogram["key"]?.reduce(0, +) == 11)
+        #expect(full.classCounts["key"]?.values.reduce(0, +) == 11)
+    }
+
+    @Test("shards are disjoint and cover the pool")
+    func shards() throws {
+        let pool = (0..<20).map { PoolTrack(id: Int64($0 * 7), path: "p\($0)", duration: 1) }
+        let a = try PseudoLabeler(teacher: MeanModel(), options: FullTrackOptions(), shardIndex: 0, shardCount: 2).shard(of: pool)
+        let b = try PseudoLabeler(teacher: MeanModel(), options: FullTrackOptions(), shardIndex: 1, shardCount: 2).shard(of: pool)
+        #expect(Set(a.map(\.id)).isDisjoint(with: b.map(\.id)))
+        #expect(a.count + b.count == pool.count)
+    }
+
+    @Test("selection: threshold, hard labels and class balancing")
+    func selection() {
+        let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b"]),
+                     TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])]
+        var labels: [Int64: [String: PseudoLabel]] = [:]
+        var tracks: [Int64: (path: String, duration: Double)] = [:]
+        // Five tracks of class a (confidences .95 .9 .8 .7 .55), one of class b (.6).
+        let aConf: [Float] = [0.95, 0.9, 0.8, 0.7, 0.55]
+        for (i, c) in aConf.enumerated() {
+            labels[Int64(i)] = ["key": PseudoLabel(trackId: Int64(i), task: "key", probabilities: [c, 1 - c]),
+                                "inst": PseudoLabel(trackId: Int64(i), task: "inst", probabilities: [0.9, 0.2])]
+            tracks[Int64(i)] = ("t\(i)", 30)
+        }
+        labels[10] = ["key": PseudoLabel(trackId: 10, task: "key", probabilities: [0.4, 0.6])]
+        tracks[10] = ("t10", 30)
+
+        var options = PseudoLabelOptions()
+        options.confidenceThreshold = 0.6
+        options.soft = false
+        options.balancePerClass = 3
+        let (examples, summary) = PseudoLabelSelection(options: options, tasks: tasks).select(labels, tracks: tracks)
+        #expect(summary.candidates == 6 && summary.belowThreshold == 1)
+        // Class a keeps its 3 most confident of 4; class b's single track is duplicated to 3.
+        #expect(summary.droppedByBalancing == 1 && summary.duplicated == 2)
+        #expect(examples.count == 6)
+        #expect(Set(examples.filter { $0.targets["key"] == .classIndex(0) }.map(\.id)) == [0, 1, 2])
+        #expect(examples.filter { $0.id == 10 }.count == 3)
+        #expect(examples.first { $0.id == 0 }?.targets["inst"] == .positives([0]))
+        #expect(summary.classCounts == ["a": 3, "b": 3])
+
+        let soft = PseudoLabelSelection(options: PseudoLabelOptions(), tasks: tasks).select(labels, tracks: tracks)
+        #expect(soft.examples.count == 6)
+        #expect(soft.examples.first { $0.id == 10 }?.targets["key"] == .probabilities([0.4, 0.6]))
+    }
+
+    @Test("knowledge expansion refuses a student smaller than its teacher")
+    func expansion() throws {
+        let tasks = [TaskSpec(name: "t", kind: .multiLabel, classes: ["a", "b"])]
+        try KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS, .resnetS]).validate(tasks: tasks)
+        #expect(throws: PipelineError.self) {
+            try KnowledgeExpansionSchedule(teacher: .resnetS, students: [.resnetXS]).validate(tasks: tasks)
+        }
+    }
+}
