@@ -224,6 +224,12 @@ int ct_cuda_device_count(void);
 char *ct_build_config(void);
 void ct_free_string(char *s);
 
+// ---------------------------------------------------------------- Fourier domain (fft.cpp)
+/// Linear convolution along the last dimension via real FFTs (leading dimensions broadcast):
+/// y[k] = sum_j signal[k - j] * kernel[j], the first `length` samples of the full
+/// n + m - 1 (all of them when `length` < 0).
+ct_tensor ct_fft_convolve(ct_tensor signal, ct_tensor kernel, int64_t length);
+
 // ---------------------------------------------------------------- benchmarks (bench.cpp)
 /// Seconds per call of at::add(a, b) in a plain C++ loop: the floor of per-op overhead.
 double ct_bench_add_loop(ct_tensor a, ct_tensor b, int64_t iterations);
