@@ -25,7 +25,8 @@ instruments); the other parts carry no mode, or a default ``major`` even in mino
 pieces (102 files have the top staff in minor and the other parts "major"). We
 therefore define "notated key" as: the top staff carries a ``key.Key`` (explicit
 mode, major or minor) at its first key-signature position, and the soprano's key
-signature agrees with it. That key, transposed, is the label. Humdrum (.krn) files
+signature agrees with it. That key, transposed, is the label (with one correction
+for Baroque "Dorian" signatures, see label_key). Humdrum (.krn) files
 count when they carry a ``*x:`` key token (music21 -> Key). With music21 10.5:
 411 of the 413 Bach score files qualify (bwv62.6: top staff without mode, and
 its parts disagree; bwv846 is a keyboard prelude, not a chorale), 399 after
@@ -744,12 +745,19 @@ def work_item(args) -> dict:
                 if i not in plan["satb"]:
                     s.remove(pt)
             if plan["semitones"]:
-                s = s.transpose(plan["semitones"])
+                s.transpose(plan["semitones"], inPlace=True)
             est = s.analyze("key")
             res["analyzed_key"] = key_label(est.tonic.pitchClass, est.mode) \
                 if est.mode in ("major", "minor") else f"{est.tonic.name} {est.mode}"
             res["analysis_confidence"] = round(float(est.correlationCoefficient), 3)
-            if not analyze_only:
+            if analyze_only:
+                import numpy as np
+                import soundfile as sf
+                x, _sr = sf.read(str(out_path), dtype="float32")
+                res["seconds"] = round(len(x) / SAMPLE_RATE, 3)
+                res["rms_dbfs"] = round(20 * math.log10(
+                    float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) + 1e-12), 2)
+            else:
                 parts = list(s.parts)  # already in score order = satb order by index
                 order = sorted(plan["satb"])
                 prog_by_idx = dict(zip(plan["satb"], plan["programs"]))
@@ -882,14 +890,26 @@ def collect_game_music(out: Path, with_pk3: bool):
                     lic = licence_for(pairs, prefix + info.filename, "GPL-2+")
                     rows.append({"rel": rel, "source": pkg, "origin": f"{pk3}:{info.filename}",
                                  "licence": lic})
+    kept, silent = [], []
     for r in rows:
         try:
             info = sf.info(str(out / r["rel"]))
             r.update(seconds=round(info.duration, 3), format=f"{info.format}/{info.subtype}",
                      samplerate=info.samplerate, channels=info.channels)
+            if info.duration < 60:  # short stingers: decode; drop digital silence (wesnoth silence.ogg)
+                import numpy as np
+                x, _ = sf.read(str(out / r["rel"]), dtype="float32")
+                if x.size == 0 or 20 * math.log10(float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))
+                                                  + 1e-12) < -60:
+                    silent.append(r["rel"])
+                    (out / r["rel"]).unlink()
+                    continue
         except Exception as e:
             r.update(seconds=None, error=f"{type(e).__name__}: {e}"[:200])
-    return rows, missing
+        kept.append(r)
+    if silent:
+        log(f"pool: dropped silent tracks {', '.join(silent)}")
+    return kept, missing
 
 
 # ---------------------------------------------------------------------------
@@ -960,12 +980,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="data/demo", help="output directory (default: data/demo)")
     ap.add_argument("--seed", type=int, default=1234, help="random seed (default: 1234)")
     ap.add_argument("--max-chorales", type=int, default=None, metavar="N",
-                    help="use only N chorales (whole tune groups, seeded) for quick runs")
+                    help="use only N chorales for quick runs (seeded; one per tune group first, "
+                         "so that N >= 5 fills all three splits)")
     ap.add_argument("--pool-renders", type=int, default=40, metavar="N",
                     help="number of unlabeled music21 renders for the pool (default: 40)")
     ap.add_argument("--pool-seconds", type=float, default=120.0,
                     help="maximum length of each unlabeled render in seconds (default: 120)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="parallel rendering processes (default: number of CPUs); the output "
+                         "does not depend on it")
     ap.add_argument("--with-pk3", action="store_true",
                     help="also extract the ogg tracks inside ufoai-music / nexuiz-music .pk3 "
                          "archives into the pool (copies, about 300 MB)")
@@ -1020,7 +1043,9 @@ def main(argv=None) -> int:
             continue
         todo.append((p, have))  # analyze_only when the audio exists but meta is lost
     n_skip_lab = len(plans) - len(todo)
-    log(f"labeled: {len(plans)} clips, {n_skip_lab} already rendered, rendering {len(todo)}")
+    n_reanalyse = sum(1 for _p, a in todo if a)
+    log(f"labeled: {len(plans)} clips, {n_skip_lab} already rendered, rendering {len(todo) - n_reanalyse}"
+        + (f", re-analysing {n_reanalyse} (render cache lost)" if n_reanalyse else ""))
     t_lab = time.time()
     meta.update(run_pool(todo, out, jobs, "labeled"))
     t_lab = time.time() - t_lab
@@ -1118,6 +1143,9 @@ def main(argv=None) -> int:
     if args.prune:
         for p in stray:
             p.unlink()
+        for rel in [k for k in meta if k not in listed]:
+            del meta[rel]
+        atomic_write_text(out / ".cache" / "render_meta.json", json.dumps(meta, indent=0, sort_keys=True))
         log(f"pruned {len(stray)} unlisted files")
         stray = []
 

@@ -197,6 +197,9 @@ extension Catalog {
         var splitSetId: Int64?
         var hashesInBatch: [UInt64: String] = [:]
         let now = Date().timeIntervalSince1970
+        let trackWriter = try TrackTable.Writer(db)
+        let labelWriter = try LabelTable.Writer(db)
+        let splitWriter = try SplitTable.Writer(db)
         let duplicateStatement = try db.cachedStatement(sql: "SELECT path FROM track WHERE contentHash = ? AND path != ? LIMIT 1")
 
         for (item, outcome) in zip(work, outcomes) {
@@ -212,14 +215,14 @@ extension Catalog {
                 guard let existing = item.existing else { continue }
                 report.unchanged += 1
                 if case .touched(let modifiedAt) = outcome {
-                    try TrackTable.touch(id: existing.id, modifiedAt: modifiedAt, in: db)
+                    try trackWriter.touch(id: existing.id, modifiedAt: modifiedAt)
                 }
                 guard existing.status == .ok else { continue }
                 trackId = existing.id
             case .examined(let metadata):
                 if metadata.status == .failed {
                     report.failedProbes.append(.init(path: item.absolutePath, message: metadata.error ?? "probe failed"))
-                    _ = try TrackTable.upsert(metadata, storedPath: item.storedPath, now: now, in: db)
+                    _ = try trackWriter.upsert(metadata, storedPath: item.storedPath, now: now)
                     if item.existing != nil { report.updated += 1 }
                     continue
                 }
@@ -236,7 +239,7 @@ extension Catalog {
                     }
                     hashesInBatch[metadata.contentHash] = item.absolutePath
                 }
-                trackId = try TrackTable.upsert(metadata, storedPath: item.storedPath, now: now, in: db)
+                trackId = try trackWriter.upsert(metadata, storedPath: item.storedPath, now: now)
                 if item.existing == nil { report.imported += 1 } else { report.updated += 1 }
             }
 
@@ -249,8 +252,8 @@ extension Catalog {
                     task = try TaskTable.fetchRequired(named: name, in: db)
                     taskByName[name] = task
                 }
-                report.labels.add(try LabelTable.upsert(trackId: trackId, task: task, value: value, confidence: nil,
-                                                        source: .human, in: db))
+                report.labels.add(try labelWriter.upsert(trackId: trackId, task: task, value: value, confidence: nil,
+                                                         source: .human))
             }
             if let split = item.entry.split {
                 let setId: Int64
@@ -260,7 +263,7 @@ extension Catalog {
                     setId = try SplitTable.ensureSet(named: splitSet, in: db)
                     splitSetId = setId
                 }
-                if try SplitTable.assign(trackId: trackId, setId: setId, split: split, in: db) {
+                if try splitWriter.assign(trackId: trackId, setId: setId, split: split) {
                     report.splitAssignments += 1
                 }
             }

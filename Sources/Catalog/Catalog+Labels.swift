@@ -79,6 +79,8 @@ extension Catalog {
             }
             var tasks: [String: CatalogTask] = [:]
             var counts = LabelWriteCounts()
+            let tracks = try TrackTable.Writer(db)
+            let writer = try LabelTable.Writer(db)
             for label in labels {
                 let task: CatalogTask
                 if let cached = tasks[label.task] {
@@ -87,11 +89,11 @@ extension Catalog {
                     task = try TaskTable.fetchRequired(named: label.task, in: db)
                     tasks[label.task] = task
                 }
-                guard try TrackTable.exists(id: label.trackId, in: db) else {
+                guard try tracks.exists(id: label.trackId) else {
                     throw CatalogError.unknownTrack(id: label.trackId)
                 }
-                counts.add(try LabelTable.upsert(trackId: label.trackId, task: task, value: label.value,
-                                                 confidence: label.confidence, source: source, in: db))
+                counts.add(try writer.upsert(trackId: label.trackId, task: task, value: label.value,
+                                             confidence: label.confidence, source: source))
             }
             return counts
         }
@@ -139,35 +141,48 @@ extension Catalog {
 enum LabelTable {
     enum Outcome { case inserted, changed, unchanged }
 
-    /// Validates and writes one label.
-    static func upsert(trackId: Int64, task: CatalogTask, value: LabelValue, confidence: Double?,
-                       source: LabelSource, in db: Database) throws -> Outcome {
-        try value.validate(for: task.spec, trackId: trackId)
-        if let confidence, !confidence.isFinite {
-            throw CatalogError.invalidLabel(task: task.name, trackId: trackId, reason: "confidence \(confidence) is not finite")
-        }
-        let (form, encoded) = LabelStorage.encode(value)
-        let existing = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, form, value, confidence FROM label
-            WHERE trackId = ? AND taskId = ? AND source = ? AND coalesce(runId, 0) = ?
-            """), arguments: [trackId, task.id, source.sourceName, source.runKey])
-        guard let existing else {
-            try db.cachedStatement(sql: """
+    /// The label-table statements of one transaction, prepared once.
+    struct Writer {
+        private let selectStatement: Statement
+        private let insertStatement: Statement
+        private let updateStatement: Statement
+
+        init(_ db: Database) throws {
+            selectStatement = try db.cachedStatement(sql: """
+                SELECT id, form, value, confidence FROM label
+                WHERE trackId = ? AND taskId = ? AND source = ? AND coalesce(runId, 0) = ?
+                """)
+            insertStatement = try db.cachedStatement(sql: """
                 INSERT INTO label(trackId, taskId, source, runId, form, value, confidence)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [trackId, task.id, source.sourceName, source.runId, form, encoded, confidence])
-            return .inserted
+                """)
+            updateStatement = try db.cachedStatement(sql: "UPDATE label SET form = ?, value = ?, confidence = ? WHERE id = ?")
         }
-        let storedForm: Int = existing[1]
-        let storedValue: DatabaseValue = existing[2]
-        let storedConfidence: Double? = existing[3]
-        if storedForm == form && storedValue == encoded && storedConfidence == confidence {
-            return .unchanged
+
+        /// Validates and writes one label: inserts it, replaces a different one, or leaves an
+        /// identical one alone.
+        func upsert(trackId: Int64, task: CatalogTask, value: LabelValue, confidence: Double?,
+                    source: LabelSource) throws -> Outcome {
+            try value.validate(for: task.spec, trackId: trackId)
+            if let confidence, !confidence.isFinite {
+                throw CatalogError.invalidLabel(task: task.name, trackId: trackId, reason: "confidence \(confidence) is not finite")
+            }
+            let (form, encoded) = LabelStorage.encode(value)
+            guard let existing = try Row.fetchOne(selectStatement,
+                                                  arguments: [trackId, task.id, source.sourceName, source.runKey]) else {
+                try insertStatement.execute(arguments: [trackId, task.id, source.sourceName, source.runId, form, encoded, confidence])
+                return .inserted
+            }
+            let storedForm: Int = existing[1]
+            let storedValue: DatabaseValue = existing[2]
+            let storedConfidence: Double? = existing[3]
+            if storedForm == form && storedValue == encoded && storedConfidence == confidence {
+                return .unchanged
+            }
+            let id: Int64 = existing[0]
+            try updateStatement.execute(arguments: [form, encoded, confidence, id])
+            return .changed
         }
-        let id: Int64 = existing[0]
-        try db.cachedStatement(sql: "UPDATE label SET form = ?, value = ?, confidence = ? WHERE id = ?")
-            .execute(arguments: [form, encoded, confidence, id])
-        return .changed
     }
 
     static func corrupt(task: String, trackId: Int64, catalog: Catalog) -> CatalogError {

@@ -29,12 +29,14 @@ extension Catalog {
         for assignment in assignments { try SplitTable.checkName(assignment.split) }
         return try write("assigning \(assignments.count) tracks to splits of \(splitSet)") { db in
             let setId = try SplitTable.ensureSet(named: splitSet, in: db)
+            let tracks = try TrackTable.Writer(db)
+            let writer = try SplitTable.Writer(db)
             var changed = 0
             for assignment in assignments {
-                guard try TrackTable.exists(id: assignment.trackId, in: db) else {
+                guard try tracks.exists(id: assignment.trackId) else {
                     throw CatalogError.unknownTrack(id: assignment.trackId)
                 }
-                if try SplitTable.assign(trackId: assignment.trackId, setId: setId, split: assignment.split, in: db) {
+                if try writer.assign(trackId: assignment.trackId, setId: setId, split: assignment.split) {
                     changed += 1
                 }
             }
@@ -87,12 +89,23 @@ enum SplitTable {
         return db.lastInsertedRowID
     }
 
-    /// Assigns a track; returns whether the row changed.
-    static func assign(trackId: Int64, setId: Int64, split: String, in db: Database) throws -> Bool {
-        try db.cachedStatement(sql: """
-            INSERT INTO split(splitSetId, trackId, name) VALUES (?, ?, ?)
-            ON CONFLICT(splitSetId, trackId) DO UPDATE SET name = excluded.name WHERE name IS NOT excluded.name
-            """).execute(arguments: [setId, trackId, split])
-        return db.changesCount > 0
+    /// The split-table statement of one transaction, prepared once.
+    struct Writer {
+        private let db: Database
+        private let assignStatement: Statement
+
+        init(_ db: Database) throws {
+            self.db = db
+            assignStatement = try db.cachedStatement(sql: """
+                INSERT INTO split(splitSetId, trackId, name) VALUES (?, ?, ?)
+                ON CONFLICT(splitSetId, trackId) DO UPDATE SET name = excluded.name WHERE name IS NOT excluded.name
+                """)
+        }
+
+        /// Assigns a track; returns whether the row changed.
+        func assign(trackId: Int64, setId: Int64, split: String) throws -> Bool {
+            try assignStatement.execute(arguments: [setId, trackId, split])
+            return db.changesCount > 0
+        }
     }
 }

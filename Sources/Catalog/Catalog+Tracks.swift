@@ -52,10 +52,11 @@ extension Catalog {
         }
         let now = Date().timeIntervalSince1970
         return try write("adding \(tracks.count) tracks") { db in
+            let writer = try TrackTable.Writer(db)
             var ids = [Int64]()
             ids.reserveCapacity(tracks.count)
             for track in tracks {
-                ids.append(try TrackTable.upsert(track, storedPath: storedPath(for: track.path), now: now, in: db))
+                ids.append(try writer.upsert(track, storedPath: storedPath(for: track.path), now: now))
             }
             return ids
         }
@@ -75,37 +76,50 @@ enum TrackTable {
         }
     }
 
-    /// Inserts or updates the row for `storedPath`; returns its id. `addedAt` is kept on update.
-    static func upsert(_ track: TrackMetadata, storedPath: String, now: Double, in db: Database) throws -> Int64 {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO track(path, duration, sampleRate, channels, frames, format, fileSize, modifiedAt,
-                              contentHash, status, error, addedAt, updatedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(path) DO UPDATE SET
-                duration = excluded.duration, sampleRate = excluded.sampleRate, channels = excluded.channels,
-                frames = excluded.frames, format = excluded.format, fileSize = excluded.fileSize,
-                modifiedAt = excluded.modifiedAt, contentHash = excluded.contentHash, status = excluded.status,
-                error = excluded.error, updatedAt = excluded.updatedAt
-            RETURNING id
-            """)
-        let arguments: StatementArguments = [
-            storedPath, track.duration, track.sampleRate, track.channels, track.frames, track.format,
-            track.fileSize, track.modifiedAt, Int64(bitPattern: track.contentHash), track.status.rawValue,
-            track.error, now, now,
-        ]
-        guard let id = try Int64.fetchOne(statement, arguments: arguments) else {
-            throw CatalogError.invalidArgument("track \(storedPath): insert returned no id")
+    /// The track-table statements of one transaction, prepared once.
+    struct Writer {
+        private let upsertStatement: Statement
+        private let touchStatement: Statement
+        private let existsStatement: Statement
+
+        init(_ db: Database) throws {
+            upsertStatement = try db.cachedStatement(sql: """
+                INSERT INTO track(path, duration, sampleRate, channels, frames, format, fileSize, modifiedAt,
+                                  contentHash, status, error, addedAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET
+                    duration = excluded.duration, sampleRate = excluded.sampleRate, channels = excluded.channels,
+                    frames = excluded.frames, format = excluded.format, fileSize = excluded.fileSize,
+                    modifiedAt = excluded.modifiedAt, contentHash = excluded.contentHash, status = excluded.status,
+                    error = excluded.error, updatedAt = excluded.updatedAt
+                RETURNING id
+                """)
+            touchStatement = try db.cachedStatement(sql: "UPDATE track SET modifiedAt = ? WHERE id = ?")
+            existsStatement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM track WHERE id = ?)")
         }
-        return id
-    }
 
-    /// Updates only the recorded modification time (the file was touched, its content is
-    /// unchanged).
-    static func touch(id: Int64, modifiedAt: Int64, in db: Database) throws {
-        try db.execute(sql: "UPDATE track SET modifiedAt = ? WHERE id = ?", arguments: [modifiedAt, id])
-    }
+        /// Inserts or updates the row for `storedPath`; returns its id. `addedAt` is kept on update.
+        func upsert(_ track: TrackMetadata, storedPath: String, now: Double) throws -> Int64 {
+            let arguments: StatementArguments = [
+                storedPath, track.duration, track.sampleRate, track.channels, track.frames, track.format,
+                track.fileSize, track.modifiedAt, Int64(bitPattern: track.contentHash), track.status.rawValue,
+                track.error, now, now,
+            ]
+            guard let id = try Int64.fetchOne(upsertStatement, arguments: arguments) else {
+                throw CatalogError.invalidArgument("track \(storedPath): insert returned no id")
+            }
+            return id
+        }
 
-    static func exists(id: Int64, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track WHERE id = ?)", arguments: [id]) ?? false
+        /// Updates only the recorded modification time (the file was touched, its content is
+        /// unchanged).
+        func touch(id: Int64, modifiedAt: Int64) throws {
+            try touchStatement.execute(arguments: [modifiedAt, id])
+        }
+
+        /// Whether a track has this id.
+        func exists(id: Int64) throws -> Bool {
+            try Bool.fetchOne(existsStatement, arguments: [id]) ?? false
+        }
     }
 }

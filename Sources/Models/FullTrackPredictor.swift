@@ -21,6 +21,18 @@ public struct FullTrackOptions: Sendable, Codable, Equatable {
         self.aggregation = aggregation
         self.temperature = temperature
     }
+
+    enum CodingKeys: String, CodingKey {
+        case hopFraction = "hop_fraction", batchSize = "batch_size", aggregation, temperature
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hopFraction = try c.decodeIfPresent(Double.self, forKey: .hopFraction) ?? 1
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 8
+        aggregation = try c.decodeIfPresent(Aggregation.self, forKey: .aggregation) ?? .mean
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 1
+    }
 }
 
 /// A track's aggregated prediction.

@@ -9,4 +9,12 @@ public struct ModelNoise: Sendable, Codable, Equatable {
         self.dropout = dropout
         self.stochasticDepth = stochasticDepth
     }
+
+    enum CodingKeys: String, CodingKey { case dropout, stochasticDepth = "stochastic_depth" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
+        stochasticDepth = try c.decodeIfPresent(Double.self, forKey: .stochasticDepth) ?? 0
+    }
 }

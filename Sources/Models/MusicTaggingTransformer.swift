@@ -45,6 +45,7 @@ public final class MusicTaggingTransformer: Module, AudioModel {
     public let dModel: Int
 
     public var tasks: [TaskSpec] { heads.tasks }
+    public var spectrogramAugmentation: SpectrogramAugmentationHook?
 
     public init(dModel: Int, layers: Int, heads headCount: Int, feedForward: Int, convChannels: Int,
                 tasks: [TaskSpec], noise: ModelNoise = ModelNoise(dropout: 0.1), maxTokens: Int = 1024,
@@ -73,7 +74,7 @@ public final class MusicTaggingTransformer: Module, AudioModel {
 
     /// The CLS embedding (batch, d) before the heads.
     public func embedding(_ waveform: Tensor) throws -> Tensor {
-        let conv = try frontendConvs(specBN(frontend(waveform).unsqueeze(1)))  // (B, C, F', T')
+        let conv = try frontendConvs(specBN(augmentedFeatures(frontend(waveform)).unsqueeze(1)))  // (B, C, F', T')
         let tokens = try proj(conv.amax(dims: [2]).transpose(1, 2))             // (B, T', d)
         let b = try tokens.size(0), t = try tokens.size(1)
         guard t + 1 <= (try positions.size(1)) else {

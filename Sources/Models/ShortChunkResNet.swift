@@ -45,6 +45,7 @@ public final class ShortChunkResNet: Module, AudioModel {
     @Child var heads: TaskHeads
 
     public var tasks: [TaskSpec] { heads.tasks }
+    public var spectrogramAugmentation: SpectrogramAugmentationHook?
 
     public init(width: Int, tasks: [TaskSpec], noise: ModelNoise = ModelNoise(dropout: 0.5),
                 frontEnd: LogMelSpectrogram = .modelDefault, device: Device = .cpu,
@@ -67,7 +68,7 @@ public final class ShortChunkResNet: Module, AudioModel {
 
     /// The shared embedding (batch, 4C) before the heads.
     public func embedding(_ waveform: Tensor) throws -> Tensor {
-        let spec = try specBN(frontend(waveform).unsqueeze(1))
+        let spec = try specBN(augmentedFeatures(frontend(waveform)).unsqueeze(1))
         let pooled = try layers(spec).amax(dims: [2, 3])
         return try dropout(bn(dense1(pooled)).relu())
     }

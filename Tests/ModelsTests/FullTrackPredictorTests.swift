@@ -13,6 +13,7 @@ final class ChunkMeanModel: Module, AudioModel {
     let tasks = [TaskSpec(name: "level", kind: .multiLabel, classes: ["a", "b"]),
                  TaskSpec(name: "side", kind: .multiClass, classes: ["x", "y"])]
     var seen: [[Float]] = []
+    var spectrogramAugmentation: SpectrogramAugmentationHook?
 
     init(clip: Int) { clipSamples = clip; super.init() }
 

@@ -32,6 +32,7 @@ final class MemoryStore: PseudoLabelStore, @unchecked Sendable {
 final class MeanModel: Module, AudioModel {
     let clipSamples = 800
     let sampleRate = 16000
+    var spectrogramAugmentation: SpectrogramAugmentationHook?
     let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b", "c"]),
                  TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])]
     func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {

@@ -98,7 +98,8 @@ public enum Checkpoint {
                         rngState: tensors["rng.default"], metadata: file.metadata)
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
+    /// Sorted-key JSON text of a value (metadata, run configurations).
+    public static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

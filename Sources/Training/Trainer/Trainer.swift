@@ -6,6 +6,8 @@ import Torch
 /// Input noise applied to a training batch (augmentations, mixup); deterministic given the generator.
 public protocol BatchNoise: Sendable {
     func apply(to batch: inout Batch, generator: Generator) throws
+    /// A spectrogram transform for this batch (SpecAugment), drawing from `generator`; nil for none.
+    func spectrogramTransform(generator: Generator) throws -> SpectrogramAugmentationHook?
 }
 
 /// The outcome of `Trainer.fit`.
@@ -144,7 +146,9 @@ public final class Trainer {
                 var seeds = SplitMix64(seed: config.seed, UInt64(epoch), UInt64(state.batchInEpoch))
                 let generator = try Generator(seed: seeds.next())
                 try noise.apply(to: &batch, generator: generator)
+                model.spectrogramAugmentation = try noise.spectrogramTransform(generator: generator)
             }
+            defer { model.spectrogramAugmentation = nil }
             let lr = schedule.learningRate(atStep: state.step)
             optimizer.learningRate = lr
             let logits = try model(batch.waveforms)

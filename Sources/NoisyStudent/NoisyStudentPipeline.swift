@@ -1,0 +1,198 @@
+import Audio
+import Foundation
+import Models
+import NN
+import Torch
+import Training
+
+/// Teacher → (pseudo-label → noisy student) × rounds, each student the next round's teacher,
+/// with knowledge expansion. Every trained stage is evaluated on the test split with full-track
+/// inference; the lineage is kept in the catalog's runs and in `pipeline.json`; a stopped
+/// pipeline resumes at the stage where it stopped (and inside it).
+public final class NoisyStudentPipeline {
+    public let config: PipelineConfig
+    public let data: any PipelineDataSource
+    public var reporter: ProgressReporter
+    public let directory: URL
+    var state: PipelineState
+    var stateURL: URL { directory.appendingPathComponent("pipeline.json") }
+
+    public init(config: PipelineConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter()) throws {
+        try config.validate()
+        self.config = config
+        self.data = data
+        self.reporter = reporter
+        directory = URL(fileURLWithPath: config.runsDirectory)
+        state = try PipelineState.load(from: directory.appendingPathComponent("pipeline.json"))
+    }
+
+    /// Runs (or resumes) every stage; returns the lineage with each stage's metrics.
+    public func run() async throws -> PipelineState {
+        let tasks = try data.tasks(named: config.tasks)
+        try config.schedule.validate(tasks: tasks)
+        let s = config.splits
+        let train = try data.labeledTracks(split: s.train, splitSet: s.splitSet, tasks: tasks)
+        let valid = try data.labeledTracks(split: s.valid, splitSet: s.splitSet, tasks: tasks)
+        let test = try data.labeledTracks(split: s.test, splitSet: s.splitSet, tasks: tasks)
+        let pool = Self.subsample(try data.poolTracks(split: s.pool, splitSet: s.splitSet), fraction: config.poolFraction,
+                                  seed: config.seed)
+        guard !train.isEmpty else { throw TrainingError.emptyDataset("split \(s.train) has no labeled tracks") }
+        reporter.line("pipeline: \(train.count) train, \(valid.count) valid, \(test.count) test tracks; pool \(pool.count) tracks")
+
+        var teacher = try await trainedStage(name: "teacher", kind: .teacher, preset: config.schedule.teacher,
+                                             noise: config.teacherNoise ?? config.schedule.teacher.defaultNoise,
+                                             tasks: tasks, train: train, valid: valid, test: test, parent: nil,
+                                             trainer: config.teacher, studentNoise: nil)
+        for round in 1...config.schedule.rounds {
+            guard !pool.isEmpty else { throw PipelineError.noPool("split \(s.pool) is empty") }
+            let labels = try await pseudoLabelStage(round: round, teacher: teacher, tasks: tasks, pool: pool)
+            let (pseudo, summary) = try selectPseudo(labels, tasks: tasks, pool: pool)
+            let mixed = Self.mix(labeled: train, pseudo: pseudo, ratio: config.pseudoRatio)
+            reporter.line("round \(round): \(pseudo.count) pseudo-labeled and \(train.count) labeled tracks → \(mixed.count) examples per epoch")
+            var student = try await trainedStage(
+                name: "round\(round)-student", kind: .student, preset: config.schedule.students[round - 1],
+                noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels.runId,
+                trainer: config.student, studentNoise: try StudentNoise(policy: config.augmentation), selection: summary)
+            if let fineTune = config.fineTune {
+                student = try await trainedStage(
+                    name: "round\(round)-finetune", kind: .student, preset: config.schedule.students[round - 1],
+                    noise: config.studentNoise, tasks: tasks, train: train, valid: valid, test: test, parent: student.runId,
+                    trainer: fineTune, studentNoise: nil, initialCheckpoint: student.checkpoint)
+            }
+            teacher = student
+        }
+        return state
+    }
+
+    // MARK: Stages
+
+    func trainedStage(name: String, kind: StageRecord.Kind, preset: ModelPreset, noise: ModelNoise, tasks: [TaskSpec],
+                      train: [LabeledTrack], valid: [LabeledTrack], test: [LabeledTrack], parent: Int64?,
+                      trainer config: TrainerConfig, studentNoise: StudentNoise?,
+                      selection: PseudoLabelSelection.Summary? = nil, initialCheckpoint: String? = nil) async throws -> StageRecord {
+        if let done = state.stage(name), done.status == .done {
+            reporter.line("\(name): done (\(done.preset?.rawValue ?? "?")), skipping")
+            return done
+        }
+        let started = Date()
+        let description = ModelDescription(preset: preset, tasks: tasks, noise: noise)
+        var record = try state.stage(name) ?? StageRecord(
+            name: name, kind: kind, status: .running,
+            runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent),
+            parentRunId: parent, preset: preset)
+        try persist(record)
+        manualSeed(config.seed)
+        let model = try description.build()
+        if let initialCheckpoint {
+            try model.load(stateDict: Checkpoint.load(from: URL(fileURLWithPath: initialCheckpoint)).modelState)
+        }
+        record.parameters = model.parameterCount
+        let runDirectory = directory.appendingPathComponent(name)
+        let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: config,
+                                  runDirectory: runDirectory, noise: studentNoise, reporter: reporter)
+        reporter.line("\(name): training \(preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) examples")
+        let result = try await trainer.fit(resume: true)
+        record.checkpoint = result.bestCheckpoint.path
+        record.validMetrics = result.bestMetrics
+        record.trainingExamples = train.count
+        record.selection = selection
+        let best = try Checkpoint.load(from: result.bestCheckpoint).model()
+        record.testMetrics = try await evaluate(best, tracks: test, tasks: tasks)
+        record.status = .done
+        record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
+        try data.finishRun(record.runId, metrics: record.testMetrics)
+        try persist(record)
+        reporter.line("\(name): test " + Self.format(record.testMetrics))
+        return record
+    }
+
+    func pseudoLabelStage(round: Int, teacher: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) async throws -> StageRecord {
+        let name = "round\(round)-pseudo-labels"
+        if let done = state.stage(name), done.status == .done { return done }
+        guard let checkpoint = teacher.checkpoint else { throw PipelineError.missingStage("\(teacher.name) has no checkpoint") }
+        let started = Date()
+        var options = config.inference
+        options.temperature = config.pseudoLabels.temperature
+        var record = try state.stage(name) ?? StageRecord(
+            name: name, kind: .pseudoLabel, status: .running,
+            runId: data.createRun(kind: "pseudo-label", configJSON: Checkpoint.json(options), parent: teacher.runId),
+            parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
+        try persist(record)
+        let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
+        let labeler = try PseudoLabeler(teacher: model, options: options)
+        let reporter = self.reporter
+        let report = try await labeler.label(pool: pool, run: record.runId, store: data.pseudoLabelStore) { done, total in
+            reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
+        }
+        record.pseudoLabelReport = report
+        record.status = .done
+        record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
+        try data.finishRun(record.runId, metrics: ["tracks": Double(report.labeled), "hours": report.audioSeconds / 3600,
+                                                   "realtime_factor": report.realtimeFactor])
+        try persist(record)
+        reporter.line("\(name): \(report.labeled) tracks (\(String(format: "%.2f", report.audioSeconds / 3600)) h) at \(String(format: "%.0f", report.realtimeFactor))× real time; \(report.failed.count) failed")
+        return record
+    }
+
+    func selectPseudo(_ stage: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) throws
+        -> ([LabeledTrack], PseudoLabelSelection.Summary) {
+        let labels = try data.pseudoLabels(run: stage.runId, tasks: tasks)
+        var info: [Int64: (path: String, duration: Double)] = [:]
+        for t in pool { info[t.id] = (t.path, t.duration) }
+        let (examples, summary) = PseudoLabelSelection(options: config.pseudoLabels, tasks: tasks).select(labels, tracks: info)
+        return (examples, summary)
+    }
+
+    /// Evaluates with full-track inference: every test track whole, chunk outputs averaged.
+    public func evaluate(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws -> [String: Double] {
+        guard !tracks.isEmpty else { return [:] }
+        model.eval()
+        let predictor = try FullTrackPredictor(model: model, options: config.inference)
+        var predictions = tasks.map { TaskPredictions(task: $0) }
+        for track in tracks {
+            guard let p = try? await predictor.predict(path: track.path) else { continue }
+            for i in predictions.indices {
+                let task = predictions[i].task
+                guard let output = p.outputs[task.name] else { continue }
+                predictions[i].append(output: output, target: try track.targets[task.name]?.dense(for: task))
+            }
+        }
+        var metrics: [String: Double] = [:]
+        for p in predictions { metrics.merge(try TaskMetrics.compute(p)) { $1 } }
+        return metrics
+    }
+
+    func persist(_ record: StageRecord) throws {
+        state.upsert(record)
+        try state.save(to: stateURL)
+    }
+
+    // MARK: Data mixing
+
+    /// A deterministic fraction of the pool (the same tracks for the same seed and fraction;
+    /// a larger fraction contains every track of a smaller one).
+    public static func subsample(_ pool: [PoolTrack], fraction: Double, seed: UInt64) -> [PoolTrack] {
+        guard fraction < 1 else { return pool }
+        let ranked = pool.sorted {
+            var a = SplitMix64(seed: seed, 0xF00D, UInt64(bitPattern: $0.id)), b = SplitMix64(seed: seed, 0xF00D, UInt64(bitPattern: $1.id))
+            return a.next() < b.next()
+        }
+        return Array(ranked.prefix(Int((Double(pool.count) * fraction).rounded())))
+    }
+
+    /// Labeled and pseudo-labeled examples repeated so that an epoch holds about `ratio`
+    /// pseudo-labeled examples per labeled one.
+    public static func mix(labeled: [LabeledTrack], pseudo: [LabeledTrack], ratio: Double) -> [LabeledTrack] {
+        guard !pseudo.isEmpty, ratio > 0, !labeled.isEmpty else { return labeled }
+        let wanted = ratio * Double(labeled.count)
+        let p = Double(pseudo.count)
+        let labeledCopies = p > wanted ? Swift.max(1, Int((p / wanted).rounded())) : 1
+        let pseudoCopies = p < wanted ? Swift.max(1, Int((wanted / p).rounded())) : 1
+        return Array(repeating: labeled, count: labeledCopies).flatMap { $0 }
+            + Array(repeating: pseudo, count: pseudoCopies).flatMap { $0 }
+    }
+
+    static func format(_ metrics: [String: Double]) -> String {
+        metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
+    }
+}

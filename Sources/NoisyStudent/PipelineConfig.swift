@@ -1,0 +1,98 @@
+import Audio
+import Models
+import Training
+
+/// A noisy-student pipeline: teacher → (pseudo-label → student) × rounds, as YAML.
+public struct PipelineConfig: Codable, Sendable, Equatable {
+    /// The catalog holding tracks, labels, splits and runs.
+    public var catalog: String
+    /// Where stage directories (checkpoints, logs, results) go.
+    public var runsDirectory: String
+    /// Task names (defined in the catalog).
+    public var tasks: [String]
+    public var splits: Splits = Splits()
+    public var schedule: KnowledgeExpansionSchedule
+    public var teacher: TrainerConfig = TrainerConfig()
+    public var student: TrainerConfig = TrainerConfig()
+    /// Fine-tuning of each student on labeled data only after its noisy training (skipped when nil).
+    public var fineTune: TrainerConfig?
+    public var pseudoLabels: PseudoLabelOptions = PseudoLabelOptions()
+    public var inference: FullTrackOptions = FullTrackOptions()
+    /// Model noise of the students (teachers label in eval mode, without noise).
+    public var studentNoise: ModelNoise = ModelNoise(dropout: 0.5, stochasticDepth: 0.1)
+    public var teacherNoise: ModelNoise?
+    /// Input noise of the students.
+    public var augmentation: AugmentationPolicy = .none
+    /// Pseudo-labeled examples per labeled example in a student's epoch.
+    public var pseudoRatio: Double = 1
+    /// Fraction of the pool used (the scaling study's data axis), drawn deterministically.
+    public var poolFraction: Double = 1
+    public var seed: UInt64 = 0
+
+    public struct Splits: Codable, Sendable, Equatable {
+        public var splitSet: String = "default"
+        public var train: String = "train"
+        public var valid: String = "valid"
+        public var test: String = "test"
+        public var pool: String = "unlabeled"
+
+        enum CodingKeys: String, CodingKey { case splitSet = "split_set", train, valid, test, pool }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Splits()
+            splitSet = try c.decodeIfPresent(String.self, forKey: .splitSet) ?? d.splitSet
+            train = try c.decodeIfPresent(String.self, forKey: .train) ?? d.train
+            valid = try c.decodeIfPresent(String.self, forKey: .valid) ?? d.valid
+            test = try c.decodeIfPresent(String.self, forKey: .test) ?? d.test
+            pool = try c.decodeIfPresent(String.self, forKey: .pool) ?? d.pool
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case catalog, runsDirectory = "runs_directory", tasks, splits, schedule, teacher, student
+        case fineTune = "fine_tune", pseudoLabels = "pseudo_labels", inference, studentNoise = "student_noise"
+        case teacherNoise = "teacher_noise", augmentation, pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
+    }
+
+    public init(catalog: String, runsDirectory: String, tasks: [String], schedule: KnowledgeExpansionSchedule) {
+        self.catalog = catalog
+        self.runsDirectory = runsDirectory
+        self.tasks = tasks
+        self.schedule = schedule
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        catalog = try c.decode(String.self, forKey: .catalog)
+        runsDirectory = try c.decode(String.self, forKey: .runsDirectory)
+        tasks = try c.decode([String].self, forKey: .tasks)
+        schedule = try c.decode(KnowledgeExpansionSchedule.self, forKey: .schedule)
+        splits = try c.decodeIfPresent(Splits.self, forKey: .splits) ?? Splits()
+        teacher = try c.decodeIfPresent(TrainerConfig.self, forKey: .teacher) ?? TrainerConfig()
+        student = try c.decodeIfPresent(TrainerConfig.self, forKey: .student) ?? TrainerConfig()
+        fineTune = try c.decodeIfPresent(TrainerConfig.self, forKey: .fineTune)
+        pseudoLabels = try c.decodeIfPresent(PseudoLabelOptions.self, forKey: .pseudoLabels) ?? PseudoLabelOptions()
+        inference = try c.decodeIfPresent(FullTrackOptions.self, forKey: .inference) ?? FullTrackOptions()
+        studentNoise = try c.decodeIfPresent(ModelNoise.self, forKey: .studentNoise) ?? ModelNoise(dropout: 0.5, stochasticDepth: 0.1)
+        teacherNoise = try c.decodeIfPresent(ModelNoise.self, forKey: .teacherNoise)
+        augmentation = try c.decodeIfPresent(AugmentationPolicy.self, forKey: .augmentation) ?? .none
+        pseudoRatio = try c.decodeIfPresent(Double.self, forKey: .pseudoRatio) ?? 1
+        poolFraction = try c.decodeIfPresent(Double.self, forKey: .poolFraction) ?? 1
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
+    }
+
+    /// Checks what decoding cannot, naming the key.
+    public func validate() throws {
+        guard !tasks.isEmpty else { throw PipelineError.invalidConfig(key: "tasks", reason: "name at least one task") }
+        guard pseudoRatio >= 0 else { throw PipelineError.invalidConfig(key: "pseudo_ratio", reason: "must be non-negative") }
+        guard poolFraction > 0, poolFraction <= 1 else { throw PipelineError.invalidConfig(key: "pool_fraction", reason: "must be in (0, 1]") }
+        guard pseudoLabels.temperature > 0 else { throw PipelineError.invalidConfig(key: "pseudo_labels.temperature", reason: "must be positive") }
+        try teacher.validate()
+        try student.validate()
+        try fineTune?.validate()
+        try augmentation.validate()
+    }
+}

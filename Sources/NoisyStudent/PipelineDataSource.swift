@@ -1,0 +1,18 @@
+import Models
+import Training
+
+/// What the pipeline reads and writes: tasks, labeled splits, the pool, pseudo-labels and
+/// runs. The catalog implements it; tests can use memory.
+public protocol PipelineDataSource: Sendable {
+    func tasks(named names: [String]) throws -> [TaskSpec]
+    /// Tracks of a split with their human labels for `tasks`.
+    func labeledTracks(split: String, splitSet: String, tasks: [TaskSpec]) throws -> [LabeledTrack]
+    /// Tracks of the unlabeled pool.
+    func poolTracks(split: String, splitSet: String) throws -> [PoolTrack]
+    /// The pseudo-labels a run stored, per track and task.
+    func pseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [Int64: [String: PseudoLabel]]
+    var pseudoLabelStore: any PseudoLabelStore { get }
+    /// Records a run (teacher, pseudo-label, student) with its configuration and parent.
+    func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64
+    func finishRun(_ id: Int64, metrics: [String: Double]) throws
+}

@@ -1,0 +1,46 @@
+import Audio
+import Models
+import Torch
+import Training
+
+/// The input noise of a noisy student: the `Audio` augmentation policy on waveforms,
+/// SpecAugment masks on the log-mel features inside the model, and mixup of inputs and every
+/// task's targets with the same weights and partners.
+public struct StudentNoise: BatchNoise {
+    public var policy: AugmentationPolicy
+    public var sampleRate: Int
+
+    public init(policy: AugmentationPolicy, sampleRate: Int = 16000) throws {
+        try policy.validate()
+        self.policy = policy
+        self.sampleRate = sampleRate
+    }
+
+    public func apply(to batch: inout Batch, generator: Generator) throws {
+        let random = AugmentationRandom(generator: generator)
+        batch.waveforms = try policy.augmentWaveform(batch.waveforms, sampleRate: sampleRate, random: random)
+        guard let mixup = policy.mixup, let first = batch.targets.keys.sorted().first, let firstTargets = batch.targets[first]
+        else { return }
+        let mixed = try mixup(inputs: batch.waveforms, targets: .multiLabel(firstTargets), random: random)
+        batch.waveforms = mixed.inputs
+        let b = try batch.waveforms.size(0)
+        let lambda = try mixed.lambda.to(.float32)
+        let column = try lambda.reshape([b, 1])
+        for name in batch.targets.keys {
+            guard let t = batch.targets[name], let m = batch.masks[name] else { continue }
+            batch.targets[name] = try t * column + t.indexSelect(dim: 0, index: mixed.permutation) * (1 - column)
+            // A mix only counts for a task when both examples carry its label (or it was not mixed).
+            let partner = try m.indexSelect(dim: 0, index: mixed.permutation)
+            let unmixed = try lambda.ge(1).to(.float32)
+            batch.masks[name] = try m * (unmixed + (1 - unmixed) * partner)
+        }
+        batch.weights = try batch.weights * lambda + batch.weights.indexSelect(dim: 0, index: mixed.permutation) * (1 - lambda)
+    }
+
+    public func spectrogramTransform(generator: Generator) throws -> SpectrogramAugmentationHook? {
+        guard !policy.spectrogram.isEmpty else { return nil }
+        let random = AugmentationRandom(generator: generator)
+        let policy = self.policy
+        return { features in try policy.augmentSpectrogram(features, random: random) }
+    }
+}
