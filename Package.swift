@@ -67,6 +67,7 @@ let package = Package(
         .library(name: "Audio", targets: ["Audio"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "NoisyStudent", targets: ["NoisyStudent"]),
         .executable(name: "crescendo", targets: ["crescendo"]),
@@ -75,6 +76,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(
@@ -89,19 +91,21 @@ let package = Package(
         .target(name: "Audio", dependencies: ["Torch", "CSndfile", "CSoxr"]),
         .target(name: "NN", dependencies: ["Torch"]),
         .target(name: "Models", dependencies: ["NN", "Audio"]),
+        .target(name: "Catalog", dependencies: ["Audio", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "AudioTool", dependencies: ["Audio"], path: "Sources/AudioTool"),
         .executableTarget(
             name: "crescendo",
             dependencies: [
-                "Torch",
+                "Torch", "Audio", "Models", "Catalog", "Training", "NoisyStudent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "Models", .product(name: "Yams", package: "Yams")]),
-        .target(name: "NoisyStudent", dependencies: ["Training", "Models", "NN", "Audio", "Torch"]),
+        .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "Models", "Catalog", .product(name: "Yams", package: "Yams")]),
+        .target(name: "NoisyStudent", dependencies: ["Training", "Catalog", "Models", "NN", "Audio", "Torch"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Audio", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures"]),
         .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "Models", "Audio", "NN", "Torch"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),

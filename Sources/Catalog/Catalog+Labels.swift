@@ -168,9 +168,11 @@ enum LabelTable {
                 throw CatalogError.invalidLabel(task: task.name, trackId: trackId, reason: "confidence \(confidence) is not finite")
             }
             let (form, encoded) = LabelStorage.encode(value)
-            guard let existing = try Row.fetchOne(selectStatement,
-                                                  arguments: [trackId, task.id, source.sourceName, source.runKey]) else {
-                try insertStatement.execute(arguments: [trackId, task.id, source.sourceName, source.runId, form, encoded, confidence])
+            // The statements' arities are fixed here, so skip GRDB's per-call argument validation.
+            selectStatement.setUncheckedArguments([trackId, task.id, source.sourceName, source.runKey])
+            guard let existing = try Row.fetchOne(selectStatement) else {
+                insertStatement.setUncheckedArguments([trackId, task.id, source.sourceName, source.runId, form, encoded, confidence])
+                try insertStatement.execute()
                 return .inserted
             }
             let storedForm: Int = existing[1]
@@ -180,7 +182,8 @@ enum LabelTable {
                 return .unchanged
             }
             let id: Int64 = existing[0]
-            try updateStatement.execute(arguments: [form, encoded, confidence, id])
+            updateStatement.setUncheckedArguments([form, encoded, confidence, id])
+            try updateStatement.execute()
             return .changed
         }
     }

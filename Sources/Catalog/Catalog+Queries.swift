@@ -21,40 +21,53 @@ extension Catalog {
         try read("listing split \(split) of \(splitSet)") { db in
             let setId = try QuerySupport.requireSplitSet(splitSet, in: db)
             let resolved = try tasks.map { try TaskTable.fetchRequired(named: $0, in: db) }
-            var result: [LabeledTrack] = []
-            var position: [Int64: Int] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT t.id, t.path, t.duration FROM split s JOIN track t ON t.id = s.trackId
-                WHERE s.splitSetId = ? AND s.name = ? AND t.status = 'ok'
-                ORDER BY s.trackId
-                """, arguments: [setId, split])
-            let empty = [TrackLabel?](repeating: nil, count: resolved.count)
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                position[id] = result.count
-                let duration: Double? = row[2]
-                result.append(LabeledTrack(id: id, path: absolutePath(forStored: row[1]), duration: duration ?? 0, labels: empty))
-            }
+            // One pass in track order: each (task, source) pair is a LEFT JOIN on the label
+            // table's unique index, so SQLite walks split_by_name once.
+            let sources = labels.sources
+            var columns = "t.id, t.path, t.duration"
+            var joins = ""
+            var arguments: StatementArguments = []
             for (slot, task) in resolved.enumerated() {
-                for source in labels.sources {
-                    let labelRows = try Row.fetchCursor(db, sql: """
-                        SELECT l.trackId, l.form, l.value, l.confidence
-                        FROM split s JOIN label l ON l.trackId = s.trackId
-                        WHERE s.splitSetId = ? AND s.name = ?
-                          AND l.taskId = ? AND l.source = ? AND coalesce(l.runId, 0) = ?
-                        """, arguments: [setId, split, task.id, source.sourceName, source.runKey])
-                    while let row = try labelRows.next() {
-                        let trackId: Int64 = row[0]
-                        guard let index = position[trackId], result[index].labels[slot] == nil else { continue }
-                        guard let value = LabelStorage.decode(form: row[1], value: row[2]) else {
-                            throw LabelTable.corrupt(task: task.name, trackId: trackId, catalog: self)
-                        }
-                        result[index].labels[slot] = TrackLabel(value: value, source: source, confidence: row[3])
-                    }
+                for (rank, source) in sources.enumerated() {
+                    let alias = "l\(slot)_\(rank)"
+                    columns += ", \(alias).form, \(alias).value, \(alias).confidence"
+                    joins += """
+                         LEFT JOIN label \(alias) ON \(alias).trackId = s.trackId AND \(alias).taskId = ? \
+                        AND \(alias).source = ? AND coalesce(\(alias).runId, 0) = ?
+                        """
+                    arguments += [task.id, source.sourceName, source.runKey]
                 }
             }
-            if requireAllLabels {
-                result.removeAll { track in track.labels.contains { $0 == nil } }
+            arguments += [setId, split]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(columns) FROM split s JOIN track t ON t.id = s.trackId\(joins)
+                WHERE s.splitSetId = ? AND s.name = ? AND t.status = 'ok'
+                ORDER BY s.trackId
+                """, arguments: arguments)
+            var result: [LabeledTrack] = []
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                let duration: Double? = row[2]
+                var trackLabels = [TrackLabel?](repeating: nil, count: resolved.count)
+                var complete = true
+                for slot in resolved.indices {
+                    for (rank, source) in sources.enumerated() {
+                        let column = 3 + 3 * (slot * sources.count + rank)
+                        let decoded: LabelValue?
+                        do {
+                            decoded = try LabelStorage.decode(row, formColumn: column)
+                        } catch {
+                            throw LabelTable.corrupt(task: resolved[slot].name, trackId: id, catalog: self)
+                        }
+                        guard let value = decoded else { continue }
+                        trackLabels[slot] = TrackLabel(value: value, source: source, confidence: row[column + 2])
+                        break
+                    }
+                    if trackLabels[slot] == nil { complete = false }
+                }
+                if requireAllLabels && !complete { continue }
+                result.append(LabeledTrack(id: id, path: absolutePath(forStored: row[1]), duration: duration ?? 0,
+                                           labels: trackLabels))
             }
             return result
         }
@@ -150,10 +163,13 @@ extension Catalog {
                 let blobs = try Row.fetchCursor(db, sql: "SELECT l.trackId, l.form, l.value \(from) WHERE \(filter) AND l.form IN (1, 3)",
                                                 arguments: scope.arguments + arguments)
                 while let row = try blobs.next() {
-                    guard let value = LabelStorage.decode(form: row[1], value: row[2]) else {
+                    let decoded: LabelValue?
+                    do {
+                        decoded = try LabelStorage.decode(row, formColumn: 1)
+                    } catch {
                         throw LabelTable.corrupt(task: stored.name, trackId: row[0], catalog: self)
                     }
-                    tally.add(value)
+                    if let value = decoded { tally.add(value) }
                 }
                 preferred.append(source)
             }

@@ -104,7 +104,8 @@ enum SplitTable {
 
         /// Assigns a track; returns whether the row changed.
         func assign(trackId: Int64, setId: Int64, split: String) throws -> Bool {
-            try assignStatement.execute(arguments: [setId, trackId, split])
+            assignStatement.setUncheckedArguments([setId, trackId, split])
+            try assignStatement.execute()
             return db.changesCount > 0
         }
     }

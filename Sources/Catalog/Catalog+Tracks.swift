@@ -105,7 +105,9 @@ enum TrackTable {
                 track.fileSize, track.modifiedAt, Int64(bitPattern: track.contentHash), track.status.rawValue,
                 track.error, now, now,
             ]
-            guard let id = try Int64.fetchOne(upsertStatement, arguments: arguments) else {
+            // The statement's arity is fixed here, so skip GRDB's per-call argument validation.
+            upsertStatement.setUncheckedArguments(arguments)
+            guard let id = try Int64.fetchOne(upsertStatement) else {
                 throw CatalogError.invalidArgument("track \(storedPath): insert returned no id")
             }
             return id
@@ -114,12 +116,14 @@ enum TrackTable {
         /// Updates only the recorded modification time (the file was touched, its content is
         /// unchanged).
         func touch(id: Int64, modifiedAt: Int64) throws {
-            try touchStatement.execute(arguments: [modifiedAt, id])
+            touchStatement.setUncheckedArguments([modifiedAt, id])
+            try touchStatement.execute()
         }
 
         /// Whether a track has this id.
         func exists(id: Int64) throws -> Bool {
-            try Bool.fetchOne(existsStatement, arguments: [id]) ?? false
+            existsStatement.setUncheckedArguments([id])
+            return try Bool.fetchOne(existsStatement) ?? false
         }
     }
 }

@@ -71,6 +71,41 @@ public enum LabelStorage {
         }
     }
 
+    /// Decodes the `(form, value)` pair at `formColumn` and `formColumn + 1` of a row,
+    /// reading blobs in place; `nil` when the form column is NULL (no label).
+    /// - Throws: ``CatalogError/invalidArgument(_:)`` when the pair is not one ``encode(_:)`` writes.
+    static func decode(_ row: Row, formColumn: Int) throws -> LabelValue? {
+        guard let formCode: Int = row[formColumn] else { return nil }
+        let valueColumn = formColumn + 1
+        switch Form(rawValue: formCode) {
+        case .classIndex?:
+            guard let index: Int64 = row[valueColumn] else { break }
+            return .classIndex(Int(index))
+        case .number?:
+            guard let number: Double = row[valueColumn] else { break }
+            return .number(number)
+        case .classSet?:
+            let indices = try row.withUnsafeData(atIndex: valueColumn) { data -> [Int]? in
+                guard let data, data.count % 2 == 0 else { return nil }
+                return data.withUnsafeBytes { raw in
+                    (0..<raw.count / 2).map { Int(UInt16(raw[2 * $0]) | UInt16(raw[2 * $0 + 1]) << 8) }
+                }
+            }
+            if let indices { return .classSet(indices) }
+        case .probabilities?:
+            let values = try row.withUnsafeData(atIndex: valueColumn) { data -> [Float]? in
+                guard let data, data.count % 2 == 0 else { return nil }
+                return data.withUnsafeBytes { raw in
+                    (0..<raw.count / 2).map { HalfFloat.float(from: UInt16(raw[2 * $0]) | UInt16(raw[2 * $0 + 1]) << 8) }
+                }
+            }
+            if let values { return .probabilities(values) }
+        case nil:
+            break
+        }
+        throw CatalogError.invalidArgument("label of form \(formCode) cannot be decoded")
+    }
+
     private static func littleEndianUInt16s(_ data: Data) -> [UInt16] {
         var out = [UInt16]()
         out.reserveCapacity(data.count / 2)

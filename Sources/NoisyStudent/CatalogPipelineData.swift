@@ -1,0 +1,69 @@
+import Catalog
+import Foundation
+import Models
+import Training
+
+/// The pipeline's data in a catalog: labeled splits, the pool split, pseudo-labels stored as
+/// per-track probabilities under the producing run, and runs with their lineage.
+public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
+    public let data: CatalogData
+    public let poolSplit: String
+    public let splitSet: String
+
+    public init(catalogPath: String, poolSplit: String, splitSet: String) throws {
+        data = try CatalogData(path: catalogPath)
+        self.poolSplit = poolSplit
+        self.splitSet = splitSet
+    }
+
+    public var pseudoLabelStore: any PseudoLabelStore { self }
+
+    public func tasks(named names: [String]) throws -> [Models.TaskSpec] { try data.tasks(named: names) }
+
+    public func labeledTracks(split: String, splitSet: String, tasks: [Models.TaskSpec]) throws -> [Training.LabeledTrack] {
+        try data.labeledTracks(split: split, splitSet: splitSet, tasks: tasks)
+    }
+
+    public func poolTracks(split: String, splitSet: String) throws -> [PoolTrack] {
+        try data.labeledTracks(split: split, splitSet: splitSet, tasks: [], includeUnlabeled: true).map {
+            PoolTrack(id: $0.id, path: $0.path, duration: $0.duration)
+        }
+    }
+
+    public func pseudoLabels(run: Int64, tasks: [Models.TaskSpec]) throws -> [Int64: [String: PseudoLabel]] {
+        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: tasks.map(\.name),
+                                           labels: .pseudo(runId: run))
+        var result: [Int64: [String: PseudoLabel]] = [:]
+        for row in rows {
+            for (task, label) in zip(tasks, row.labels) {
+                guard let label, case .probabilities(let p) = label.value else { continue }
+                result[row.id, default: [:]][task.name] = PseudoLabel(trackId: row.id, task: task.name, probabilities: p)
+            }
+        }
+        return result
+    }
+
+    public func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
+        guard let first = try data.catalog.tasks().first?.spec.name else { return [] }
+        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: [first], labels: .pseudo(runId: run))
+        return Set(rows.filter { $0.labels.first.map { $0 != nil } ?? false }.map(\.id))
+    }
+
+    public func store(_ labels: [PseudoLabel], run: Int64, tasks: [Models.TaskSpec]) throws {
+        let kinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
+        let inputs = labels.map { label in
+            LabelInput(trackId: label.trackId, task: label.task, value: .probabilities(label.probabilities),
+                       confidence: kinds[label.task].map { label.confidence(kind: $0) })
+        }
+        _ = try data.catalog.addLabels(inputs, source: .pseudo(runId: run))
+    }
+
+    public func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64 {
+        let runKind = RunKind(rawValue: kind)
+        return try data.catalog.createRun(kind: runKind, configJSON: configJSON, parent: parent).id
+    }
+
+    public func finishRun(_ id: Int64, metrics: [String: Double]) throws {
+        _ = try data.catalog.finishRun(id, metrics: metrics)
+    }
+}
