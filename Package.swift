@@ -92,6 +92,7 @@ let package = Package(
             name: "crescendo",
             dependencies: [
                 "Torch",
+                "Audio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
