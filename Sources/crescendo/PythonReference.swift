@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+/// Runs a Python reference script and collects the JSON objects it prints, one per line.
+struct PythonReference {
+    var python: String
+    /// Extra environment variables (thread counts).
+    var environment: [String: String] = [:]
+
+    func run(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do {
+            try process.run()
+        } catch {
+            throw ValidationError("cannot run \(python) \(script): \(error)")
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("reference \(script) exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    /// The first of `candidates` that exists, or nil.
+    static func firstExisting(_ candidates: [String]) -> String? {
+        candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
