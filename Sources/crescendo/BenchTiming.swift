@@ -16,6 +16,12 @@ enum BenchTiming {
         return times
     }
 
+    /// The 1-, 5- and 15-minute load averages (runnable processes), from /proc/loadavg.
+    static func loadAverage() -> [Double] {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").prefix(3).compactMap { Double($0) }
+    }
+
     /// CPU seconds (user + system) this process has used, over all its threads.
     static func processCPUSeconds() -> Double {
         var usage = rusage()
@@ -24,16 +30,21 @@ enum BenchTiming {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// Median seconds of an async `body` over `repetitions` runs, after a warm-up run.
-    static func medianSeconds(repetitions: Int, _ body: () async throws -> Void) async rethrows -> Double {
-        try await body()
-        var times: [Double] = []
-        for _ in 0..<max(1, repetitions) {
+    /// How much faster `threads` threads get through pure arithmetic than one thread (ideal:
+    /// `threads`): what the machine grants this process right now, the ceiling of any
+    /// parallel speed-up measured beside it.
+    static func machineParallelism(threads: Int, iterations: Int = 60_000_000) -> Double {
+        func spin(_ workers: Int) -> Double {
             let start = now()
-            try await body()
-            times.append(now() - start)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                var x = 0.0
+                for i in 0..<iterations { x += Double(i & 7) }
+                if x < 0 { print(x) }  // keeps the loop from being optimised away
+            }
+            return now() - start
         }
-        return median(times)
+        let one = spin(1), many = spin(threads)
+        return Double(threads) * one / many
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -1,5 +1,17 @@
-import ArgumentParser
 import Foundation
+
+/// Why a Python reference produced nothing.
+enum PythonReferenceError: Error, CustomStringConvertible {
+    case cannotRun(python: String, script: String, reason: String)
+    case failed(script: String, status: Int32)
+
+    var description: String {
+        switch self {
+        case .cannotRun(let python, let script, let reason): return "cannot run \(python) \(script): \(reason)"
+        case .failed(let script, let status): return "reference \(script) exited with status \(status)"
+        }
+    }
+}
 
 /// Runs a Python reference script and collects the JSON objects it prints, one per line.
 struct PythonReference {
@@ -17,12 +29,12 @@ struct PythonReference {
         do {
             try process.run()
         } catch {
-            throw ValidationError("cannot run \(python) \(script): \(error)")
+            throw PythonReferenceError.cannotRun(python: python, script: script, reason: "\(error)")
         }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("reference \(script) exited with status \(process.terminationStatus)")
+            throw PythonReferenceError.failed(script: script, status: process.terminationStatus)
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
