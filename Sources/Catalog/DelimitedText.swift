@@ -39,7 +39,7 @@ public enum DelimitedText {
             throw .invalidArgument("delimiter must be an ASCII character other than a quote or line break, not \(delimiter.debugDescription)")
         }
         var bytes = [UInt8](data)
-        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { _ = bytes }
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes.removeFirst(3) }
         guard String(bytes: bytes, encoding: .utf8) != nil || bytes.isEmpty else {
             throw .malformedManifest(path: path, line: 1, reason: "the file is not valid UTF-8 text")
         }

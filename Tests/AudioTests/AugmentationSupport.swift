@@ -33,15 +33,24 @@ enum Signal {
         return try peak(row, from: coarse - 3, to: coarse + 3, step: 0.05)
     }
 
-    /// The grid frequency where |Σ x[n]·e^(−2πifn/rate)| is largest.
+    /// The grid frequency where |Σ x[n]·e^(−2πifn/rate)| is largest. Eight frequencies at a
+    /// time, so that the (samples × frequencies) matrices stay small: tests run in parallel
+    /// with one that watches the process's resident memory.
     static func peak(_ row: Tensor, from low: Double, to high: Double, step: Double) throws -> Double {
-        let x = try row.to(.float64).reshape([-1, 1])                                       // (n, 1)
-        let grid = try Tensor.arange(low, high, step: step, dtype: .float64)
-        let t = try Tensor.arange(0, Double(try x.size(0)), dtype: .float64).unsqueeze(1) / Double(rate)
-        let phase = try t * grid.unsqueeze(0) * (2 * Double.pi)                             // (n, f)
-        let re = try (phase.cos() * x).sum(dims: [0]), im = try (phase.sin() * x).sum(dims: [0])
-        let index = try (re.square() + im.square()).argmax(dim: 0).itemInt()
-        return low + step * Double(index)
+        let x = try row.to(.float64).reshape([-1, 1])                                        // (n, 1)
+        let t = try Tensor.arange(0, Double(try x.size(0)), dtype: .float64).unsqueeze(1) * (2 * Double.pi / Double(rate))
+        let count = Int(((high - low) / step).rounded(.down))
+        var best = (power: -1.0, frequency: low)
+        for first in stride(from: 0, to: count, by: 8) {
+            let grid = try Tensor.arange(Double(first), Double(Swift.min(first + 8, count)), dtype: .float64) * step + low
+            let phase = try t * grid.unsqueeze(0)                                            // (n, ≤8)
+            let re = try (phase.cos() * x).sum(dims: [0]), im = try (phase.sin() * x).sum(dims: [0])
+            let power: [Double] = try (re.square() + im.square()).toArray()
+            for (i, p) in power.enumerated() where p > best.power {
+                best = (p, low + step * Double(first + i))
+            }
+        }
+        return best.frequency
     }
 
     /// Average power spectrum of a row (n_fft 4096, Hann), one value per bin of `rate / 4096` Hz.

@@ -71,7 +71,9 @@ public struct LogMelSpectrogram: Sendable, Equatable, Codable {
             }
             let padded = try x.unsqueeze(1).reflectionPad1d(left: n / 2, right: n / 2).squeeze(1)
             let spectrum = try padded.stft(nFFT: n, hop: config.hopLength, window: window)
-            let power = try spectrum.square().sum(dims: [-1])  // (batch, bins, frames)
+            // |X|² as re² + im² of the two strided halves: a sum over the size-2 last dimension
+            // runs ATen's generic reduction, several times slower than these two element-wise ops.
+            let power = try spectrum.select(dim: -1, index: 0).square() + spectrum.select(dim: -1, index: 1).square()
             return try filterbank.matmul(power)
         }
 

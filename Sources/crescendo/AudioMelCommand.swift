@@ -1,0 +1,119 @@
+import ArgumentParser
+import Audio
+import Foundation
+import Torch
+
+/// `crescendo audio mel FILE --out OUT.safetensors`: decodes (a window of) a file to mono at
+/// the front end's rate and writes its log-mel spectrogram, with the configuration that
+/// produced it in the file's metadata.
+struct AudioMelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mel",
+        abstract: "Write the log-mel spectrogram of an audio file (or a window of it) to a safetensors file.",
+        discussion: """
+            The tensor "mel" is float32 (mels, frames) in dB. Metadata: "config" (the LogMelSpectrogram \
+            configuration as JSON), "source", "offset_s", "duration_s", "sample_rate", "source_format".
+            """)
+
+    @Argument(help: "The audio file.")
+    var file: String
+
+    @Option(help: "Output safetensors file.")
+    var out: String
+
+    @Option(help: "Start of the window in seconds.")
+    var offset: Double = 0
+
+    @Option(help: "Length of the window in seconds (default: to the end).")
+    var duration: Double?
+
+    @Option(help: "Sample rate the audio is resampled to (Hz).")
+    var sampleRate = 16_000
+
+    @Option(help: "FFT size.")
+    var nFFT = 512
+
+    @Option(help: "Hop between frames (samples).")
+    var hop = 256
+
+    @Option(help: "Number of mel bands.")
+    var mels = 128
+
+    @Option(help: "Lowest filter edge (Hz).")
+    var fmin: Double = 0
+
+    @Option(help: "Highest filter edge (Hz, default: Nyquist).")
+    var fmax: Double?
+
+    @Option(help: "Floor the dB values at max - top_db (default: no floor).")
+    var topDB: Double?
+
+    @Flag(help: "HTK mel scale without filter normalisation (torchaudio's default) instead of Slaney's (librosa's).")
+    var htk = false
+
+    @Option(help: "Precision of the STFT and mel projection: float64 (closest to librosa) or float32.")
+    var precision: String = "float64"
+
+    @Flag(help: "Print a JSON line instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard LogMelSpectrogram.Precision(rawValue: precision) != nil else {
+            throw ValidationError("--precision must be float32 or float64, not \(precision)")
+        }
+        guard offset.isFinite, offset >= 0 else { throw ValidationError("--offset must be >= 0") }
+        if let duration, !(duration.isFinite && duration > 0) { throw ValidationError("--duration must be > 0") }
+        do { try frontEnd.filterbank.validate() } catch { throw ValidationError("\(error)") }
+        guard hop >= 1 else { throw ValidationError("--hop must be >= 1") }
+    }
+
+    var frontEnd: LogMelSpectrogram {
+        LogMelSpectrogram(
+            filterbank: MelFilterbank(sampleRate: sampleRate, fftSize: nFFT, melBands: mels, minHz: fmin, maxHz: fmax,
+                                      scale: htk ? .htk : .slaney, normalization: htk ? .none : .slaney),
+            hopLength: hop, topDB: topDB, precision: LogMelSpectrogram.Precision(rawValue: precision) ?? .float64)
+    }
+
+    func run() throws {
+        let config = frontEnd
+        let audio: MonoAudio
+        do {
+            audio = try AudioFile.loadMono(file, targetRate: sampleRate, offset: offset, duration: duration)
+        } catch {
+            throw AudioCommandError.audio(error)
+        }
+        let needed = config.fftSize / 2 + 1
+        guard audio.samples.count >= needed else {
+            throw AudioCommandError.tooShort(path: file, samples: audio.samples.count, needed: needed)
+        }
+        let mel: Tensor
+        do {
+            mel = try withNoGrad { try config.prepared()(Tensor(audio.samples)).squeeze(0) }
+        } catch {
+            throw AudioCommandError.features(path: file, message: "\(error)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata: [String: String] = [
+            "config": String(decoding: try encoder.encode(config), as: UTF8.self),
+            "source": file,
+            "offset_s": String(offset),
+            "duration_s": String(audio.duration),
+            "sample_rate": String(audio.sampleRate),
+            "source_format": audio.source.format.description,
+            "layout": "(mels, frames) float32 dB",
+        ]
+        do {
+            try TensorStore.save(["mel": mel], metadata: metadata, to: URL(fileURLWithPath: out))
+        } catch {
+            throw AudioCommandError.write(path: out, message: "\(error)")
+        }
+        let shape = mel.shape
+        if json {
+            emit(["out": out, "source": file, "mels": shape[0], "frames": shape[1], "duration_s": round3(audio.duration),
+                  "sample_rate": audio.sampleRate])
+        } else {
+            print("\(out): \(shape[0]) mels x \(shape[1]) frames from \(String(format: "%.3f", audio.duration)) s of \(file) at \(audio.sampleRate) Hz")
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Audio
+import Foundation
+import Torch
+
+/// `crescendo bench audio`: decoding and log-mel throughput, measured in the same run as the
+/// Python stack they replace (python-soundfile + soxr; librosa), printed as JSON lines with
+/// the ratios and whether each target is met.
+struct BenchAudio: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audio",
+        abstract: "Decode + down-mix + resample and log-mel throughput against soundfile+soxr and librosa (JSON lines).",
+        discussion: """
+            Inputs: bench_pcm16.wav, bench.flac, bench.ogg, bench.opus and bench.mp3 in --dir; any that are \
+            missing are generated (tools/make_bench_audio.py) into a temporary folder. Throughput is audio \
+            seconds per wall second, the median of --reps runs. Targets: decoding >= 1.0x soundfile+soxr per \
+            thread, parallel decoding >= 1.8x one core, log-mel >= 1.5x librosa (one thread each).
+            """)
+
+    @Option(help: "Folder holding the inputs.")
+    var dir = "/tmp/bench"
+
+    @Option(help: "Python interpreter with soundfile, soxr and librosa (default: .venv-tools/bin/python of this checkout or of ../main).")
+    var python: String?
+
+    @Option(help: "decode_reference.py (default: shared/bench/ or ../shared/bench/).")
+    var decodeReference: String?
+
+    @Option(help: "Folder with make_bench_audio.py and mel_reference.py.")
+    var tools = "tools"
+
+    @Option(help: "Timed repetitions per measurement (the median is reported).")
+    var reps = 5
+
+    @Option(help: "Output sample rate of the decoding pipeline (Hz).")
+    var rate = 16_000
+
+    @Option(help: "Workers of the parallel decoding measurement.")
+    var workers = 2
+
+    @Option(help: "Seconds of 16 kHz audio per log-mel measurement.")
+    var melSeconds: Double = 60
+
+    @Option(help: "Timed repetitions per log-mel measurement (each takes tens of milliseconds).")
+    var melReps = 21
+
+    @Flag(help: "JSON lines (the only output format; kept for symmetry with other commands).")
+    var json = false
+
+    static let formats: [(name: String, file: String)] = [
+        ("wav", "bench_pcm16.wav"), ("flac", "bench.flac"), ("ogg", "bench.ogg"), ("opus", "bench.opus"), ("mp3", "bench.mp3"),
+    ]
+
+    func run() async throws {
+        let interpreter = python ?? PythonReference.firstExisting([".venv-tools/bin/python", "../main/.venv-tools/bin/python"])
+            ?? "/usr/bin/python3"
+        let inputs = try locateInputs(python: interpreter)
+        Runtime.threads = 1
+        var verdicts: [(String, Bool)] = []
+        emit(["name": "machine", "cores": ProcessInfo.processInfo.activeProcessorCount,
+              "load_average": BenchTiming.loadAverage(), "libsoxr": Resampler.libraryVersion])
+
+        // Decoding, one thread: crescendo, then at once the reference on the same file, so
+        // that both see the same load on a shared machine.
+        let decodeScript = decodeReference ?? PythonReference.firstExisting(["shared/bench/decode_reference.py",
+                                                                             "../shared/bench/decode_reference.py"])
+        if decodeScript == nil { emit(["warning": "decode_reference.py not found: no soundfile+soxr comparison"]) }
+        for (format, path) in inputs {
+            let info = try AudioFile.probe(path)
+            let times = try BenchTiming.seconds(repetitions: reps) { _ = try AudioFile.loadMono(path, targetRate: rate) }
+            let ours = info.duration / BenchTiming.median(times)
+            let oursBest = info.duration / (times.min() ?? .nan)
+            emit(["engine": "crescendo", "name": "decode_mono_resample", "format": format, "threads": 1,
+                  "audio_s_per_s": round1(ours), "min": round1(info.duration / (times.max() ?? .nan)),
+                  "max": round1(info.duration / (times.min() ?? .nan)), "seconds": round3(info.duration),
+                  "source": "\(info.format) \(info.sampleRate) Hz \(info.channels) ch"])
+            guard let decodeScript else { continue }
+            let lines = try PythonReference(python: interpreter, environment: singleThreaded)
+                .run(decodeScript, [path, "--sr", String(rate), "--reps", String(reps)])
+            for var line in lines {
+                guard let theirs = (line["audio_s_per_s"] as? NSNumber)?.doubleValue,
+                      let theirsBest = (line["max"] as? NSNumber)?.doubleValue else { continue }
+                line["format"] = format
+                line["name"] = "decode_mono_resample"
+                line["threads"] = 1
+                emit(line)
+                let ratio = ours / theirs
+                verdicts.append(("decode_\(format)", ratio >= 1.0))
+                emit(["name": "decode_ratio_vs_soundfile_soxr", "format": format, "value": round3(ratio),
+                      "best_runs_value": round3(oursBest / theirsBest), "target": 1.0, "met": ratio >= 1.0,
+                      "meaning": "crescendo / (soundfile + soxr), medians (and fastest runs), one thread each"])
+            }
+        }
+
+        // Decoding in parallel: 2 × workers copies of each file, on 1 and on `workers` tasks.
+        // CPU seconds per audio second show whether the work itself scales (no contention
+        // inside the process) when other processes keep the cores from us.
+        for (format, path) in inputs {
+            let batch = Array(repeating: path, count: 2 * workers)
+            let total = try AudioFile.probe(path).duration * Double(batch.count)
+            let machine = BenchTiming.machineParallelism(threads: workers)
+            let one = try await measure(batch, concurrency: 1)
+            let many = try await measure(batch, concurrency: workers)
+            let ratio = one.medianWall / many.medianWall
+            verdicts.append(("parallel_\(format)", ratio >= 1.8))
+            emit(["engine": "crescendo", "name": "decode_parallel", "format": format, "workers": workers,
+                  "audio_s_per_s": round1(total / many.medianWall), "one_worker_audio_s_per_s": round1(total / one.medianWall),
+                  "cpu_s_per_wall_s": round3(many.meanCPU / many.meanWall),
+                  "one_worker_cpu_s_per_wall_s": round3(one.meanCPU / one.meanWall),
+                  "cpu_ms_per_audio_s": round3(1000 * many.meanCPU / total),
+                  "one_worker_cpu_ms_per_audio_s": round3(1000 * one.meanCPU / total)])
+            emit(["name": "decode_parallel_ratio_vs_one_core", "format": format, "workers": workers, "value": round3(ratio),
+                  "target": 1.8, "met": ratio >= 1.8, "machine_parallelism": round3(machine),
+                  "meaning": "throughput with \(workers) workers / with 1 (medians); machine_parallelism: the same ratio for pure arithmetic on \(workers) threads measured just before, the ceiling this machine allows now"])
+        }
+
+        // Log-mel, one thread, float64 (default) and float32, against librosa.
+        let signal = try await melInput()
+        var swiftMel: [String: (median: Double, best: Double)] = [:]
+        for precision in [LogMelSpectrogram.Precision.float64, .float32] {
+            let frontEnd = try LogMelSpectrogram(precision: precision).prepared()
+            let times = try withNoGrad {
+                try BenchTiming.seconds(repetitions: melReps) { _ = try frontEnd(signal) }
+            }
+            let throughput = melSeconds / BenchTiming.median(times)
+            swiftMel[precision.rawValue] = (throughput, melSeconds / (times.min() ?? .nan))
+            emit(["engine": "crescendo-libtorch-\(Runtime.torchVersion)", "name": "logmel", "precision": precision.rawValue,
+                  "threads": 1, "audio_s_per_s": round1(throughput), "min": round1(melSeconds / (times.max() ?? .nan)),
+                  "max": round1(melSeconds / (times.min() ?? .nan)), "seconds": melSeconds])
+        }
+        let melScript = "\(tools)/mel_reference.py"
+        if FileManager.default.fileExists(atPath: melScript) {
+            let lines = try PythonReference(python: interpreter, environment: singleThreaded)
+                .run(melScript, ["--seconds", String(melSeconds), "--reps", String(melReps)])
+            for var line in lines {
+                line["threads"] = 1
+                emit(line)
+                guard let theirs = (line["audio_s_per_s"] as? NSNumber)?.doubleValue,
+                      let theirsBest = (line["max"] as? NSNumber)?.doubleValue else { continue }
+                for (precision, ours) in swiftMel.sorted(by: { $0.key > $1.key }) {
+                    let ratio = ours.median / theirs
+                    verdicts.append(("logmel_\(precision)", ratio >= 1.5))
+                    emit(["name": "logmel_ratio_vs_librosa", "precision": precision, "value": round3(ratio),
+                          "best_runs_value": round3(ours.best / theirsBest), "target": 1.5, "met": ratio >= 1.5,
+                          "meaning": "crescendo / librosa melspectrogram + power_to_db, medians (and fastest runs), one thread each"])
+                }
+            }
+        } else {
+            emit(["warning": "\(melScript) not found: no librosa comparison"])
+        }
+        emit(["name": "machine_after", "load_average": BenchTiming.loadAverage()])
+        emit(["name": "targets", "met": verdicts.filter(\.1).map(\.0), "missed": verdicts.filter { !$0.1 }.map(\.0)])
+    }
+
+    /// One thread for NumPy's BLAS and OpenMP in the references.
+    var singleThreaded: [String: String] {
+        ["OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"]
+    }
+
+    /// Timings of decoding one batch: the median wall time, and the mean wall and CPU time.
+    struct BatchTiming {
+        var medianWall: Double
+        var meanWall: Double
+        var meanCPU: Double
+    }
+
+    /// Decodes `batch` `reps` times (after a warm-up) with `concurrency` tasks.
+    func measure(_ batch: [String], concurrency: Int) async throws -> BatchTiming {
+        try await loadAll(batch, concurrency: concurrency)
+        var walls: [Double] = []
+        let cpuStart = BenchTiming.processCPUSeconds()
+        for _ in 0..<max(1, reps) {
+            let start = BenchTiming.now()
+            try await loadAll(batch, concurrency: concurrency)
+            walls.append(BenchTiming.now() - start)
+        }
+        let runs = Double(walls.count)
+        return BatchTiming(medianWall: BenchTiming.median(walls), meanWall: walls.reduce(0, +) / runs,
+                           meanCPU: (BenchTiming.processCPUSeconds() - cpuStart) / runs)
+    }
+
+    /// Decodes every path to mono at `rate` with `concurrency` tasks; throws the first failure.
+    func loadAll(_ paths: [String], concurrency: Int) async throws {
+        for result in await AudioBatch.loadMono(paths, targetRate: rate, maxConcurrency: concurrency) {
+            _ = try result.get()
+        }
+    }
+
+    /// `melSeconds` of the WAV input at 16 kHz (repeated if shorter), as a (1, samples) tensor.
+    func melInput() async throws -> Tensor {
+        guard let wav = try locateInputs(python: nil).first?.path else { throw BenchAudioError.inputsMissing(directory: dir) }
+        let audio = try AudioFile.loadMono(wav, targetRate: 16_000)
+        let wanted = Int(melSeconds * 16_000)
+        var samples: [Float] = []
+        samples.reserveCapacity(wanted)
+        while samples.count < wanted && !audio.samples.isEmpty {
+            samples.append(contentsOf: audio.samples.prefix(wanted - samples.count))
+        }
+        return try Tensor(samples, shape: [1, samples.count])
+    }
+
+    /// The inputs in `dir`, generating any that are missing into a temporary folder.
+    func locateInputs(python: String?) throws -> [(format: String, path: String)] {
+        let present = Self.formats.map { ($0.name, "\(dir)/\($0.file)") }
+        if present.allSatisfy({ FileManager.default.fileExists(atPath: $0.1) }) { return present }
+        let generated = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-bench-audio").path
+        let made = Self.formats.map { ($0.name, "\(generated)/\($0.file)") }
+        if made.allSatisfy({ FileManager.default.fileExists(atPath: $0.1) }) { return made }
+        guard let python else { throw BenchAudioError.inputsMissing(directory: dir) }
+        emit(["note": "inputs missing in \(dir): generating them in \(generated)"])
+        _ = try PythonReference(python: python).run("\(tools)/make_bench_audio.py", [generated, "--seconds", "60"])
+        return made
+    }
+}
