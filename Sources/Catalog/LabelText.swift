@@ -13,7 +13,7 @@
 /// when none is known.
 public enum LabelText {
     /// Separators of multi-label class names.
-    public static let multiLabelSeparators: Set<Character> = [";"]
+    public static let multiLabelSeparators: Set<Character> = [";", "|"]
 
     /// Parses `text` for `task` (whose name → index table is `classIndex`), noting unknown
     /// names in `report`. Returns `nil` for "no label".
