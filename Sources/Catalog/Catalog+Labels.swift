@@ -79,7 +79,6 @@ extension Catalog {
             }
             var tasks: [String: CatalogTask] = [:]
             var counts = LabelWriteCounts()
-            let tracks = try TrackTable.Writer(db)
             let writer = try LabelTable.Writer(db)
             for label in labels {
                 let task: CatalogTask
@@ -88,9 +87,6 @@ extension Catalog {
                 } else {
                     task = try TaskTable.fetchRequired(named: label.task, in: db)
                     tasks[label.task] = task
-                }
-                guard try tracks.exists(id: label.trackId) else {
-                    throw CatalogError.unknownTrack(id: label.trackId)
                 }
                 counts.add(try writer.upsert(trackId: label.trackId, task: task, value: label.value,
                                              confidence: label.confidence, source: source))
@@ -143,11 +139,13 @@ enum LabelTable {
 
     /// The label-table statements of one transaction, prepared once.
     struct Writer {
+        private let db: Database
         private let selectStatement: Statement
         private let insertStatement: Statement
         private let updateStatement: Statement
 
         init(_ db: Database) throws {
+            self.db = db
             selectStatement = try db.cachedStatement(sql: """
                 SELECT id, form, value, confidence FROM label
                 WHERE trackId = ? AND taskId = ? AND source = ? AND coalesce(runId, 0) = ?
@@ -155,6 +153,7 @@ enum LabelTable {
             insertStatement = try db.cachedStatement(sql: """
                 INSERT INTO label(trackId, taskId, source, runId, form, value, confidence)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
                 """)
             updateStatement = try db.cachedStatement(sql: "UPDATE label SET form = ?, value = ?, confidence = ? WHERE id = ?")
         }
@@ -168,12 +167,20 @@ enum LabelTable {
                 throw CatalogError.invalidLabel(task: task.name, trackId: trackId, reason: "confidence \(confidence) is not finite")
             }
             let (form, encoded) = LabelStorage.encode(value)
-            // The statements' arities are fixed here, so skip GRDB's per-call argument validation.
+            // Insert first (the common case in bulk); an existing label falls through to the
+            // comparison. The statements' arities are fixed here, so skip GRDB's per-call
+            // argument validation.
+            insertStatement.setUncheckedArguments([trackId, task.id, source.sourceName, source.runId, form, encoded, confidence])
+            do {
+                try insertStatement.execute()
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                // The task and run are checked by the callers, so the track is missing.
+                throw CatalogError.unknownTrack(id: trackId)
+            }
+            if db.changesCount > 0 { return .inserted }
             selectStatement.setUncheckedArguments([trackId, task.id, source.sourceName, source.runKey])
             guard let existing = try Row.fetchOne(selectStatement) else {
-                insertStatement.setUncheckedArguments([trackId, task.id, source.sourceName, source.runId, form, encoded, confidence])
-                try insertStatement.execute()
-                return .inserted
+                throw CatalogError.invalidLabel(task: task.name, trackId: trackId, reason: "the label could be neither inserted nor found")
             }
             let storedForm: Int = existing[1]
             let storedValue: DatabaseValue = existing[2]

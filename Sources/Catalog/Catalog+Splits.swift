@@ -29,13 +29,9 @@ extension Catalog {
         for assignment in assignments { try SplitTable.checkName(assignment.split) }
         return try write("assigning \(assignments.count) tracks to splits of \(splitSet)") { db in
             let setId = try SplitTable.ensureSet(named: splitSet, in: db)
-            let tracks = try TrackTable.Writer(db)
             let writer = try SplitTable.Writer(db)
             var changed = 0
             for assignment in assignments {
-                guard try tracks.exists(id: assignment.trackId) else {
-                    throw CatalogError.unknownTrack(id: assignment.trackId)
-                }
                 if try writer.assign(trackId: assignment.trackId, setId: setId, split: assignment.split) {
                     changed += 1
                 }
@@ -105,7 +101,12 @@ enum SplitTable {
         /// Assigns a track; returns whether the row changed.
         func assign(trackId: Int64, setId: Int64, split: String) throws -> Bool {
             assignStatement.setUncheckedArguments([setId, trackId, split])
-            try assignStatement.execute()
+            do {
+                try assignStatement.execute()
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                // The split set was just looked up or created, so the track is missing.
+                throw CatalogError.unknownTrack(id: trackId)
+            }
             return db.changesCount > 0
         }
     }

@@ -78,37 +78,46 @@ enum TrackTable {
 
     /// The track-table statements of one transaction, prepared once.
     struct Writer {
-        private let upsertStatement: Statement
+        private let db: Database
+        private let insertStatement: Statement
+        private let updateStatement: Statement
         private let touchStatement: Statement
-        private let existsStatement: Statement
 
         init(_ db: Database) throws {
-            upsertStatement = try db.cachedStatement(sql: """
+            self.db = db
+            // Insert first (the common case in bulk: one statement, no result row); a path
+            // that is already catalogued falls through to the update.
+            insertStatement = try db.cachedStatement(sql: """
                 INSERT INTO track(path, duration, sampleRate, channels, frames, format, fileSize, modifiedAt,
                                   contentHash, status, error, addedAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(path) DO UPDATE SET
-                    duration = excluded.duration, sampleRate = excluded.sampleRate, channels = excluded.channels,
-                    frames = excluded.frames, format = excluded.format, fileSize = excluded.fileSize,
-                    modifiedAt = excluded.modifiedAt, contentHash = excluded.contentHash, status = excluded.status,
-                    error = excluded.error, updatedAt = excluded.updatedAt
+                ON CONFLICT(path) DO NOTHING
+                """)
+            updateStatement = try db.cachedStatement(sql: """
+                UPDATE track SET duration = ?, sampleRate = ?, channels = ?, frames = ?, format = ?, fileSize = ?,
+                                 modifiedAt = ?, contentHash = ?, status = ?, error = ?, updatedAt = ?
+                WHERE path = ?
                 RETURNING id
                 """)
             touchStatement = try db.cachedStatement(sql: "UPDATE track SET modifiedAt = ? WHERE id = ?")
-            existsStatement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM track WHERE id = ?)")
         }
 
         /// Inserts or updates the row for `storedPath`; returns its id. `addedAt` is kept on update.
         func upsert(_ track: TrackMetadata, storedPath: String, now: Double) throws -> Int64 {
-            let arguments: StatementArguments = [
+            let hash = Int64(bitPattern: track.contentHash)
+            // The statements' arities are fixed here, so skip GRDB's per-call argument validation.
+            insertStatement.setUncheckedArguments([
                 storedPath, track.duration, track.sampleRate, track.channels, track.frames, track.format,
-                track.fileSize, track.modifiedAt, Int64(bitPattern: track.contentHash), track.status.rawValue,
-                track.error, now, now,
-            ]
-            // The statement's arity is fixed here, so skip GRDB's per-call argument validation.
-            upsertStatement.setUncheckedArguments(arguments)
-            guard let id = try Int64.fetchOne(upsertStatement) else {
-                throw CatalogError.invalidArgument("track \(storedPath): insert returned no id")
+                track.fileSize, track.modifiedAt, hash, track.status.rawValue, track.error, now, now,
+            ])
+            try insertStatement.execute()
+            if db.changesCount > 0 { return db.lastInsertedRowID }
+            updateStatement.setUncheckedArguments([
+                track.duration, track.sampleRate, track.channels, track.frames, track.format, track.fileSize,
+                track.modifiedAt, hash, track.status.rawValue, track.error, now, storedPath,
+            ])
+            guard let id = try Int64.fetchOne(updateStatement) else {
+                throw CatalogError.invalidArgument("track \(storedPath): neither inserted nor updated")
             }
             return id
         }
@@ -118,12 +127,6 @@ enum TrackTable {
         func touch(id: Int64, modifiedAt: Int64) throws {
             touchStatement.setUncheckedArguments([modifiedAt, id])
             try touchStatement.execute()
-        }
-
-        /// Whether a track has this id.
-        func exists(id: Int64) throws -> Bool {
-            existsStatement.setUncheckedArguments([id])
-            return try Bool.fetchOne(existsStatement) ?? false
         }
     }
 }

@@ -6,7 +6,7 @@ import GRDB
 /// ## Storage
 /// A file catalog is a GRDB `DatabasePool` in WAL mode (readers do not block the writer)
 /// with foreign keys enforced, `synchronous = NORMAL` and a 64 MiB page cache per connection. Every write runs in one
-/// transaction: when it throws, nothing of it remains. See ``Schema`` for the tables.
+/// transaction: when it throws, nothing of it remains. See `Schema.swift` for the tables and indexes.
 ///
 /// ## Paths
 /// Every catalog has a **root** directory, fixed when the database is created: by default

@@ -146,20 +146,9 @@ public final class NoisyStudentPipeline {
     /// Evaluates with full-track inference: every test track whole, chunk outputs averaged.
     public func evaluate(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws -> [String: Double] {
         guard !tracks.isEmpty else { return [:] }
-        model.eval()
-        let predictor = try FullTrackPredictor(model: model, options: config.inference)
-        var predictions = tasks.map { TaskPredictions(task: $0) }
-        for track in tracks {
-            guard let p = try? await predictor.predict(path: track.path) else { continue }
-            for i in predictions.indices {
-                let task = predictions[i].task
-                guard let output = p.outputs[task.name] else { continue }
-                predictions[i].append(output: output, target: try track.targets[task.name]?.dense(for: task))
-            }
-        }
-        var metrics: [String: Double] = [:]
-        for p in predictions { metrics.merge(try TaskMetrics.compute(p)) { $1 } }
-        return metrics
+        let result = try await FullTrackEvaluation(options: config.inference).evaluate(model, tracks: tracks, tasks: tasks)
+        for (path, message) in result.failures { reporter.line("evaluation skipped \(path): \(message)") }
+        return result.metrics
     }
 
     func persist(_ record: StageRecord) throws {

@@ -1,0 +1,39 @@
+import Foundation
+import Models
+
+/// Evaluates a model on whole tracks: each track streamed through full-track inference, chunk
+/// outputs aggregated, then the task metrics. Unreadable tracks are skipped and reported.
+public struct FullTrackEvaluation: Sendable {
+    public var options: FullTrackOptions
+
+    public init(options: FullTrackOptions = FullTrackOptions()) { self.options = options }
+
+    public struct Result: Sendable {
+        public var metrics: [String: Double]
+        public var predictions: [TaskPredictions]
+        /// Path → error of the tracks that could not be read.
+        public var failures: [String: String]
+    }
+
+    public func evaluate(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws -> Result {
+        model.eval()
+        let predictor = try FullTrackPredictor(model: model, options: options)
+        var predictions = tasks.map { TaskPredictions(task: $0) }
+        var failures: [String: String] = [:]
+        for track in tracks {
+            let p: TrackPrediction
+            do { p = try await predictor.predict(path: track.path) } catch {
+                failures[track.path] = "\(error)"
+                continue
+            }
+            for i in predictions.indices {
+                let task = predictions[i].task
+                guard let output = p.outputs[task.name] else { continue }
+                predictions[i].append(output: output, target: try track.targets[task.name]?.dense(for: task))
+            }
+        }
+        var metrics: [String: Double] = [:]
+        for p in predictions { metrics.merge(try TaskMetrics.compute(p)) { $1 } }
+        return Result(metrics: metrics, predictions: predictions, failures: failures)
+    }
+}
