@@ -57,6 +57,9 @@ public struct FullTrackPredictor: @unchecked Sendable {
         guard options.hopFraction > 0, options.hopFraction <= 1, options.batchSize >= 1, options.temperature > 0 else {
             throw TorchError.invalidArgument("full-track options: hop fraction in (0, 1], batch size ≥ 1 and temperature > 0 are required")
         }
+        // Inference is evaluation: running statistics, no dropout (a batch of one chunk in
+        // training mode would normalise every input to the same output).
+        model.eval()
         self.model = model
         self.options = options
         self.device = device
@@ -66,8 +69,11 @@ public struct FullTrackPredictor: @unchecked Sendable {
     var hop: Int { Swift.max(1, Int((Double(clip) * options.hopFraction).rounded())) }
 
     /// Predicts a file, streaming it (memory bounded by the batch and one decoded block).
+    /// A stream that ends before its header said (a few frames short, as some Opus files do)
+    /// is predicted from the audio that is there.
     public func predict(path: String) async throws -> TrackPrediction {
-        let stream = try AudioStream(path: path, options: StreamOptions(targetSampleRate: model.sampleRate, downmix: true))
+        let stream = try AudioStream(path: path, options: StreamOptions(targetSampleRate: model.sampleRate, downmix: true,
+                                                                        tolerateTruncation: true))
         let source = BlockSource(stream: stream)
         var accumulator = Accumulator(predictor: self)
         var pending = Task { try source.next() }

@@ -86,3 +86,14 @@ struct FullTrackPredictorTests {
         #expect(throws: TorchError.self) { try FullTrackPredictor(model: ChunkMeanModel(clip: 10), options: FullTrackOptions(hopFraction: 0)) }
     }
 }
+
+@Suite("Full-track inference mode")
+struct FullTrackModeTests {
+    @Test("the predictor puts the model in evaluation mode")
+    func evalMode() throws {
+        let model = ChunkMeanModel(clip: 10)
+        model.train()
+        _ = try FullTrackPredictor(model: model)
+        #expect(!model.isTraining)
+    }
+}
