@@ -82,7 +82,7 @@ public final class NoisyStudentPipeline {
             parentRunId: parent, preset: preset)
         try persist(record)
         manualSeed(config.seed)
-        let model = try description.build()
+        let model = try description.build(generator: Generator(seed: config.seed))
         if let initialCheckpoint {
             try model.load(stateDict: Checkpoint.load(from: URL(fileURLWithPath: initialCheckpoint)).modelState)
         }

@@ -77,6 +77,17 @@ extension Tensor {
         return try Tensor.wrap(ct_dropout(handle, p, training ? 1 : 0), "dropout")
     }
 
+    /// Inverted dropout drawing its mask from `generator` (the default generator when nil),
+    /// so that a training run's noise does not depend on what else draws random numbers.
+    public func dropout(_ p: Double, training: Bool, generator: Generator?) throws -> Tensor {
+        guard let generator else { return try dropout(p, training: training) }
+        guard (0...1).contains(p) else { throw TorchError.invalidArgument("dropout probability \(p) is outside [0, 1]") }
+        guard training, p > 0 else { return self }
+        guard p < 1 else { return try self * 0 }
+        let keep = try Tensor.full(shape, 1 - p, dtype: dtype, device: device).bernoulli(generator: generator)
+        return try self * (keep / (1 - p))
+    }
+
     /// Samples 0/1 with the probabilities in this tensor.
     public func bernoulli(generator: Generator? = nil) throws -> Tensor {
         try Tensor.wrap(ct_bernoulli(handle, generator?.handle), "bernoulli")

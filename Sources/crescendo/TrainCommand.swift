@@ -32,7 +32,7 @@ struct TrainCommand: AsyncParsableCommand {
         try RunManifest(catalog: run.catalog, tasks: run.tasks, splitSet: run.splitSet).save(in: directory)
         manualSeed(run.trainer.seed)
         let description = ModelDescription(preset: run.model.preset, tasks: tasks, noise: run.model.noise)
-        let model = try description.build()
+        let model = try description.build(generator: Generator(seed: run.trainer.seed))
         let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: run.trainer,
                                   runDirectory: directory)
         trainer.reporter.line("training \(run.model.preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) tracks, validating on \(valid.count)")

@@ -64,9 +64,9 @@ struct TrainerTests {
     }
 
     func makeTrainer(_ set: SyntheticSet, run: URL, config: TrainerConfig) throws -> Trainer {
-        manualSeed(config.seed)
+        // An explicit generator: other suites draw from the default one concurrently.
         let description = ModelDescription(preset: .resnetXS, tasks: SyntheticSet.tasks, noise: ModelNoise(dropout: 0.1))
-        let model = try description.build()
+        let model = try description.build(generator: Generator(seed: config.seed))
         return try Trainer(model: model, description: description, train: set.train, valid: set.valid, config: config,
                            runDirectory: run, reporter: ProgressReporter(quiet: true))
     }

@@ -4,7 +4,7 @@ import Torch
 /// Multi-head self-attention with PyTorch's parameter layout (`nn.MultiheadAttention`,
 /// `batch_first=True`): a packed input projection `in_proj_weight` (3E, E) and `in_proj_bias`,
 /// then `out_proj`.
-public final class MultiheadAttention: Module {
+public final class MultiheadAttention: Module, StochasticLayer {
     @Param public var inProjWeight: Tensor
     @Param public var inProjBias: Tensor
     public let outProj: Linear
@@ -12,6 +12,7 @@ public final class MultiheadAttention: Module {
     public let embedDim: Int
     /// Dropout on the attention weights (training only).
     public var dropout: Double
+    public var generator: Generator?
 
     public init(embedDim: Int, heads: Int, dropout: Double = 0, generator: Generator? = nil) throws {
         guard heads > 0, embedDim % heads == 0 else {
@@ -43,7 +44,7 @@ public final class MultiheadAttention: Module {
         let k = try qkv.select(dim: 0, index: 1)
         let v = try qkv.select(dim: 0, index: 2)
         var weights = try q.matmul(k.transpose(-2, -1)).softmax(dim: -1)
-        if isTraining && dropout > 0 { weights = try weights.dropout(dropout, training: true) }
+        if isTraining && dropout > 0 { weights = try weights.dropout(dropout, training: true, generator: generator) }
         let context = try weights.matmul(v).transpose(1, 2).reshape([b, t, embedDim])
         return try outProj(context)
     }

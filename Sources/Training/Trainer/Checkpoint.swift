@@ -33,8 +33,8 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.noise = noise
     }
 
-    public func build(device: Device = .cpu) throws -> any AudioModel {
-        try preset.build(tasks: tasks, noise: noise, device: device)
+    public func build(device: Device = .cpu, generator: Generator? = nil) throws -> any AudioModel {
+        try preset.build(tasks: tasks, noise: noise, device: device, generator: generator)
     }
 }
 
@@ -45,13 +45,14 @@ public enum Checkpoint {
     public static let format = "crescendo-checkpoint-1"
 
     public static func save(to url: URL, model: Module, description: ModelDescription, optimizer: (any Optimizer)?,
-                            state: TrainingState, extra: [String: String] = [:]) throws {
+                            state: TrainingState, noiseGenerator: Generator? = nil, extra: [String: String] = [:]) throws {
         var tensors: [String: Tensor] = [:]
         for (k, v) in model.stateDict() { tensors["model.\(k)"] = v }
         if let optimizer {
             for (k, v) in try optimizer.state() { tensors["optimizer.\(k)"] = v }
         }
         tensors["rng.default"] = try Generator.defaultState()
+        if let noiseGenerator { tensors["rng.noise"] = try noiseGenerator.state() }
         var metadata = extra
         metadata["format"] = format
         metadata["model"] = try json(description)
@@ -67,6 +68,8 @@ public enum Checkpoint {
         public var modelState: [String: Tensor]
         public var optimizerState: [String: Tensor]
         public var rngState: Tensor?
+        /// The state of the generator the model's dropout and drop path drew from.
+        public var noiseRNGState: Tensor?
         public var metadata: [String: String]
 
         /// Builds the model and loads its weights (strict).
@@ -95,7 +98,7 @@ public enum Checkpoint {
         let description: ModelDescription = try decode(file.metadata["model"], path: path, field: "model")
         let state: TrainingState = try decode(file.metadata["state"], path: path, field: "state")
         return Contents(description: description, state: state, modelState: modelState, optimizerState: optimizerState,
-                        rngState: tensors["rng.default"], metadata: file.metadata)
+                        rngState: tensors["rng.default"], noiseRNGState: tensors["rng.noise"], metadata: file.metadata)
     }
 
     /// Sorted-key JSON text of a value (metadata, run configurations).

@@ -37,6 +37,9 @@ public final class Trainer {
     let log: MetricsLog
     /// Stops the process-like run right after this step, as a crash would (tests of resumption).
     var haltAfterStep: Int?
+    /// The generator of the model's dropout and drop path: a run's noise depends on its seed
+    /// alone, not on what else in the process draws random numbers.
+    let noiseGenerator: Generator
 
     public var latestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/latest.safetensors") }
     public var bestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/best.safetensors") }
@@ -60,6 +63,9 @@ public final class Trainer {
         optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: config.learningRate,
                                    weightDecay: config.weightDecay)
         log = MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"))
+        var seeds = SplitMix64(seed: config.seed, 0x0D20_9047)
+        noiseGenerator = try Generator(seed: seeds.next())
+        model.setNoiseGenerator(noiseGenerator)
     }
 
     /// Steps per epoch (capped by `maxStepsPerEpoch`).
@@ -81,6 +87,7 @@ public final class Trainer {
         try model.load(stateDict: contents.modelState, strict: true)
         try optimizer.loadState(contents.optimizerState)
         if let rng = contents.rngState { try Generator.setDefaultState(rng) }
+        if let rng = contents.noiseRNGState { try noiseGenerator.setState(rng) }
         state = contents.state
         try log.truncate(afterStep: state.step)
     }
@@ -197,6 +204,6 @@ public final class Trainer {
 
     func saveCheckpoint(to url: URL, extra: [String: String] = [:]) throws {
         try Checkpoint.save(to: url, model: model, description: modelDescription, optimizer: optimizer, state: state,
-                            extra: extra)
+                            noiseGenerator: noiseGenerator, extra: extra)
     }
 }
