@@ -1,4 +1,5 @@
 import Models
+import Training
 
 /// How a teacher's outputs become training targets, as Noisy Student (Xie et al. 2020) has it.
 public struct PseudoLabelOptions: Codable, Sendable, Equatable {
@@ -56,9 +57,5 @@ public struct PseudoLabel: Sendable, Equatable, Codable {
     }
 
     /// The class with the highest probability.
-    public var topClass: Int {
-        var best = 0
-        for i in probabilities.indices where probabilities[i] > probabilities[best] { best = i }
-        return best
-    }
+    public var topClass: Int { TaskMetrics.argmax(probabilities) }
 }

@@ -97,10 +97,7 @@ public struct PseudoLabelSelection: Sendable {
         switch target {
         case .classIndex(let i): return i
         case .probabilities(let p):
-            guard !p.isEmpty else { return nil }
-            var best = 0
-            for i in p.indices where p[i] > p[best] { best = i }
-            return best
+            return p.isEmpty ? nil : TaskMetrics.argmax(p)
         default: return nil
         }
     }

@@ -46,7 +46,8 @@ public enum TaskMetrics {
         return keys.count == 24 && Set(keys).count == 24 ? keys : nil
     }
 
-    static func argmax(_ row: [Float]) -> Int {
+    /// The index of the largest value (the first on ties; 0 for an empty row).
+    public static func argmax(_ row: [Float]) -> Int {
         var best = 0
         for i in row.indices where row[i] > row[best] { best = i }
         return best
