@@ -48,11 +48,12 @@ enum CrescendoBinary {
 struct ToneDataSet {
     let directory: URL
 
-    init(tracks: Int = 32, seconds: Double = 4.5) throws {
+    /// `pool` extra tracks go to the split "unlabeled" without labels.
+    init(tracks: Int = 32, pool: Int = 0, seconds: Double = 4.5) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("audio"), withIntermediateDirectories: true)
         var rows = ["path,split,register,layers"]
-        for i in 0..<tracks {
+        for i in 0..<(tracks + pool) {
             let high = i % 2 == 1, noisy = (i / 2) % 2 == 1
             let n = Int(seconds * 16000)
             var seed: UInt64 = UInt64(i) &* 0x9E37_79B9_7F4A_7C15 | 1
@@ -65,6 +66,10 @@ struct ToneDataSet {
             }
             let name = "audio/tone\(i).wav"
             try WAVWriter.write(samples, to: directory.appendingPathComponent(name).path, sampleRate: 16000, channels: 1)
+            if i >= tracks {
+                rows.append("\(name),unlabeled,,")
+                continue
+            }
             let split = i < tracks * 3 / 4 ? "train" : (i % 2 == 0 ? "valid" : "test")
             rows.append("\(name),\(split),\(high ? "high" : "low"),\(noisy ? "tone;noise" : "tone")")
         }
