@@ -90,7 +90,10 @@ struct TrainerTests {
         #expect(log.filter { ($0["event"] as? String) == "train" }.count == result.state.step)
     }
 
-    @Test("a run stopped mid-epoch and resumed ends with bit-identical weights")
+    /// In-process, other suites run concurrently and may change libtorch's (per-thread OpenMP)
+    /// thread count, which changes reduction order; so this test allows float rounding. The
+    /// bit-for-bit property is tested across processes with SIGKILL (IntegrationTests).
+    @Test("a run stopped mid-epoch and resumed ends with the same weights")
     func resumeIsExact() async throws {
         let set = try SyntheticSet(trainCount: 16, validCount: 4)
         defer { set.remove() }
@@ -110,7 +113,9 @@ struct TrainerTests {
         let a = straight.model.stateDict(), b = resumed.model.stateDict()
         #expect(a.keys.sorted() == b.keys.sorted())
         for (name, t) in a {
-            #expect(try t.equals(b[name]!), "\(name) differs after resumption")
+            let other = try #require(b[name])
+            let same = t.dtype.isFloatingPoint ? try t.allClose(other, rtol: 1e-4, atol: 1e-5) : try t.equals(other)
+            #expect(same, "\(name) differs after resumption")
         }
         let steps = MetricsLog(url: runB.appendingPathComponent("metrics.jsonl")).entries()
             .filter { ($0["event"] as? String) == "train" }.compactMap { $0["step"] as? Int }
