@@ -19,19 +19,64 @@ struct PipelineCommand: AsyncParsableCommand {
     @Option(help: "Where to write the results table as JSON (default: <runs_directory>/results.json).")
     var results: String?
 
+    @Option(parsing: .upToNextOption,
+            help: "Run the whole pipeline once per seed (in <runs_directory>/seed-<seed>) and summarise each stage's test metrics as mean ± standard deviation.")
+    var seeds: [UInt64] = []
+
     func run() async throws {
         let config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
         Runtime.threads = config.teacher.threads
         let data = try CatalogPipelineData(catalogPath: config.catalog, poolSplit: config.splits.pool,
                                            splitSet: config.splits.splitSet)
-        let pipeline = try NoisyStudentPipeline(config: config, data: data)
-        let state = try await pipeline.run()
-        let table = ResultsTable(state: state)
-        print(table.text)
-        let url = URL(fileURLWithPath: results ?? URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("results.json").path)
-        try table.json().write(to: url, options: .atomic)
-        print("results: \(url.path)")
+        let resultsURL = URL(fileURLWithPath: results ?? URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("results.json").path)
+        guard !seeds.isEmpty else {
+            let state = try await NoisyStudentPipeline(config: config, data: data).run()
+            let table = ResultsTable(state: state)
+            print(table.text)
+            try table.json().write(to: resultsURL, options: .atomic)
+            print("results: \(resultsURL.path)")
+            return
+        }
+        var states: [(seed: UInt64, state: PipelineState)] = []
+        for seed in seeds {
+            let seeded = config.seeded(seed)
+            print("seed \(seed): \(seeded.runsDirectory)")
+            let state = try await NoisyStudentPipeline(config: seeded, data: data).run()
+            let table = ResultsTable(state: state)
+            print(table.text)
+            try table.json().write(to: URL(fileURLWithPath: seeded.runsDirectory).appendingPathComponent("results.json"),
+                                   options: .atomic)
+            states.append((seed, state))
+        }
+        let summary = SeedSummary(states: states)
+        print(SeedSummaryTable(summary: summary).text)
+        try summary.save(to: resultsURL)
+        print("results over seeds \(seeds.map(String.init).joined(separator: ", ")): \(resultsURL.path)")
+    }
+}
+
+/// Mean ± standard deviation over seeds of each trained stage, in the results table's columns.
+struct SeedSummaryTable {
+    let summary: SeedSummary
+
+    var text: String {
+        let available = Set(summary.stages.flatMap { $0.mean.keys })
+        let preferred = ResultsTable.columns.filter { available.contains($0.0) }
+        let names = preferred.isEmpty ? available.sorted().map { ($0, $0) } : preferred
+        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: Swift.max(n, s.count + 1), withPad: " ", startingAt: 0) }
+        var lines = [pad("stage", 22) + pad("model", 11) + pad("seeds", 7) + names.map { pad($0.1, 18) }.joined()]
+        for stage in summary.stages {
+            var line = pad(stage.name, 22) + pad(stage.preset?.rawValue ?? "?", 11) + pad("\(stage.seeds.count)", 7)
+            for (key, _) in names {
+                let cell = stage.mean[key].map { m in
+                    String(format: "%.3f ± %.3f", m, stage.standardDeviation[key] ?? 0)
+                } ?? "—"
+                line += pad(cell, 18)
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -1,0 +1,80 @@
+import Foundation
+import Models
+
+/// Each trained stage's test metrics over several seeds of the same pipeline: mean, sample
+/// standard deviation, and the per-seed values, so that "the student beats its teacher" is a
+/// measured claim with its spread rather than one run's luck.
+public struct SeedSummary: Codable, Sendable, Equatable {
+    public struct Stage: Codable, Sendable, Equatable {
+        public var name: String
+        public var preset: ModelPreset?
+        public var parameters: Int?
+        /// Seeds that finished this stage, in order.
+        public var seeds: [UInt64]
+        /// Per metric: one value per seed, in the order of `seeds`.
+        public var values: [String: [Double]]
+        public var mean: [String: Double]
+        /// Sample standard deviation (n − 1); 0 with one seed.
+        public var standardDeviation: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case name, preset, parameters, seeds, values, mean, standardDeviation = "std"
+        }
+    }
+
+    public var stages: [Stage]
+
+    /// Summarises finished trained stages (teacher and students) of each seed's pipeline state;
+    /// stages keep the order of the first seed that has them. A metric enters a stage's summary
+    /// only from seeds that report it.
+    public init(states: [(seed: UInt64, state: PipelineState)]) {
+        var order: [String] = []
+        var bySeed: [String: [(UInt64, StageRecord)]] = [:]
+        for (seed, state) in states {
+            for stage in state.stages where stage.kind != .pseudoLabel && stage.status == .done {
+                if bySeed[stage.name] == nil { order.append(stage.name) }
+                bySeed[stage.name, default: []].append((seed, stage))
+            }
+        }
+        stages = order.map { name in
+            let runs = bySeed[name] ?? []
+            var values: [String: [Double]] = [:]
+            for (_, record) in runs {
+                for (metric, value) in record.testMetrics { values[metric, default: []].append(value) }
+            }
+            return Stage(name: name, preset: runs.first?.1.preset, parameters: runs.first?.1.parameters,
+                         seeds: runs.map(\.0), values: values,
+                         mean: values.mapValues(Self.mean), standardDeviation: values.mapValues(Self.sampleStandardDeviation))
+        }
+    }
+
+    static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
+
+    static func sampleStandardDeviation(_ xs: [Double]) -> Double {
+        guard xs.count > 1 else { return 0 }
+        let m = mean(xs)
+        return (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)).squareRoot()
+    }
+
+    /// Writes the summary as pretty JSON, atomically.
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+}
+
+extension PipelineConfig {
+    /// The same pipeline under another seed: every trainer, the pool draw and the pipeline
+    /// seed change, and its stages live in `<runs_directory>/seed-<seed>`.
+    public func seeded(_ seed: UInt64) -> PipelineConfig {
+        var c = self
+        c.seed = seed
+        c.teacher.seed = seed
+        c.student.seed = seed
+        c.fineTune?.seed = seed
+        c.runsDirectory = URL(fileURLWithPath: runsDirectory).appendingPathComponent("seed-\(seed)").path
+        return c
+    }
+}
