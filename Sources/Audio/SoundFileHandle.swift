@@ -264,7 +264,7 @@ final class SoundFileHandle {
     private func checkEnd() throws(AudioError) {
         if tolerateTruncation { return }
         let shortfall = info.frames - position
-        let limit = info.frameCountIsExact ? 0 : info.mpegFrameTolerance
+        let limit = info.endShortfallTolerance
         // `position` can be smaller than `info.frames` only when the decoder
         // ran dry early; a window that ends before info.frames never gets here.
         if shortfall > limit {

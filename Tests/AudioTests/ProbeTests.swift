@@ -89,3 +89,17 @@ struct ProbeTests {
         #expect(unknown.container == "0x7f0000" && unknown.subtype == "0xfe")
     }
 }
+
+@Suite("End-of-stream shortfall that still counts as complete")
+struct EndShortfallToleranceTests {
+    @Test("Ogg Opus tolerates one maximal packet (120 ms); lossless and Vorbis streams none")
+    func tolerances() throws {
+        let opus = try AudioFile.probe(Fixtures.path("tone.opus"))
+        #expect(opus.endShortfallTolerance == 5_760)
+        for file in ["tone.flac", "tone_pcm16.wav", "tone.ogg"] {
+            #expect(try AudioFile.probe(Fixtures.path(file)).endShortfallTolerance == 0, "\(file)")
+        }
+        let mp3 = try AudioFile.probe(Fixtures.path("tone.mp3"))
+        #expect(mp3.endShortfallTolerance == (mp3.frameCountIsExact ? 0 : mp3.mpegFrameTolerance))
+    }
+}
