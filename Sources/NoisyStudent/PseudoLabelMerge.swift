@@ -10,8 +10,8 @@ public struct PseudoLabelMerge {
 
     public var url: URL { directory.appendingPathComponent("labels.json") }
 
+    /// The merged file holds nothing about the sharding, so any split of the work gives the same bytes.
     struct Merged: Codable {
-        var shardCount: Int
         var labels: [PseudoLabel]
     }
 
@@ -43,7 +43,7 @@ public struct PseudoLabelMerge {
             throw PseudoLabelShardError.incomplete(missingShards: shards, missingTracks: missing.count)
         }
         labels.sort { ($0.trackId, $0.task) < ($1.trackId, $1.task) }
-        try ShardLabelFile.writeAtomically(Merged(shardCount: count, labels: labels), to: url)
+        try ShardLabelFile.writeAtomically(Merged(labels: labels), to: url)
         return labels
     }
 }

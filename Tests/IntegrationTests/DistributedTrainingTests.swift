@@ -13,7 +13,7 @@ struct DistributedTrainingTests {
         run_directory: \(run)
         tasks: [register, layers]
         model: {preset: resnet-xs, dropout: 0}
-        trainer: {epochs: \(epochs), batch_size: 6, learning_rate: 0.003, warmup_steps: 2, threads: 1, seed: 5,
+        trainer: {epochs: \(epochs), batch_size: 6, learning_rate: 0.01, optimizer: sgd, momentum: 0.9, warmup_steps: 2, threads: 1, seed: 5,
                   checkpoint_every: 1, log_every: 1, sync_batch_norm: \(syncBatchNorm)}
         """
     }
@@ -25,11 +25,14 @@ struct DistributedTrainingTests {
         return set
     }
 
+    /// SGD: Adam divides each gradient by its own running magnitude, so the rounding noise in
+    /// gradients that are zero in exact arithmetic (a convolution bias before batch norm) becomes
+    /// a learning-rate-sized step, different for any two summation orders.
     @Test("2 ranks × 1 thread hold identical weights, within 1e-5 of one process with the same global batch and order")
     func equivalence() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
         let set = try prepare()
-        defer { set.remove() }
+        defer { if ProcessInfo.processInfo.environment["CRESCENDO_KEEP_TEST_DATA"] == nil { set.remove() } }
         let dir = set.directory
         try config("runs/single").write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
         try config("runs/ranks").write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
@@ -59,9 +62,9 @@ struct DistributedTrainingTests {
     func lostRankAndResume() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
         let set = try prepare()
-        defer { set.remove() }
+        defer { if ProcessInfo.processInfo.environment["CRESCENDO_KEEP_TEST_DATA"] == nil { set.remove() } }
         let dir = set.directory
-        try config("runs/job", epochs: 3, syncBatchNorm: false).write(to: dir.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
+        try config("runs/job", epochs: 4, syncBatchNorm: false).write(to: dir.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
         let timeout = 30
         let port = Workers.freePort()
         let arguments = ["train", "--config", "job.yaml"]
@@ -82,23 +85,23 @@ struct DistributedTrainingTests {
         #expect(output.contains("lost rank 1"), "\(output)")
         #expect(waited < Double(2 * timeout), "rank 0 took \(waited) s to give up (timeout \(timeout) s)")
 
+        // Every rank resumes from rank 0's checkpoint and the job completes.
+        let resumed = try CrescendoBinary.run(["launch", "--nproc", "2", "--", "train", "--config", "job.yaml", "--resume"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.output.contains("resumed at epoch"), "\(resumed.output)")
+        let final = try Checkpoint.load(from: dir.appendingPathComponent("runs/job").appendingPathComponent("checkpoints/latest.safetensors"))
+        #expect(final.state.step == 8 && final.state.finished)
+
         // Under launch, a killed rank stops the job, and launch names it.
-        let launcher = try CrescendoBinary.start(["launch", "--nproc", "2", "--timeout", String(timeout), "--", "train", "--config", "job.yaml", "--resume"], in: dir)
-        let runDir = dir.appendingPathComponent("runs/job")
-        let before = MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl")).entries().compactMap { $0["step"] as? Int }.max() ?? 0
-        Workers.waitForStep(before + 1, run: runDir, while: launcher)
+        // (A long job, so that it is still running when rank 1 is killed.)
+        try config("runs/long", epochs: 200, syncBatchNorm: false).write(to: dir.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        let launcher = try CrescendoBinary.start(["launch", "--nproc", "2", "--timeout", String(timeout), "--", "train", "--config", "long.yaml"], in: dir)
+        Workers.waitForStep(1, run: dir.appendingPathComponent("runs/long"), while: launcher)
         if let pid = Workers.child(of: launcher.processIdentifier, rank: 1) { kill(pid, SIGKILL) }
         let launched = (launcher.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
         launcher.waitUntilExit()
         let launchOutput = String(decoding: launched, as: UTF8.self)
         #expect(launcher.terminationStatus != 0, "\(launchOutput)")
         #expect(launchOutput.contains("rank 1 was killed by signal 9"), "\(launchOutput)")
-
-        // Every rank resumes from rank 0's checkpoint and the job completes.
-        let resumed = try CrescendoBinary.run(["launch", "--nproc", "2", "--", "train", "--config", "job.yaml", "--resume"], in: dir)
-        #expect(resumed.status == 0, "\(resumed.output)")
-        #expect(resumed.output.contains("resumed at epoch"), "\(resumed.output)")
-        let final = try Checkpoint.load(from: runDir.appendingPathComponent("checkpoints/latest.safetensors"))
-        #expect(final.state.step == 6 && final.state.finished)
     }
 }

@@ -9,7 +9,7 @@ struct ShardedPseudoLabelTests {
     func shardedEqualsSingle() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
         let set = try ToneDataSet(tracks: 12, pool: 9, seconds: 4)
-        defer { set.remove() }
+        defer { if ProcessInfo.processInfo.environment["CRESCENDO_KEEP_TEST_DATA"] == nil { set.remove() } }
         let dir = set.directory
         let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "catalog.sqlite"], in: dir)
         #expect(imported.status == 0, "\(imported.output)")

@@ -32,7 +32,7 @@ public final class Trainer {
     public var noise: (any BatchNoise)?
     public var reporter: ProgressReporter
     let loss: MultiTaskLoss
-    var optimizer: Adam
+    var optimizer: any Optimizer
     public private(set) var state = TrainingState()
     let log: MetricsLog
     /// Stops the process-like run right after this step, as a crash would (tests of resumption).
@@ -66,8 +66,14 @@ public final class Trainer {
             shuffle: true, crop: .random, dropLast: true, prefetchBatches: config.prefetchBatches,
             cacheDecodedAudio: config.cacheDecodedAudio, shardIndex: group?.rank ?? 0, shardCount: group?.worldSize ?? 1))
         loss = MultiTaskLoss(tasks: description.tasks, taskWeights: config.taskWeights, labelSmoothing: config.labelSmoothing)
-        optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: config.learningRate,
-                                   weightDecay: config.weightDecay)
+        switch config.optimizer {
+        case .adamW:
+            optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: config.learningRate,
+                                       weightDecay: config.weightDecay)
+        case .sgd:
+            optimizer = try SGD(parameters: model.trainableParameters(), learningRate: config.learningRate,
+                                momentum: config.momentum, weightDecay: config.weightDecay)
+        }
         log = MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"))
         // Rank 0 draws the single-process noise; the other ranks their own streams.
         var seeds = SplitMix64(seed: config.seed, 0x0D20_9047, UInt64(group?.rank ?? 0))
