@@ -45,6 +45,10 @@ public final class Trainer {
     public let group: ProcessGroup?
     var isPrimary: Bool { (group?.rank ?? 0) == 0 }
     var rank: Int { group?.rank ?? 0 }
+    /// Wall time spent in this process's training steps (data waits included, validation not).
+    public private(set) var trainingSeconds = 0.0
+    /// Steps this process has trained (resumed steps not counted).
+    public private(set) var trainedSteps = 0
 
     public var latestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/latest.safetensors") }
     public var bestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/best.safetensors") }
@@ -133,7 +137,11 @@ public final class Trainer {
         try group?.broadcast(model.parameters() + model.namedBuffers().map(\.1), from: 0)
         var bestMetrics: [String: Double] = [:]
         while !state.finished && state.epoch < config.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let stepsBefore = state.step
             try await trainEpoch()
+            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            trainedSteps += state.step - stepsBefore
             // Per-rank batch-norm statistics diverge; rank 0's are the model's (as DDP's buffer broadcast).
             try group?.broadcast(model.namedBuffers().map(\.1), from: 0)
             let metrics = try await validate()
@@ -160,6 +168,10 @@ public final class Trainer {
             try saveCheckpoint(to: latestCheckpoint)
             reporter.line("epoch \(state.epoch)/\(config.epochs): " + metrics.sorted { $0.key < $1.key }
                 .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
+        }
+        if trainedSteps > 0 {
+            let clips = Double(trainedSteps * config.batchSize)
+            reporter.line("training throughput: \(String(format: "%.3f", clips / trainingSeconds)) clips/s (\(trainedSteps) steps of global batch \(config.batchSize) in \(String(format: "%.1f", trainingSeconds)) s, \(group?.worldSize ?? 1) rank(s) × \(config.threads) thread(s))")
         }
         if let group {
             let difference = try parameterDisagreement(group)
