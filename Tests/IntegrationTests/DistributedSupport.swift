@@ -34,7 +34,10 @@ enum Workers {
 
     /// The pid of the child of `parent` whose environment has RANK=`rank`.
     static func child(of parent: Int32, rank: Int) -> Int32? {
-        let list = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+        // Each thread lists the children it started.
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(parent)/task")) ?? []
+        let list = threads.map { (try? String(contentsOfFile: "/proc/\(parent)/task/\($0)/children", encoding: .utf8)) ?? "" }
+            .joined(separator: " ")
         for pid in list.split(separator: " ").compactMap({ Int32($0) }) {
             guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
             let entries = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }

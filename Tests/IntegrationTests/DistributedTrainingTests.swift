@@ -97,11 +97,27 @@ struct DistributedTrainingTests {
         try config("runs/long", epochs: 200, syncBatchNorm: false).write(to: dir.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
         let launcher = try CrescendoBinary.start(["launch", "--nproc", "2", "--timeout", String(timeout), "--", "train", "--config", "long.yaml"], in: dir)
         Workers.waitForStep(1, run: dir.appendingPathComponent("runs/long"), while: launcher)
-        if let pid = Workers.child(of: launcher.processIdentifier, rank: 1) { kill(pid, SIGKILL) }
+        let launchedRank1 = Workers.child(of: launcher.processIdentifier, rank: 1)
+        let launchedRank0 = Workers.child(of: launcher.processIdentifier, rank: 0)
+        #expect(launchedRank1 != nil && launchedRank0 != nil, "the launcher's workers were not found")
+        if let launchedRank1 { kill(launchedRank1, SIGKILL) }
         let launched = (launcher.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
         launcher.waitUntilExit()
         let launchOutput = String(decoding: launched, as: UTF8.self)
         #expect(launcher.terminationStatus != 0, "\(launchOutput)")
         #expect(launchOutput.contains("rank 1 was killed by signal 9"), "\(launchOutput)")
+        // Rank 0 is gone too (stopped by the launcher or by its own failed collective), not orphaned.
+        if let launchedRank0 { #expect(kill(launchedRank0, 0) != 0, "rank 0 (pid \(launchedRank0)) outlived the launcher") }
+
+        // SIGTERM to the launcher reaches the workers: they stop and launch exits with 128 + 15.
+        let stopped = try CrescendoBinary.start(["launch", "--nproc", "2", "--", "train", "--config", "long.yaml", "--resume"], in: dir)
+        let before = MetricsLog(url: dir.appendingPathComponent("runs/long/metrics.jsonl")).entries().compactMap { $0["step"] as? Int }.max() ?? 0
+        Workers.waitForStep(before + 1, run: dir.appendingPathComponent("runs/long"), while: stopped)
+        let workers = [0, 1].compactMap { Workers.child(of: stopped.processIdentifier, rank: $0) }
+        kill(stopped.processIdentifier, SIGTERM)
+        _ = (stopped.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile()
+        stopped.waitUntilExit()
+        #expect(stopped.terminationStatus == 143)
+        #expect(workers.count == 2 && workers.allSatisfy { kill($0, 0) != 0 }, "workers \(workers) outlived the launcher")
     }
 }
