@@ -115,9 +115,26 @@ struct DistributedTrainingTests {
         Workers.waitForStep(before + 1, run: dir.appendingPathComponent("runs/long"), while: stopped)
         let workers = [0, 1].compactMap { Workers.child(of: stopped.processIdentifier, rank: $0) }
         kill(stopped.processIdentifier, SIGTERM)
+        // Workers that ignored SIGTERM would keep the launcher waiting: the watchdog turns that into a failure.
+        let fired = WatchdogFlag()
+        let stopWatchdog = DispatchWorkItem {
+            fired.set()
+            for pid in workers { kill(pid, SIGKILL) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(4 * timeout), execute: stopWatchdog)
         _ = (stopped.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile()
         stopped.waitUntilExit()
+        stopWatchdog.cancel()
         #expect(stopped.terminationStatus == 143)
+        #expect(!fired.value, "the workers did not stop on the forwarded SIGTERM")
         #expect(workers.count == 2 && workers.allSatisfy { kill($0, 0) != 0 }, "workers \(workers) outlived the launcher")
     }
+}
+
+/// Whether a watchdog had to step in.
+final class WatchdogFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    func set() { lock.lock(); fired = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return fired }
 }
