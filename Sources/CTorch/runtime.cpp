@@ -5,6 +5,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/version.h>
 #include <cstring>
+#include <dlfcn.h>
 #include <mutex>
 
 using namespace ctorch;
@@ -64,7 +65,14 @@ ct_tensor ct_randperm(int64_t n, int dt, int di, ct_generator g) {
   CT_TENSOR(at::randperm(n, gen(g), options(CT_INT64, dt, di)))
 }
 
-void ct_set_num_threads(int n) { at::set_num_threads(n); }
+void ct_set_num_threads(int n) {
+  at::set_num_threads(n);
+  // OpenBLAS keeps its own pool, sized from OMP_NUM_THREADS/OPENBLAS_NUM_THREADS or the core count;
+  // its results depend on that size, so it follows libtorch's setting (a launched rank and a plain
+  // run with the same thread count then compute the same numbers).
+  using set_threads = void (*)(int);
+  if (auto f = reinterpret_cast<set_threads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
+}
 int ct_get_num_threads(void) { return at::get_num_threads(); }
 void ct_set_num_interop_threads(int n) {
   try {

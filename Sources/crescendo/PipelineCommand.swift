@@ -24,6 +24,10 @@ struct PipelineCommand: AsyncParsableCommand {
     var seeds: [UInt64] = []
 
     func run() async throws {
+        // The pipeline's stages run in one process; N copies would race on the same runs.
+        if try DistributedEnvironment().isDistributed {
+            throw ValidationError("the pipeline runs in one process; under launch/torchrun/Slurm run its stages instead: crescendo train, crescendo pseudo-label (docs/DISTRIBUTED.md)")
+        }
         let config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
         Runtime.threads = config.teacher.threads

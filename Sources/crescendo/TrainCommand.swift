@@ -29,12 +29,18 @@ struct TrainCommand: AsyncParsableCommand {
         let valid = try data.labeledTracks(split: run.validSplit, splitSet: run.splitSet, tasks: tasks)
         guard !train.isEmpty else { throw ValidationError("split \(run.trainSplit) of \(run.catalog) has no labeled tracks") }
         let directory = URL(fileURLWithPath: run.runDirectory)
-        try RunManifest(catalog: run.catalog, tasks: run.tasks, splitSet: run.splitSet).save(in: directory)
+        // Under `crescendo launch`, torchrun or Slurm: data-parallel over the job's ranks.
+        let environment = try DistributedEnvironment()
+        let group = environment.isDistributed ? try environment.connect() : nil
+        if environment.isPrimary {
+            try RunManifest(catalog: run.catalog, tasks: run.tasks, splitSet: run.splitSet).save(in: directory)
+        }
         manualSeed(run.trainer.seed)
         let description = ModelDescription(preset: run.model.preset, tasks: tasks, noise: run.model.noise)
         let model = try description.build(generator: Generator(seed: run.trainer.seed))
         let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: run.trainer,
-                                  runDirectory: directory)
+                                  runDirectory: directory, group: group)
+        if let group { trainer.reporter.line("data-parallel over \(group.worldSize) ranks (\(environment.source.rawValue) variables); global batch \(run.trainer.batchSize)") }
         trainer.reporter.line("training \(run.model.preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) tracks, validating on \(valid.count)")
         let result = try await trainer.fit(resume: resume)
         trainer.reporter.line("best epoch \(result.state.bestEpoch ?? 0): " + result.bestMetrics.sorted { $0.key < $1.key }

@@ -237,4 +237,6 @@ double ct_bench_add_loop(ct_tensor a, ct_tensor b, int64_t iterations);
 #ifdef __cplusplus
 }
 #endif
+
+#include "ctorch_distributed.h"
 #endif

@@ -13,6 +13,9 @@ public final class BatchNorm: Module, UnaryLayer {
     public let eps: Double
     /// Accepted input ranks: [2, 3] for 1-d, [4] for 2-d.
     public let inputRanks: Set<Int>
+    /// When set, training-mode statistics are computed over the whole group's batch
+    /// (`nn.SyncBatchNorm`); each rank's own batch otherwise.
+    public var synchronization: ProcessGroup?
 
     public init(_ features: Int, spatialDims: Int, momentum: Double = 0.1, eps: Double = 1e-5) throws {
         _weight = Param(wrappedValue: try Tensor.ones([features]).requiringGrad())
@@ -41,8 +44,36 @@ public final class BatchNorm: Module, UnaryLayer {
             throw TorchError.invalidArgument("BatchNorm: expected a \(inputRanks.sorted().map(String.init).joined(separator: " or "))-d input, got shape \(x.shape)")
         }
         if isTraining { try withNoGrad { try numBatchesTracked.addInPlace(1) } }
+        if isTraining, let group = synchronization, group.worldSize > 1 {
+            return try synchronisedForward(x, group: group)
+        }
         return try Tensor.batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                                     training: isTraining, momentum: momentum, eps: eps)
+    }
+}
+
+extension BatchNorm {
+    /// Batch statistics over every rank's batch, two passes (mean, then the mean squared
+    /// deviation), each a differentiable all-reduce; the running statistics are updated from them
+    /// with the unbiased variance, as `nn.SyncBatchNorm` does.
+    func synchronisedForward(_ x: Tensor, group: ProcessGroup) throws -> Tensor {
+        let channels = x.shape[1]
+        let dims = (0..<x.rank).filter { $0 != 1 }
+        var broadcastShape = [Int](repeating: 1, count: x.rank)
+        broadcastShape[1] = channels
+        let count = Double(x.count / Swift.max(1, channels) * group.worldSize)
+        let mean = try group.differentiableSum(x.sum(dims: dims)) * (1 / count)
+        let centred = try x - mean.reshape(broadcastShape)
+        let variance = try group.differentiableSum(centred.square().sum(dims: dims)) * (1 / count)
+        try withNoGrad {
+            let m = momentum
+            try runningMean.mulInPlace(1 - m)
+            try runningMean.addInPlace(mean.detached(), alpha: m)
+            try runningVar.mulInPlace(1 - m)
+            try runningVar.addInPlace(variance.detached(), alpha: m * count / Swift.max(1, count - 1))
+        }
+        let scale = try (variance + eps).rsqrt() * weight
+        return try centred * scale.reshape(broadcastShape) + bias.reshape(broadcastShape)
     }
 }
 

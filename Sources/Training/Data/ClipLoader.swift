@@ -24,10 +24,17 @@ public struct ClipLoaderConfig: Sendable, Codable, Equatable {
     public var prefetchBatches: Int
     /// Keep whole decoded tracks in memory (small data sets read for many epochs).
     public var cacheDecodedAudio: Bool
+    /// Data-parallel sharding: this loader yields part `shardIndex` of `shardCount` equal,
+    /// contiguous parts of every (global) batch of `batchSize`, so that the ranks together see
+    /// every example of an epoch once, in the single-process order.
+    public var shardIndex: Int
+    public var shardCount: Int
 
     public init(batchSize: Int, clipSamples: Int, sampleRate: Int = 16000, seed: UInt64 = 0, shuffle: Bool = true,
                 crop: CropPolicy = .random, dropLast: Bool = true, prefetchBatches: Int = 4,
-                cacheDecodedAudio: Bool = false) {
+                cacheDecodedAudio: Bool = false, shardIndex: Int = 0, shardCount: Int = 1) {
+        self.shardIndex = shardIndex
+        self.shardCount = shardCount
         self.batchSize = batchSize
         self.clipSamples = clipSamples
         self.sampleRate = sampleRate
@@ -70,6 +77,10 @@ public struct ClipLoader: Sendable {
         guard config.batchSize >= 1, config.clipSamples >= 1, config.sampleRate >= 1 else {
             throw TrainingError.invalidConfig(key: "loader", reason: "batch size, clip length and rate must be positive")
         }
+        guard config.shardCount >= 1, (0..<config.shardCount).contains(config.shardIndex),
+              config.batchSize % config.shardCount == 0 else {
+            throw TrainingError.invalidConfig(key: "batch_size", reason: "the global batch (\(config.batchSize)) must split evenly over \(config.shardCount) ranks")
+        }
         self.tracks = tracks
         self.tasks = tasks
         self.config = config
@@ -92,8 +103,17 @@ public struct ClipLoader: Sendable {
         return indices
     }
 
-    /// Track indices of batch `index` of `epoch`.
+    /// Track indices of this shard's part of batch `index` of `epoch`.
     public func batchIndices(epoch: Int, index: Int) -> [Int] {
+        let global = globalBatchIndices(epoch: epoch, index: index)
+        guard config.shardCount > 1 else { return global }
+        let part = (global.count + config.shardCount - 1) / config.shardCount
+        let start = Swift.min(global.count, config.shardIndex * part)
+        return Array(global[start..<Swift.min(global.count, start + part)])
+    }
+
+    /// Track indices of batch `index` of `epoch` over all shards.
+    public func globalBatchIndices(epoch: Int, index: Int) -> [Int] {
         let order = order(epoch: epoch)
         let start = index * config.batchSize
         var slice = Array(order[Swift.min(start, order.count)..<Swift.min(start + config.batchSize, order.count)])

@@ -32,7 +32,7 @@ public final class Trainer {
     public var noise: (any BatchNoise)?
     public var reporter: ProgressReporter
     let loss: MultiTaskLoss
-    var optimizer: Adam
+    var optimizer: any Optimizer
     public private(set) var state = TrainingState()
     let log: MetricsLog
     /// Stops the process-like run right after this step, as a crash would (tests of resumption).
@@ -40,14 +40,24 @@ public final class Trainer {
     /// The generator of the model's dropout and drop path: a run's noise depends on its seed
     /// alone, not on what else in the process draws random numbers.
     let noiseGenerator: Generator
+    /// The data-parallel group (nil: one process). Every rank runs the same steps on its shard of
+    /// each global batch; gradients are averaged, rank 0 alone writes checkpoints and logs.
+    public let group: ProcessGroup?
+    var isPrimary: Bool { (group?.rank ?? 0) == 0 }
+    var rank: Int { group?.rank ?? 0 }
+    /// Wall time spent in this process's training steps (data waits included, validation not).
+    public private(set) var trainingSeconds = 0.0
+    /// Steps this process has trained (resumed steps not counted).
+    public private(set) var trainedSteps = 0
 
     public var latestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/latest.safetensors") }
     public var bestCheckpoint: URL { runDirectory.appendingPathComponent("checkpoints/best.safetensors") }
 
     public init(model: any AudioModel, description: ModelDescription, train: [LabeledTrack], valid: [LabeledTrack],
                 config: TrainerConfig, runDirectory: URL, noise: (any BatchNoise)? = nil,
-                reporter: ProgressReporter = ProgressReporter()) throws {
+                reporter: ProgressReporter = ProgressReporter(), group: ProcessGroup? = nil) throws {
         try config.validate()
+        self.group = group
         self.model = model
         self.modelDescription = description
         self.config = config
@@ -58,14 +68,28 @@ public final class Trainer {
         trainLoader = try ClipLoader(tracks: train, tasks: description.tasks, config: ClipLoaderConfig(
             batchSize: config.batchSize, clipSamples: model.clipSamples, sampleRate: model.sampleRate, seed: config.seed,
             shuffle: true, crop: .random, dropLast: true, prefetchBatches: config.prefetchBatches,
-            cacheDecodedAudio: config.cacheDecodedAudio))
+            cacheDecodedAudio: config.cacheDecodedAudio, shardIndex: group?.rank ?? 0, shardCount: group?.worldSize ?? 1))
         loss = MultiTaskLoss(tasks: description.tasks, taskWeights: config.taskWeights, labelSmoothing: config.labelSmoothing)
-        optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: config.learningRate,
-                                   weightDecay: config.weightDecay)
+        switch config.optimizer {
+        case .adamW:
+            optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: config.learningRate,
+                                       weightDecay: config.weightDecay)
+        case .sgd:
+            optimizer = try SGD(parameters: model.trainableParameters(), learningRate: config.learningRate,
+                                momentum: config.momentum, weightDecay: config.weightDecay)
+        }
         log = MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"))
-        var seeds = SplitMix64(seed: config.seed, 0x0D20_9047)
+        // Rank 0 draws the single-process noise; the other ranks their own streams.
+        var seeds = SplitMix64(seed: config.seed, 0x0D20_9047, UInt64(group?.rank ?? 0))
         noiseGenerator = try Generator(seed: seeds.next())
         model.setNoiseGenerator(noiseGenerator)
+        if let group {
+            group.bucketBytes = Int(config.gradientBucketMB * 1_048_576)
+            if !isPrimary { self.reporter.quiet = true }
+            if config.syncBatchNorm {
+                for (_, module) in model.namedModules() { (module as? BatchNorm)?.synchronization = group }
+            }
+        }
     }
 
     /// Steps per epoch (capped by `maxStepsPerEpoch`).
@@ -87,9 +111,15 @@ public final class Trainer {
         try model.load(stateDict: contents.modelState, strict: true)
         try optimizer.loadState(contents.optimizerState)
         if let rng = contents.rngState { try Generator.setDefaultState(rng) }
-        if let rng = contents.noiseRNGState { try noiseGenerator.setState(rng) }
         state = contents.state
-        try log.truncate(afterStep: state.step)
+        if isPrimary {
+            if let rng = contents.noiseRNGState { try noiseGenerator.setState(rng) }
+            try log.truncate(afterStep: state.step)
+        } else {
+            // Checkpoints hold rank 0's noise stream; the others restart theirs from the step.
+            var seeds = SplitMix64(seed: config.seed, 0x0D20_9047 ^ UInt64(state.step) << 20, UInt64(rank))
+            try noiseGenerator.setState(Generator(seed: seeds.next()).state())
+        }
     }
 
     /// Trains until the configured epochs or early stopping; with `resume`, continues from the
@@ -101,18 +131,26 @@ public final class Trainer {
             reporter.line("resumed at epoch \(state.epoch + 1), step \(state.step)")
         } else {
             manualSeed(config.seed)
-            try? FileManager.default.removeItem(at: log.url)
+            if isPrimary { try? FileManager.default.removeItem(at: log.url) }
         }
+        // Every rank starts from rank 0's weights and buffers.
+        try group?.broadcast(model.parameters() + model.namedBuffers().map(\.1), from: 0)
         var bestMetrics: [String: Double] = [:]
         while !state.finished && state.epoch < config.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let stepsBefore = state.step
             try await trainEpoch()
+            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            trainedSteps += state.step - stepsBefore
+            // Per-rank batch-norm statistics diverge; rank 0's are the model's (as DDP's buffer broadcast).
+            try group?.broadcast(model.namedBuffers().map(\.1), from: 0)
             let metrics = try await validate()
             state.epoch += 1
             state.batchInEpoch = 0
             let selected = try selectionValue(metrics)
             var entry: [String: Any] = ["step": state.step, "epoch": state.epoch, "event": "validation"]
             for (k, v) in metrics { entry[k] = v }
-            try log.append(entry)
+            if isPrimary { try log.append(entry) }
             if state.bestMetric.map({ selected > $0 }) ?? true {
                 state.bestMetric = selected
                 state.bestEpoch = state.epoch
@@ -130,6 +168,14 @@ public final class Trainer {
             try saveCheckpoint(to: latestCheckpoint)
             reporter.line("epoch \(state.epoch)/\(config.epochs): " + metrics.sorted { $0.key < $1.key }
                 .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
+        }
+        if trainedSteps > 0 {
+            let clips = Double(trainedSteps * config.batchSize)
+            reporter.line("training throughput: \(String(format: "%.3f", clips / trainingSeconds)) clips/s (\(trainedSteps) steps of global batch \(config.batchSize) in \(String(format: "%.1f", trainingSeconds)) s, \(group?.worldSize ?? 1) rank(s) × \(config.threads) thread(s))")
+        }
+        if let group {
+            let difference = try parameterDisagreement(group)
+            reporter.line("ranks agree: largest parameter difference from rank 0 over \(group.worldSize) ranks \(difference)")
         }
         if bestMetrics.isEmpty, let text = try? Checkpoint.load(from: bestCheckpoint).metadata["metrics"],
            let decoded = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
@@ -150,7 +196,7 @@ public final class Trainer {
             failures += batch.failures.count
             for f in batch.failures { reporter.line("skipped \(trainLoader.tracks[f.index].path): \(f.message)") }
             if let noise {
-                var seeds = SplitMix64(seed: config.seed, UInt64(epoch), UInt64(state.batchInEpoch))
+                var seeds = SplitMix64(seed: config.seed ^ UInt64(rank) << 32, UInt64(epoch), UInt64(state.batchInEpoch))
                 let generator = try Generator(seed: seeds.next())
                 try noise.apply(to: &batch, generator: generator)
                 model.spectrogramAugmentation = try noise.spectrogramTransform(generator: generator)
@@ -162,9 +208,16 @@ public final class Trainer {
             let (total, perTask) = try loss(logits, batch)
             try optimizer.zeroGrad()
             try total.backward()
+            try group?.averageGradients(of: optimizer.parameters)
             if let clip = config.gradientClip { try clipGradientNorm(optimizer.parameters, maxNorm: clip) }
             try optimizer.step()
-            let value = try total.item()
+            var value = try total.item()
+            if let group {
+                // The global batch's loss: every rank agrees on divergence and logs the same value.
+                let shared = try Tensor([value] as [Double])
+                try group.allReduce([shared], average: true)
+                value = try shared.toArray(Double.self)[0]
+            }
             guard value.isFinite else { throw TrainingError.diverged(step: state.step, loss: value) }
             state.step += 1
             state.batchInEpoch += 1
@@ -172,7 +225,7 @@ public final class Trainer {
                 var entry: [String: Any] = ["step": state.step, "epoch": epoch + 1, "loss": value, "lr": lr,
                                             "event": "train"]
                 for (k, v) in perTask { entry["loss/\(k)"] = try v.item() }
-                try log.append(entry)
+                if isPrimary { try log.append(entry) }
                 reporter.logLine("epoch \(epoch + 1) step \(state.step) loss \(String(format: "%.4f", value)) lr \(String(format: "%.2e", lr))")
             }
             reporter.update("epoch \(epoch + 1)/\(config.epochs) \(state.batchInEpoch)/\(stepsPerEpoch) loss \(String(format: "%.4f", value))",
@@ -202,7 +255,19 @@ public final class Trainer {
         return value
     }
 
+    /// The largest absolute difference between any rank's parameters and rank 0's (0 when the
+    /// data-parallel run kept them identical, as it should).
+    public func parameterDisagreement(_ group: ProcessGroup) throws -> Double {
+        let mine = try withNoGrad { try Tensor.cat(model.parameters().map { try $0.detached().reshape([-1]) }) }
+        let reference = try mine.clone()
+        try group.broadcast([reference], from: 0)
+        let difference = try (mine - reference).abs().max().to(.float64)
+        try group.allReduce([difference], operation: .max)
+        return try difference.toArray(Double.self)[0]
+    }
+
     func saveCheckpoint(to url: URL, extra: [String: String] = [:]) throws {
+        guard isPrimary else { return }
         try Checkpoint.save(to: url, model: model, description: modelDescription, optimizer: optimizer, state: state,
                             noiseGenerator: noiseGenerator, extra: extra)
     }

@@ -1,3 +1,11 @@
+/// The update rule of a training run.
+public enum OptimizerKind: String, Codable, Sendable, Equatable {
+    /// AdamW with decoupled weight decay (the default).
+    case adamW = "adamw"
+    /// SGD with (optional) momentum and coupled weight decay.
+    case sgd
+}
+
 /// Hyper-parameters and mechanics of one training run.
 public struct TrainerConfig: Codable, Sendable, Equatable {
     public var epochs: Int = 10
@@ -29,6 +37,14 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     public var logEvery: Int = 10
     /// Relative loss weight per task.
     public var taskWeights: [String: Double] = [:]
+    public var optimizer: OptimizerKind = .adamW
+    /// SGD's momentum.
+    public var momentum: Double = 0.9
+    /// Data-parallel runs: batch-norm statistics over the global batch (true) or each rank's
+    /// part of it (false, the default, as plain DistributedDataParallel).
+    public var syncBatchNorm: Bool = false
+    /// Data-parallel runs: gradients travel in flat buckets of at most this many MiB.
+    public var gradientBucketMB: Double = 25
 
     public init() {}
 
@@ -39,7 +55,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         case checkpointEvery = "checkpoint_every", selectionMetric = "selection_metric"
         case earlyStoppingPatience = "early_stopping_patience", maxStepsPerEpoch = "max_steps_per_epoch"
         case prefetchBatches = "prefetch_batches", cacheDecodedAudio = "cache_decoded_audio", logEvery = "log_every"
-        case taskWeights = "task_weights"
+        case taskWeights = "task_weights", syncBatchNorm = "sync_batch_norm", optimizer, momentum, gradientBucketMB = "gradient_bucket_mb"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,6 +79,10 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         cacheDecodedAudio = try c.decodeIfPresent(Bool.self, forKey: .cacheDecodedAudio) ?? d.cacheDecodedAudio
         logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? d.logEvery
         taskWeights = try c.decodeIfPresent([String: Double].self, forKey: .taskWeights) ?? d.taskWeights
+        optimizer = try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
+        momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? d.momentum
+        syncBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .syncBatchNorm) ?? d.syncBatchNorm
+        gradientBucketMB = try c.decodeIfPresent(Double.self, forKey: .gradientBucketMB) ?? d.gradientBucketMB
     }
 
     static let defaults = TrainerConfig()
@@ -85,5 +105,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         try require((earlyStoppingPatience ?? 1) >= 1, "early_stopping_patience", "must be at least 1")
         try require((maxStepsPerEpoch ?? 1) >= 1, "max_steps_per_epoch", "must be at least 1")
         try require(logEvery >= 1, "log_every", "must be at least 1")
+        try require((0..<1).contains(momentum), "momentum", "must be in [0, 1)")
+        try require(gradientBucketMB > 0, "gradient_bucket_mb", "must be positive")
     }
 }
