@@ -1,5 +1,6 @@
 // Element-wise, reduction, shape, linear-algebra and neural-network operators.
 #include "internal.h"
+#include <cmath>
 
 using namespace ctorch;
 
@@ -142,9 +143,13 @@ int ct_inplace(int op, ct_tensor self, ct_tensor other, double alpha) {
     }
   })
 }
-int ct_inplace_scalar(int op, ct_tensor self, double v) {
+int ct_inplace_scalar(int op, ct_tensor self, double value) {
   CT_STATUS({
     auto &s = T(self);
+    // An integer tensor takes a whole-number scalar as an integer (num_batches_tracked += 1):
+    // ATen refuses to add a floating-point scalar to it in place.
+    const bool whole = at::isIntegralType(s.scalar_type(), /*includeBool=*/false) && std::floor(value) == value;
+    const at::Scalar v = whole ? at::Scalar(static_cast<int64_t>(value)) : at::Scalar(value);
     switch (op) {
       case CT_I_ADD: s.add_(v); break;
       case CT_I_SUB: s.sub_(v); break;

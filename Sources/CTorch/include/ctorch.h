@@ -181,6 +181,9 @@ int ct_backward(ct_tensor t, ct_tensor gradient /* nullable */, int retain_graph
 int ct_grad(ct_tensor t, ct_tensor *out);
 int ct_set_grad(ct_tensor t, ct_tensor grad /* nullable: clears */);
 ct_tensor ct_detach(ct_tensor t);
+/// Makes `t` use `source`'s storage, dtype and layout while keeping its identity and autograd
+/// flags (`tensor.data = source`): converts parameters in place. Returns 0 or -1.
+int ct_set_data(ct_tensor t, ct_tensor source);
 /// Sets the thread's grad mode; returns the previous one.
 int ct_set_grad_enabled(int enabled);
 int ct_is_grad_enabled(void);
