@@ -92,6 +92,8 @@ let package = Package(
             name: "crescendo",
             dependencies: [
                 "Torch",
+                "NN",
+                "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

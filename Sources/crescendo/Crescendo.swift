@@ -5,6 +5,6 @@ struct Crescendo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crescendo",
         abstract: "Semi-supervised music-information-retrieval: teachers, pseudo-labels and noisy students.",
-        subcommands: [Doctor.self, Bench.self]
+        subcommands: [Doctor.self, ModelsCommand.self, Bench.self]
     )
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Models
+import NN
+import Torch
+
+/// Training and inference throughput of one model preset, defined exactly as
+/// `shared/bench/bench_reference.py` defines it for PyTorch: the same random input and labels
+/// (shapes and distributions), the same step, one warm-up step, then `repetitions` timed steps.
+struct ModelBenchmark {
+    enum Mode: String, CaseIterable {
+        case train, infer
+    }
+
+    /// One (preset, mode) measurement, in the reference's terms.
+    struct Result {
+        var preset: ModelPreset
+        var mode: Mode
+        var batch: Int
+        var threads: Int
+        var parameters: Int
+        /// Clips per second of each timed step, sorted.
+        var rates: [Double]
+        var median: Double { rates[rates.count / 2] }
+
+        /// The reference's line: same keys, same order, same rounding.
+        func emit(engine: String) {
+            let samples = preset.clipSamples
+            emitInOrder([
+                "engine": engine, "preset": preset.rawValue, "mode": mode.rawValue, "batch": batch,
+                "threads": threads, "params": parameters, "clips_per_s": round3(median),
+                "min": round3(rates.first ?? 0), "max": round3(rates.last ?? 0),
+                "audio_s_per_s": round1(median * Double(samples) / 16000),
+            ])
+        }
+    }
+
+    var batch: Int
+    var threads: Int
+    var repetitions: Int
+    var classes: Int
+    /// Inference optimisations; `.none` measures the plain model in evaluation mode.
+    var inference: InferenceOptimizations
+    /// Memory format of the convolutional part while training.
+    var trainingLayout: MemoryFormat
+
+    /// Measures `modes` of `preset` on one model, training first as the reference does.
+    func run(_ preset: ModelPreset, modes: [Mode]) throws -> [Result] {
+        Runtime.threads = threads
+        manualSeed(0)
+        let tasks = [TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })]
+        let model = try preset.build(tasks: tasks)
+        let x = try Tensor.randn([batch, preset.clipSamples]) * 0.1
+        let y = try Tensor.rand([batch, classes]).gt(0.9).to(.float32)
+        var results: [Result] = []
+        for mode in modes {
+            let seconds: [Double]
+            switch mode {
+            case .train: seconds = try trainingSteps(model, x, y)
+            case .infer: seconds = try inferenceSteps(model, x)
+            }
+            results.append(Result(preset: preset, mode: mode, batch: batch, threads: threads,
+                                  parameters: model.parameterCount,
+                                  rates: seconds.map { Double(batch) / $0 }.sorted()))
+        }
+        return results
+    }
+
+    /// zero_grad + forward + BCE-with-logits + backward + AdamW step (lr 1e-4, wd 1e-2).
+    func trainingSteps(_ model: any AudioModel, _ x: Tensor, _ y: Tensor) throws -> [Double] {
+        model.train()
+        try model.setConvolutionMemoryFormat(trainingLayout)
+        var optimizer = try Adam.adamW(parameters: model.parameters(), learningRate: 1e-4, weightDecay: 1e-2)
+        return try timed {
+            try optimizer.zeroGrad()
+            try Loss.binaryCrossEntropyWithLogits(try Self.tags(model(x)), y).backward()
+            try optimizer.step()
+        }
+    }
+
+    /// Evaluation mode, no gradients, sigmoid of the logits; with `inference` optimisations on
+    /// a prepared copy (preparation is not timed: it happens once per model).
+    func inferenceSteps(_ model: any AudioModel, _ x: Tensor) throws -> [Double] {
+        try model.setConvolutionMemoryFormat(.contiguous)
+        let evaluated = inference == .none ? model.eval() : try model.inferenceCopy(inference)
+        return try timed {
+            try withNoGrad { _ = try Self.tags(evaluated(x)).sigmoid() }
+        }
+    }
+
+    static func tags(_ outputs: [String: Tensor]) throws -> Tensor {
+        guard let logits = outputs["tags"] else { throw TorchError.invalidArgument("the model has no \"tags\" head") }
+        return logits
+    }
+
+    /// One warm-up run, then the seconds of each of `repetitions` runs.
+    func timed(_ step: () throws -> Void) throws -> [Double] {
+        try step()
+        var seconds: [Double] = []
+        for _ in 0..<Swift.max(1, repetitions) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try step()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return seconds
+    }
+}
