@@ -107,8 +107,8 @@ public final class MusicTaggingTransformer: Module, AudioModel {
     /// The CLS embedding (batch, d) before the heads.
     public func embedding(_ waveform: Tensor) throws -> Tensor {
         try execution.checkMode(isTraining: isTraining, model: "MusicTaggingTransformer")
-        let spec = try specBN(execution.networkInput(frontend(waveform).unsqueeze(1)))
-        let conv = try frontendConvs(spec)  // (B, C, F', T')
+        let spec = try execution.convolutionInput(specBN(execution.networkInput(frontend(waveform).unsqueeze(1))))
+        let conv = try execution.convolutionOutput(frontendConvs(spec))  // (B, C, F', T')
         let tokens = try proj(conv.amax(dims: [2]).transpose(1, 2))             // (B, T', d)
         let b = try tokens.size(0), t = try tokens.size(1)
         guard t + 1 <= (try positions.size(1)) else {
@@ -136,16 +136,13 @@ public final class MusicTaggingTransformer: Module, AudioModel {
 extension MusicTaggingTransformer {
     public func prepareForInference(_ optimizations: InferenceOptimizations) throws {
         guard execution.prepared == nil else { throw ModelError.alreadyPrepared(model: "MusicTaggingTransformer") }
+        try optimizations.validate()
         eval()
         if optimizations.foldBatchNorm {
             for case let block as ResPool2d in frontendConvs.layers { try block.foldBatchNorms() }
         }
-        try setConvolutionMemoryFormat(optimizations.channelsLast ? .channelsLast : .contiguous)
-        if optimizations.precision != .float32 {
-            try convertFloatingPoint(to: optimizations.precision.dtype) { !$0.hasPrefix("frontend.") }
-            execution.computeDType = optimizations.precision.dtype
-        }
-        execution.prepared = optimizations
+        try setConvolutionMemoryFormat(optimizations.layout == .channelsLast ? .channelsLast : .contiguous)
+        try execution.prepare(self, optimizations)
     }
 
     public func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {

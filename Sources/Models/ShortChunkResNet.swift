@@ -96,8 +96,8 @@ public final class ShortChunkResNet: Module, AudioModel {
     /// The shared embedding (batch, 4C) before the heads.
     public func embedding(_ waveform: Tensor) throws -> Tensor {
         try execution.checkMode(isTraining: isTraining, model: "ShortChunkResNet")
-        let spec = try specBN(execution.networkInput(frontend(waveform).unsqueeze(1)))
-        let pooled = try layers(spec).amax(dims: [2, 3])
+        let spec = try execution.convolutionInput(specBN(execution.networkInput(frontend(waveform).unsqueeze(1))))
+        let pooled = try execution.convolutionOutput(layers(spec)).amax(dims: [2, 3])
         let dense = try dense1(pooled)
         return try dropout((denseBatchNormFolded ? dense : bn(dense)).relu())
     }
@@ -117,18 +117,15 @@ public final class ShortChunkResNet: Module, AudioModel {
 
     public func prepareForInference(_ optimizations: InferenceOptimizations) throws {
         guard execution.prepared == nil else { throw ModelError.alreadyPrepared(model: "ShortChunkResNet") }
+        try optimizations.validate()
         eval()
         if optimizations.foldBatchNorm {
             for block in blocks { try block.foldBatchNorms() }
             try dense1.foldBatchNorm(bn)
             denseBatchNormFolded = true
         }
-        try setConvolutionMemoryFormat(optimizations.channelsLast ? .channelsLast : .contiguous)
-        if optimizations.precision != .float32 {
-            try convertFloatingPoint(to: optimizations.precision.dtype) { !$0.hasPrefix("frontend.") }
-            execution.computeDType = optimizations.precision.dtype
-        }
-        execution.prepared = optimizations
+        try setConvolutionMemoryFormat(optimizations.layout == .channelsLast ? .channelsLast : .contiguous)
+        try execution.prepare(self, optimizations)
     }
 
     public func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {

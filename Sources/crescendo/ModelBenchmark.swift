@@ -45,46 +45,76 @@ struct ModelBenchmark {
 
     /// Measures `modes` of `preset` on one model, training first as the reference does.
     func run(_ preset: ModelPreset, modes: [Mode]) throws -> [Result] {
+        let (model, x, y) = try setUp(preset)
+        return try modes.map { mode in
+            let seconds = try timed(step(mode, model, x, y))
+            return Result(preset: preset, mode: mode, batch: batch, threads: threads, parameters: model.parameterCount,
+                          rates: seconds.map { Double(batch) / $0 }.sorted())
+        }
+    }
+
+    /// Measures `modes` of `preset` step by step alternating with the PyTorch reference, which
+    /// `reference(mode)` starts: `repetitions` pairs per mode, after one warm-up step each.
+    /// Returns Crescendo's result, the reference's and the per-pair speed ratios.
+    func runPaired(_ preset: ModelPreset, modes: [Mode], reference: (Mode) throws -> PairedReference)
+        throws -> [(crescendo: Result, pytorch: Result, ratios: [Double], engine: String)] {
+        let (model, x, y) = try setUp(preset)
+        return try modes.map { mode in
+            let ours = try step(mode, model, x, y)
+            let theirs = try reference(mode)
+            defer { theirs.stop() }
+            try ours()
+            var mine: [Double] = [], others: [Double] = []
+            for _ in 0..<Swift.max(1, repetitions) {
+                mine.append(try seconds(ours))
+                others.append(try theirs.step())
+            }
+            func result(_ times: [Double], parameters: Int) -> Result {
+                Result(preset: preset, mode: mode, batch: batch, threads: threads, parameters: parameters,
+                       rates: times.map { Double(batch) / $0 }.sorted())
+            }
+            return (result(mine, parameters: model.parameterCount), result(others, parameters: theirs.parameters),
+                    zip(others, mine).map { $0 / $1 }, theirs.engine)
+        }
+    }
+
+    /// The model (seed 0), random input (scaled by 0.1) and multi-hot labels (10 % ones).
+    func setUp(_ preset: ModelPreset) throws -> (any AudioModel, Tensor, Tensor) {
         Runtime.threads = threads
         manualSeed(0)
         let tasks = [TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })]
         let model = try preset.build(tasks: tasks)
         let x = try Tensor.randn([batch, preset.clipSamples]) * 0.1
         let y = try Tensor.rand([batch, classes]).gt(0.9).to(.float32)
-        var results: [Result] = []
-        for mode in modes {
-            let seconds: [Double]
-            switch mode {
-            case .train: seconds = try trainingSteps(model, x, y)
-            case .infer: seconds = try inferenceSteps(model, x)
-            }
-            results.append(Result(preset: preset, mode: mode, batch: batch, threads: threads,
-                                  parameters: model.parameterCount,
-                                  rates: seconds.map { Double(batch) / $0 }.sorted()))
+        return (model, x, y)
+    }
+
+    /// One step of `mode`, set up (optimizer, prepared copy) and ready to call repeatedly.
+    func step(_ mode: Mode, _ model: any AudioModel, _ x: Tensor, _ y: Tensor) throws -> () throws -> Void {
+        switch mode {
+        case .train: return try trainingStep(model, x, y)
+        case .infer: return try inferenceStep(model, x)
         }
-        return results
     }
 
     /// zero_grad + forward + BCE-with-logits + backward + AdamW step (lr 1e-4, wd 1e-2).
-    func trainingSteps(_ model: any AudioModel, _ x: Tensor, _ y: Tensor) throws -> [Double] {
+    func trainingStep(_ model: any AudioModel, _ x: Tensor, _ y: Tensor) throws -> () throws -> Void {
         model.train()
         try model.setConvolutionMemoryFormat(trainingLayout)
-        var optimizer = try Adam.adamW(parameters: model.parameters(), learningRate: 1e-4, weightDecay: 1e-2)
-        return try timed {
-            try optimizer.zeroGrad()
+        let optimizer = try OptimizerBox(Adam.adamW(parameters: model.parameters(), learningRate: 1e-4, weightDecay: 1e-2))
+        return {
+            try optimizer.adam.zeroGrad()
             try Loss.binaryCrossEntropyWithLogits(try Self.tags(model(x)), y).backward()
-            try optimizer.step()
+            try optimizer.adam.step()
         }
     }
 
     /// Evaluation mode, no gradients, sigmoid of the logits; with `inference` optimisations on
     /// a prepared copy (preparation is not timed: it happens once per model).
-    func inferenceSteps(_ model: any AudioModel, _ x: Tensor) throws -> [Double] {
+    func inferenceStep(_ model: any AudioModel, _ x: Tensor) throws -> () throws -> Void {
         try model.setConvolutionMemoryFormat(.contiguous)
         let evaluated = inference == .none ? model.eval() : try model.inferenceCopy(inference)
-        return try timed {
-            try withNoGrad { _ = try Self.tags(evaluated(x)).sigmoid() }
-        }
+        return { try withNoGrad { _ = try Self.tags(evaluated(x)).sigmoid() } }
     }
 
     static func tags(_ outputs: [String: Tensor]) throws -> Tensor {
@@ -95,12 +125,18 @@ struct ModelBenchmark {
     /// One warm-up run, then the seconds of each of `repetitions` runs.
     func timed(_ step: () throws -> Void) throws -> [Double] {
         try step()
-        var seconds: [Double] = []
-        for _ in 0..<Swift.max(1, repetitions) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try step()
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return seconds
+        return try (0..<Swift.max(1, repetitions)).map { _ in try seconds(step) }
     }
+
+    func seconds(_ step: () throws -> Void) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try step()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+/// The optimizer a training-step closure mutates.
+final class OptimizerBox {
+    var adam: Adam
+    init(_ adam: Adam) { self.adam = adam }
 }

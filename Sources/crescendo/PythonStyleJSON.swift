@@ -19,7 +19,7 @@ private func jsonValue(_ value: Any) -> String {
 }
 
 private func jsonString(_ s: String) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed]),
+    guard let data = try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed, .withoutEscapingSlashes]),
           let text = String(data: data, encoding: .utf8) else { return "\"\"" }
     return String(text.dropFirst().dropLast())
 }

@@ -37,8 +37,9 @@ struct InferenceOptimizationTests {
 
     @Test("folded, channels-last and both equal the plain model within 1e-4",
           arguments: [ModelPreset.resnetXS, .mttXS],
-          [InferenceOptimizations(foldBatchNorm: true, channelsLast: false),
-           InferenceOptimizations(foldBatchNorm: false, channelsLast: true),
+          [InferenceOptimizations(foldBatchNorm: true, layout: .contiguous),
+           InferenceOptimizations(foldBatchNorm: false, layout: .channelsLast),
+           InferenceOptimizations(foldBatchNorm: true, layout: .channelsLast),
            InferenceOptimizations.standard])
     func exact(_ preset: ModelPreset, _ optimizations: InferenceOptimizations) throws {
         let model = try Self.trainedLooking(preset)
@@ -68,6 +69,10 @@ struct InferenceOptimizationTests {
         #expect(throws: ModelError.self) { try model(x) }
         #expect(throws: ModelError.self) { try model.prepareForInference(.standard) }
         #expect(throws: ModelError.self) { try model.copy() }
+        let fresh = try preset.build(tasks: Self.tags())
+        #expect(throws: ModelError.self) { try fresh.prepareForInference(InferenceOptimizations(foldBatchNorm: false)) }
+        #expect(throws: ModelError.self) { try fresh.prepareForInference(InferenceOptimizations(precision: .bfloat16)) }
+        #expect(fresh.inferenceOptimizations == nil)
     }
 
     /// Channels-last training computes the same function; its gradients agree only to about
@@ -110,7 +115,7 @@ struct InferenceOptimizationTests {
         let model = try Self.trainedLooking(preset)
         let x = try Self.input(preset)
         let expected = try withNoGrad { try model(x)["tags"]!.sigmoid() }
-        let half = try model.inferenceCopy(InferenceOptimizations(precision: .bfloat16))
+        let half = try model.inferenceCopy(InferenceOptimizations(layout: .contiguous, precision: .bfloat16))
         let got = try withNoGrad { try half(x)["tags"]! }
         #expect(got.dtype == .float32)
         let diff = try (got.sigmoid() - expected).abs().max().item()
@@ -132,5 +137,9 @@ struct InferenceOptimizationTests {
         }
         expected += 2 * 128 * 128 + 2 * 128 * 10 + 2 * 128 * 257 * 231
         #expect(flops == expected)
+        // The oneDNN-layout convolutions are counted the same way.
+        let prepared = try model.inferenceCopy(.standard)
+        let (_, preparedFLOPs) = try FLOPCounter.measure { try withNoGrad { try prepared(Tensor.zeros([1, 59049])) } }
+        #expect(preparedFLOPs == expected)
     }
 }
