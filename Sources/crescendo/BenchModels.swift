@@ -49,6 +49,9 @@ extension Bench {
         @Flag(help: "Train with channels-last convolutions (less accurate batch-norm gradients in libtorch 1.13).")
         var channelsLastTraining = false
 
+        @Flag(help: "Also measure the matrix-multiply peak (as bench engine does) and print each measurement's model FLOP utilisation.")
+        var mfu = false
+
         @Flag(help: "Use libtorch's default CPU allocator instead of Crescendo's caching allocator.")
         var noCachingAllocator = false
 
@@ -99,6 +102,24 @@ extension Bench {
             emitInOrder(["engine": engine, "name": "settings", "inference": inference.description,
                          "training_layout": channelsLastTraining ? "channels-last" : "contiguous",
                          "allocator": noCachingAllocator ? "default" : "caching"])
+            var peak: Double?
+            if mfu {
+                let gflops = try EngineBenchmark(repetitions: reps, threads: threads).matmulGFLOPS()
+                peak = gflops
+                emitInOrder(["engine": engine, "name": "matmul_gflops", "threads": threads, "value": round1(gflops)])
+            }
+            /// FLOPs and utilisation of one of Crescendo's results.
+            func utilisation(_ result: ModelBenchmark.Result) throws {
+                guard let peak else { return }
+                let forward = try benchmark.forwardFLOPsPerClip(result.preset)
+                // Training: forward + backward (input and weight gradients), 3x the forward's FLOPs.
+                let perClip = Double(result.mode == .train ? 3 * forward : forward)
+                let achieved = result.median * perClip / 1e9
+                emitInOrder(["preset": result.preset.rawValue, "mode": result.mode.rawValue, "batch": batch,
+                             "name": "model_flop_utilisation", "gflop_per_clip": round3(perClip / 1e9),
+                             "achieved_gflops": round1(achieved), "matmul_peak_gflops": round1(peak),
+                             "value": round3(achieved / peak)])
+            }
             if let paired {
                 for p in presets {
                     let results = try benchmark.runPaired(p, modes: modes) { mode in
@@ -109,6 +130,7 @@ extension Bench {
                     for (ours, theirs, ratios, pytorchEngine) in results {
                         ours.emit(engine: engine)
                         theirs.emit(engine: pytorchEngine)
+                        try utilisation(ours)
                         let sorted = ratios.sorted()
                         emitInOrder(["preset": p.rawValue, "mode": ours.mode.rawValue, "batch": batch, "pairs": ratios.count,
                                      "name": "paired_ratio_vs_pytorch", "value": round3(median(sorted)),
@@ -126,6 +148,7 @@ extension Bench {
                 for p in presets {
                     for result in try benchmark.run(p, modes: modes) {
                         result.emit(engine: engine)
+                        try utilisation(result)
                         crescendo["\(p.rawValue) \(result.mode.rawValue)", default: []].append((result.median, result.rates.last ?? 0))
                     }
                 }

@@ -78,6 +78,14 @@ struct ModelBenchmark {
         }
     }
 
+    /// FLOPs of convolutions, linear layers and matrix products in one clip's forward pass
+    /// (front end included), counted by `FLOPCounter`.
+    func forwardFLOPsPerClip(_ preset: ModelPreset) throws -> Int {
+        let tasks = [TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })]
+        let model = try preset.build(tasks: tasks).eval()
+        return try FLOPCounter.measure { try withNoGrad { try model(Tensor.zeros([1, preset.clipSamples])) } }.flops
+    }
+
     /// The model (seed 0), random input (scaled by 0.1) and multi-hot labels (10 % ones).
     func setUp(_ preset: ModelPreset) throws -> (any AudioModel, Tensor, Tensor) {
         Runtime.threads = threads

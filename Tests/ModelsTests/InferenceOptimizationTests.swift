@@ -35,7 +35,7 @@ struct InferenceOptimizationTests {
         try a.keys.map { try (a[$0]! - b[$0]!).abs().max().item() }.max() ?? .infinity
     }
 
-    @Test("folded, channels-last and both equal the plain model within 1e-4",
+    @Test("folded, channels-last and oneDNN-layout models equal the plain model within 1e-4",
           arguments: [ModelPreset.resnetXS, .mttXS],
           [InferenceOptimizations(foldBatchNorm: true, layout: .contiguous),
            InferenceOptimizations(foldBatchNorm: false, layout: .channelsLast),
