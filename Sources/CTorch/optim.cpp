@@ -13,12 +13,13 @@ namespace {
 /// CPU, float32 or float64, dense and laid out identically (contiguous or channels-last alike).
 bool fusable(const at::Tensor &p, const at::Tensor &g, const at::Tensor &m, const at::Tensor &v) {
   const auto type = p.scalar_type();
-  if (!p.device().is_cpu() || (type != at::kFloat && type != at::kDouble)) return false;
+  if (p.layout() != at::kStrided || !p.device().is_cpu() || (type != at::kFloat && type != at::kDouble)) return false;
   for (const at::Tensor *t : {&g, &m, &v}) {
-    if (!t->device().is_cpu() || t->scalar_type() != type || t->sizes() != p.sizes() || t->strides() != p.strides())
+    if (t->layout() != at::kStrided || !t->device().is_cpu() || t->scalar_type() != type ||
+        t->sizes() != p.sizes() || t->strides() != p.strides())
       return false;
   }
-  return p.is_non_overlapping_and_dense() && !p.is_mkldnn() && !g.is_sparse();
+  return p.is_non_overlapping_and_dense();
 }
 
 /// One Adam/AdamW update in a single pass per parameter, with the same arithmetic (in the

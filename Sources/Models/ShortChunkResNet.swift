@@ -53,6 +53,7 @@ public final class Res2d: Module, UnaryLayer {
 public final class ShortChunkResNet: Module, AudioModel {
     public let clipSamples = 59049
     public let sampleRate: Int
+    /// C: the channels of the first blocks (the published model has 128).
     public let width: Int
     public let frontend: LogMelFrontEnd
     @Child var specBN: BatchNorm
