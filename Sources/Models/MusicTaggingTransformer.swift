@@ -28,12 +28,13 @@ public final class ResPool2d: Module, UnaryLayer {
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         if batchNormsFolded {
             guard !isTraining else { throw ModelError.preparedForInference(model: "ResPool2d") }
-            let out = try conv2(conv1(x).relu())
+            let out = try conv2(conv1(x).reluInPlace())
             let skip = try shortcutConvolution.map { try $0(x) } ?? x
-            return try (out + skip).relu().maxPool(kernel: [2, 2])
+            return try (out + skip).reluInPlace().maxPool(kernel: [2, 2])
         }
-        let out = try bn2(conv2(bn1(conv1(x)).relu()))
-        return try (out + shortcut(x)).relu().maxPool(kernel: [2, 2])
+        // In-place ReLUs on fresh outputs that no backward pass needs (see Res2d).
+        let out = try bn2(conv2(bn1(conv1(x)).reluInPlace()))
+        return try (out + shortcut(x)).reluInPlace().maxPool(kernel: [2, 2])
     }
 
     /// Merges each batch norm into the convolution before it (see `Conv2d.foldBatchNorm(_:)`);

@@ -27,13 +27,15 @@ public final class Res2d: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        // ReLUs run in place on fresh outputs (of a convolution, batch norm or addition),
+        // which nothing else needs: the backward passes of those operations do not use them.
         if batchNormsFolded {
             guard !isTraining else { throw ModelError.preparedForInference(model: "Res2d") }
-            let out = try conv2(conv1(x).relu())
-            return try (conv3(x) + out).relu()
+            let out = try conv2(conv1(x).reluInPlace())
+            return try (conv3(x) + out).reluInPlace()
         }
-        let out = try bn2(conv2(bn1(conv1(x)).relu()))
-        return try (bn3(conv3(x)) + dropPath(out)).relu()
+        let out = try bn2(conv2(bn1(conv1(x)).reluInPlace()))
+        return try (bn3(conv3(x)) + dropPath(out)).reluInPlace()
     }
 
     /// Merges each batch norm into the convolution before it (see `Conv2d.foldBatchNorm(_:)`);

@@ -104,6 +104,8 @@ enum ct_inplace_op { CT_I_ADD, CT_I_SUB, CT_I_MUL, CT_I_DIV, CT_I_COPY };
 int ct_inplace(int op, ct_tensor self, ct_tensor other, double alpha);
 int ct_inplace_scalar(int op, ct_tensor self, double s);
 int ct_fill_(ct_tensor self, double value);
+/// max(self, 0) in place (also for tensors in oneDNN layout); autograd-aware.
+int ct_relu_(ct_tensor self);
 int ct_zero_(ct_tensor self);
 int ct_uniform_(ct_tensor self, double lo, double hi, ct_generator gen);
 int ct_normal_(ct_tensor self, double mean, double std, ct_generator gen);
