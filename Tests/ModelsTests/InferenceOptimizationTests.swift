@@ -99,12 +99,18 @@ struct InferenceOptimizationTests {
         }
         #expect(try (logits[0] - logits[1]).abs().max().item() < 1e-4)
         var worst = 0.0
-        for (a, b) in zip(grads[0], grads[1]) {
-            let scale = try a.abs().max().item()
-            guard scale > 1e-6 else { continue }  // conv biases before a batch norm: zero in theory
-            worst = Swift.max(worst, try (a - b).abs().max().item() / scale)
+        var worstName = ""
+        let names = plain.namedParameters().map(\.0)
+        let scales = try grads[0].map { try $0.abs().max().item() }
+        let largest = scales.max() ?? 0
+        for (i, (a, b)) in zip(grads[0], grads[1]).enumerated() {
+            // Conv biases before a batch norm have zero gradients in theory, float noise in
+            // practice (relative to the model's gradients); their differences mean nothing.
+            guard scales[i] > 1e-3 * largest else { continue }
+            let difference = try (a - b).abs().max().item() / scales[i]
+            if difference > worst { (worst, worstName) = (difference, names[i]) }
         }
-        #expect(worst < 5e-2, "\(preset.rawValue): largest gradient difference \(worst) of the gradient's scale")
+        #expect(worst < 5e-2, "\(preset.rawValue): largest gradient difference \(worst) of the gradient's scale (\(worstName))")
         // The copy keeps the layout.
         let conv = try #require(channelsLast.namedParameters().first { $0.0.hasSuffix("conv_2.weight") }?.1)
         #expect(conv.isContiguous(.channelsLast))
