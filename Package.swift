@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "crescendo",
             dependencies: [
-                "Torch", "Audio", "Models", "Catalog", "Training", "NoisyStudent",
+                "Torch", "Audio", "NN", "Models", "Catalog", "Training", "NoisyStudent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -28,6 +28,7 @@ int ct_set_grad(ct_tensor t, ct_tensor grad) {
 }
 
 ct_tensor ct_detach(ct_tensor t) { CT_TENSOR(T(t).detach()) }
+int ct_set_data(ct_tensor t, ct_tensor source) { CT_STATUS(T(t).set_data(T(source))) }
 
 int ct_set_grad_enabled(int enabled) {
   const bool previous = c10::GradMode::is_enabled();

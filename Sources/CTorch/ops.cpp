@@ -1,5 +1,6 @@
 // Element-wise, reduction, shape, linear-algebra and neural-network operators.
 #include "internal.h"
+#include <cmath>
 
 using namespace ctorch;
 
@@ -158,6 +159,7 @@ int ct_inplace_scalar(int op, ct_tensor self, double value) {
   })
 }
 int ct_fill_(ct_tensor self, double v) { CT_STATUS(T(self).fill_(v)) }
+int ct_relu_(ct_tensor self) { CT_STATUS(at::relu_(T(self))) }
 int ct_zero_(ct_tensor self) { CT_STATUS(T(self).zero_()) }
 int ct_uniform_(ct_tensor self, double lo, double hi, ct_generator g) { CT_STATUS(T(self).uniform_(lo, hi, gen(g))) }
 int ct_normal_(ct_tensor self, double mean, double std, ct_generator g) { CT_STATUS(T(self).normal_(mean, std, gen(g))) }

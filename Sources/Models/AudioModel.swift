@@ -8,13 +8,32 @@ public protocol AudioModel: Module {
     var clipSamples: Int { get }
     var sampleRate: Int { get }
     var tasks: [TaskSpec] { get }
-    /// Logits per task for (batch, samples) waveforms.
+    /// Logits per task for (batch, samples) waveforms, always float32.
     func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor]
     /// Changes the model noise (dropout rates and stochastic depth) in place.
     func setNoise(_ noise: ModelNoise)
     /// Applied to the log-mel spectrogram (batch, mels, frames) in training mode only
     /// (SpecAugment); set per batch by the trainer.
     var spectrogramAugmentation: SpectrogramAugmentationHook? { get set }
+
+    /// The optimisations `prepareForInference(_:)` applied, or nil for a model that can train.
+    var inferenceOptimizations: InferenceOptimizations? { get }
+    /// Makes this model faster for evaluation, in place: folds batch norms into the
+    /// convolutions before them, lays the convolutional part out channels-last and converts
+    /// the precision, as `optimizations` asks, and switches to evaluation mode. The model is
+    /// inference-only afterwards: a training-mode forward pass throws
+    /// `ModelError.preparedForInference`, and its state dict holds folded weights. Use
+    /// `inferenceCopy(_:)` to keep a trainable original. Preparing takes a snapshot of the
+    /// weights: load new ones into the original and prepare again.
+    func prepareForInference(_ optimizations: InferenceOptimizations) throws
+    /// Lays out the convolutional part's inputs and weights in `format` (`.channelsLast` or
+    /// `.contiguous`), in place; valid for training as well as inference. Create optimizers
+    /// after changing the layout, so that their state takes the same layout.
+    func setConvolutionMemoryFormat(_ format: MemoryFormat) throws
+    /// A new, independent model of the same architecture, tasks and noise with copies of this
+    /// one's parameters and buffers and its convolution layout, in training mode. Throws
+    /// `ModelError.alreadyPrepared` for a model prepared for inference.
+    func copy() throws -> any AudioModel
 }
 
 /// A transform of (batch, mels, frames) log-mel features.
@@ -25,5 +44,13 @@ extension AudioModel {
     func augmentedFeatures(_ features: Tensor) throws -> Tensor {
         guard isTraining, let hook = spectrogramAugmentation else { return features }
         return try hook(features)
+    }
+
+    /// A copy of this model prepared for inference with `optimizations`; this model is not
+    /// changed and can still train.
+    public func inferenceCopy(_ optimizations: InferenceOptimizations = .standard) throws -> any AudioModel {
+        let model = try copy()
+        try model.prepareForInference(optimizations)
+        return model
     }
 }

@@ -3,181 +3,254 @@ import Foundation
 import NN
 import Torch
 
-/// How a whole track is cut into model-sized chunks and how chunk predictions combine.
+/// How the predictions of a track's chunks become the track's prediction.
+public enum ChunkAggregation: String, Sendable, Codable, CaseIterable {
+    /// The mean over chunks of each probability (or regressed value).
+    case mean
+    /// The largest value over chunks: a tag holds if it holds anywhere in the track.
+    case max
+}
+
+/// What to do with the samples after the last whole chunk of a track that is longer than one
+/// chunk. A track shorter than one chunk always gives exactly one chunk, zero-padded at the end,
+/// whatever the policy: every track gets a prediction.
+public enum TailChunkPolicy: String, Sendable, Codable, CaseIterable {
+    /// One more chunk ending exactly at the track's end (overlapping the one before): only real
+    /// audio, no silence fed to the model. The default.
+    case alignToEnd = "align_to_end"
+    /// One more chunk at the next hop position, zero-padded at the end.
+    case zeroPad = "zero_pad"
+    /// Ignore them (less than one hop's worth of audio goes unheard).
+    case drop
+}
+
+/// How a whole track is cut into model-sized chunks, batched, and how chunk predictions combine.
+/// Decoded from the `inference` section of a pipeline config (snake_case keys, all optional).
 public struct FullTrackOptions: Sendable, Codable, Equatable {
-    public enum Aggregation: String, Sendable, Codable { case mean, max }
-
     /// Chunk hop as a fraction of the chunk length (1: back to back; 0.5: half overlap).
-    public var hopFraction: Double = 1
+    public var hopFraction: Double
     /// Chunks per forward pass: memory is bounded by this, not by the track.
-    public var batchSize: Int = 8
-    public var aggregation: Aggregation = .mean
-    /// Logits are divided by this before the sigmoid/softmax (pseudo-label temperature).
-    public var temperature: Double = 1
+    public var batchSize: Int
+    public var aggregation: ChunkAggregation
+    /// The samples after the last whole chunk.
+    public var tail: TailChunkPolicy
+    /// Logits of classification tasks are divided by this before the sigmoid/softmax
+    /// (pseudo-label temperature); regression values are not scaled.
+    public var temperature: Double
+    /// Also return every chunk's predictions (for time-resolved pseudo-labels).
+    public var keepChunkPredictions: Bool
 
-    public init(hopFraction: Double = 1, batchSize: Int = 8, aggregation: Aggregation = .mean, temperature: Double = 1) {
+    public init(hopFraction: Double = 1, batchSize: Int = 8, aggregation: ChunkAggregation = .mean,
+                tail: TailChunkPolicy = .alignToEnd, temperature: Double = 1, keepChunkPredictions: Bool = false) {
         self.hopFraction = hopFraction
         self.batchSize = batchSize
         self.aggregation = aggregation
+        self.tail = tail
         self.temperature = temperature
+        self.keepChunkPredictions = keepChunkPredictions
     }
 
     enum CodingKeys: String, CodingKey {
-        case hopFraction = "hop_fraction", batchSize = "batch_size", aggregation, temperature
+        case hopFraction = "hop_fraction", batchSize = "batch_size", aggregation, tail, temperature
+        case keepChunkPredictions = "keep_chunk_predictions"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        hopFraction = try c.decodeIfPresent(Double.self, forKey: .hopFraction) ?? 1
-        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 8
-        aggregation = try c.decodeIfPresent(Aggregation.self, forKey: .aggregation) ?? .mean
-        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 1
+        let defaults = FullTrackOptions()
+        hopFraction = try c.decodeIfPresent(Double.self, forKey: .hopFraction) ?? defaults.hopFraction
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize
+        aggregation = try c.decodeIfPresent(ChunkAggregation.self, forKey: .aggregation) ?? defaults.aggregation
+        tail = try c.decodeIfPresent(TailChunkPolicy.self, forKey: .tail) ?? defaults.tail
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? defaults.temperature
+        keepChunkPredictions = try c.decodeIfPresent(Bool.self, forKey: .keepChunkPredictions)
+            ?? defaults.keepChunkPredictions
+    }
+
+    /// Samples between chunk starts for chunks of `clipSamples`.
+    public func hopSamples(clipSamples: Int) -> Int {
+        Swift.max(1, Int((Double(clipSamples) * hopFraction).rounded()))
     }
 }
 
-/// A track's aggregated prediction.
-public struct TrackPrediction: Sendable, Equatable {
-    /// Per task: probabilities (multi-label: sigmoid; multi-class: softmax) or regression values.
-    public var outputs: [String: [Float]]
-    public var chunks: Int
-    /// Seconds of audio seen (at the model's rate).
-    public var duration: Double
-}
-
-/// Runs a model over whole tracks of any length: the track is streamed in blocks (decoded one
-/// block ahead of the model), cut into chunks of the model's input length, batched, and the
-/// chunk outputs aggregated. A track shorter than one chunk is zero-padded to one chunk; a
-/// final partial chunk is zero-padded and kept when it holds at least half a chunk of audio.
+/// Runs a model over whole tracks of any length: cuts the track into chunks of the model's clip
+/// length (`TrackChunker`: hop and tail policy), runs them in batches in evaluation mode without
+/// gradients, and aggregates the chunks' predictions (sigmoid probabilities for multi-label
+/// tasks, softmax for multi-class ones, raw values for regression) by mean or max.
+///
+/// Memory is bounded by the batch, not by the track: `predict(path:)` streams the file (decoding
+/// the next block while the model runs) and `session()` consumes samples block by block, keeping
+/// only what future chunks need.
+///
+/// The model is put in evaluation mode for each batch and returned to the mode it had. For
+/// speed, pass `optimizations` (or a model already prepared with `inferenceCopy(_:)`): the
+/// predictor then runs a prepared copy and leaves the given model as it is.
 public struct FullTrackPredictor: @unchecked Sendable {
+    /// The model that runs: the given one, or its prepared copy when `optimizations` was given.
     public let model: any AudioModel
     public let options: FullTrackOptions
     public let device: Device
+    /// Samples between chunk starts.
+    public let hopSamples: Int
 
-    public init(model: any AudioModel, options: FullTrackOptions = FullTrackOptions(), device: Device = .cpu) throws {
-        guard options.hopFraction > 0, options.hopFraction <= 1, options.batchSize >= 1, options.temperature > 0 else {
-            throw TorchError.invalidArgument("full-track options: hop fraction in (0, 1], batch size ≥ 1 and temperature > 0 are required")
+    /// Throws `ModelError.invalidInferenceSetting` for a hop fraction outside (0, 1], a batch
+    /// size below 1 or a temperature that is not positive.
+    public init(model: any AudioModel, options: FullTrackOptions = FullTrackOptions(), device: Device = .cpu,
+                optimizations: InferenceOptimizations? = nil) throws {
+        guard options.hopFraction > 0, options.hopFraction <= 1 else {
+            throw ModelError.invalidInferenceSetting("hop fraction \(options.hopFraction) must be in (0, 1]")
         }
-        // Inference is evaluation: running statistics, no dropout (a batch of one chunk in
-        // training mode would normalise every input to the same output).
-        model.eval()
-        self.model = model
+        guard options.batchSize >= 1 else {
+            throw ModelError.invalidInferenceSetting("batch size \(options.batchSize) must be positive")
+        }
+        guard options.temperature > 0, options.temperature.isFinite else {
+            throw ModelError.invalidInferenceSetting("temperature \(options.temperature) must be positive")
+        }
+        if let optimizations, model.inferenceOptimizations == nil {
+            self.model = try model.inferenceCopy(optimizations)
+        } else {
+            self.model = model
+        }
         self.options = options
         self.device = device
+        hopSamples = options.hopSamples(clipSamples: model.clipSamples)
     }
 
-    var clip: Int { model.clipSamples }
-    var hop: Int { Swift.max(1, Int((Double(clip) * options.hopFraction).rounded())) }
+    /// A streaming prediction for one track: append its samples (mono, at the model's sample
+    /// rate) as they arrive, then `finish()`.
+    public func session() throws -> TrackInferenceSession {
+        try TrackInferenceSession(predictor: self)
+    }
 
-    /// Predicts a file, streaming it (memory bounded by the batch and one decoded block).
-    /// A stream that ends before its header said (a few frames short, as some Opus files do)
-    /// is predicted from the audio that is there.
-    public func predict(path: String) async throws -> TrackPrediction {
-        let stream = try AudioStream(path: path, options: StreamOptions(targetSampleRate: model.sampleRate, downmix: true,
-                                                                        tolerateTruncation: true))
+    /// The prediction for a track held in memory (mono, at the model's sample rate).
+    public func predict(samples: [Float]) throws -> TrackPrediction {
+        let session = try session()
+        try session.append(samples)
+        return try session.finish()
+    }
+
+    /// The prediction for an audio file, streamed: decoded block by block (the next block while
+    /// the model runs on this one), down-mixed to mono and resampled to the model's rate, so
+    /// memory does not grow with the file. A stream that ends before its header said (a few
+    /// frames short, as some Opus files do) is predicted from the audio that is there.
+    public func predict(path: String, blockFrames: Int = 65_536, quality: ResampleQuality = .high) async throws
+        -> TrackPrediction
+    {
+        let stream = try AudioStream(path: path, options: StreamOptions(
+            blockFrames: blockFrames, targetSampleRate: model.sampleRate, downmix: true, quality: quality,
+            tolerateTruncation: true))
         let source = BlockSource(stream: stream)
-        var accumulator = Accumulator(predictor: self)
+        let session = try session()
         var pending = Task { try source.next() }
         while let block = try await pending.value {
             pending = Task { try source.next() }  // decode the next block while the model runs
-            try accumulator.add(block.samples)
+            try session.append(block.samples)
         }
-        return try accumulator.finish()
+        return try session.finish()
     }
 
-    /// Predicts a mono waveform already in memory, at the model's rate.
-    public func predict(samples: [Float]) throws -> TrackPrediction {
-        var accumulator = Accumulator(predictor: self)
-        try accumulator.add(samples)
-        return try accumulator.finish()
+    /// Probabilities (or values) per task for a batch of chunks (batch, clip), as float32 on the
+    /// CPU, row after row; the model runs in evaluation mode without gradients.
+    func chunkPredictions(_ chunks: Tensor) throws -> [(task: TaskSpec, values: [Float])] {
+        let wasTraining = model.isTraining
+        if wasTraining { model.eval() }
+        defer { if wasTraining { model.train() } }
+        return try withNoGrad {
+            let logits = try model(chunks.to(device))
+            return try model.tasks.map { task in
+                guard let taskLogits = logits[task.name] else {
+                    throw ModelError.invalidInferenceSetting("the model returned no logits for task \(task.name)")
+                }
+                let scaled = options.temperature == 1 || task.kind == .regression
+                    ? taskLogits : try taskLogits / options.temperature
+                let values = try task.kind.predictions(fromLogits: scaled.to(.float32)).to(.cpu).toArray(Float.self)
+                return (task, values)
+            }
+        }
+    }
+}
+
+/// One track's streaming prediction (see `FullTrackPredictor.session()`): not thread-safe; one
+/// track at a time.
+public final class TrackInferenceSession {
+    public let predictor: FullTrackPredictor
+    private var chunker: TrackChunker
+    /// Samples of the chunks waiting for a forward pass, back to back.
+    private var batch: [Float] = []
+    private var batchChunks = 0
+    private var chunks: [TrackChunk] = []
+    /// Per task: running sums (mean) or maxima (max) over chunks.
+    private var aggregates: [String: [Double]] = [:]
+    private var chunkValues: [String: [[Float]]] = [:]
+    private var finished = false
+    /// The most samples held at once by the chunker and the batch together.
+    public private(set) var peakBufferedSamples = 0
+
+    init(predictor: FullTrackPredictor) throws {
+        self.predictor = predictor
+        chunker = try TrackChunker(chunkSamples: predictor.model.clipSamples, hopSamples: predictor.hopSamples,
+                                   tail: predictor.options.tail)
+        batch.reserveCapacity(predictor.options.batchSize * predictor.model.clipSamples)
     }
 
-    /// Probabilities (or values) per task for a batch of chunks (batch, clip).
-    func chunkOutputs(_ chunks: Tensor) throws -> [String: Tensor] {
-        let logits = try withNoGrad { try model(chunks.to(device)) }
-        var out: [String: Tensor] = [:]
-        for task in model.tasks {
-            guard let l = logits[task.name] else { continue }
-            let scaled = options.temperature == 1 ? l : try l / options.temperature
-            switch task.kind {
-            case .multiLabel: out[task.name] = try scaled.sigmoid()
-            case .multiClass: out[task.name] = try scaled.softmax(dim: 1)
-            case .regression: out[task.name] = l
-            }
-        }
-        return out
+    /// Appends the next samples of the track and runs every batch that fills up.
+    public func append<C: Collection>(_ samples: C) throws where C.Element == Float {
+        guard !finished else { throw ModelError.invalidInferenceSetting("samples appended to a finished track") }
+        try chunker.append(samples)
+        try drainChunks()
     }
 
-    /// Cuts incoming samples into chunks, runs full batches, and combines the outputs.
-    struct Accumulator {
-        let predictor: FullTrackPredictor
-        var buffer: [Float] = []
-        var queued: [[Float]] = []
-        var sums: [String: [Double]] = [:]
-        var maxima: [String: [Float]] = [:]
-        var chunks = 0
-        var samplesSeen = 0
-
-        init(predictor: FullTrackPredictor) { self.predictor = predictor }
-
-        mutating func add(_ samples: [Float]) throws {
-            samplesSeen += samples.count
-            buffer += samples
-            let clip = predictor.clip, hop = predictor.hop
-            var start = 0
-            while buffer.count - start >= clip {
-                queued.append(Array(buffer[start..<(start + clip)]))
-                start += hop
-                if queued.count == predictor.options.batchSize { try runQueued() }
-            }
-            if start > 0 { buffer.removeFirst(Swift.min(start, buffer.count)) }
+    /// Ends the track: runs the tail chunk and the last partial batch and returns the
+    /// aggregated prediction. Throws `ModelError.emptyTrack` when no samples were appended.
+    public func finish() throws -> TrackPrediction {
+        guard !finished else { throw ModelError.invalidInferenceSetting("the track was already finished") }
+        try chunker.finish()
+        try drainChunks()
+        if batchChunks > 0 { try runBatch() }
+        finished = true
+        let count = Double(chunks.count)
+        var values: [String: [Float]] = [:]
+        for (task, aggregate) in aggregates {
+            values[task] = aggregate.map { Float(predictor.options.aggregation == .mean ? $0 / count : $0) }
         }
+        return TrackPrediction(values: values, chunks: chunks, chunkValues: chunkValues,
+                               trackSamples: chunker.samplesSeen, sampleRate: predictor.model.sampleRate,
+                               aggregation: predictor.options.aggregation)
+    }
 
-        mutating func finish() throws -> TrackPrediction {
-            let clip = predictor.clip, hop = predictor.hop
-            if chunks + queued.count == 0 {
-                guard samplesSeen > 0 else { throw TorchError.invalidArgument("the track has no samples") }
-                queued.append(buffer + [Float](repeating: 0, count: clip - buffer.count))
-            } else {
-                // The buffer starts at the next hop position: all but (clip - hop) of it is new audio.
-                let fresh = buffer.count - (clip - hop)
-                if fresh >= clip / 2 {
-                    queued.append(buffer + [Float](repeating: 0, count: clip - buffer.count))
+    private func drainChunks() throws {
+        while let chunk = chunker.nextChunk(into: &batch) {
+            chunks.append(chunk)
+            batchChunks += 1
+            peakBufferedSamples = Swift.max(peakBufferedSamples, chunker.bufferedSamples + batch.count)
+            if batchChunks == predictor.options.batchSize { try runBatch() }
+        }
+        peakBufferedSamples = Swift.max(peakBufferedSamples, chunker.bufferedSamples + batch.count)
+    }
+
+    private func runBatch() throws {
+        let input = try Tensor(batch, shape: [batchChunks, predictor.model.clipSamples])
+        for (task, rows) in try predictor.chunkPredictions(input) {
+            accumulate(task: task.name, rows: rows, width: task.outputCount)
+        }
+        batch.removeAll(keepingCapacity: true)
+        batchChunks = 0
+    }
+
+    private func accumulate(task: String, rows: [Float], width: Int) {
+        let aggregation = predictor.options.aggregation
+        var aggregate = aggregates[task] ?? Array(repeating: aggregation == .mean ? 0 : -.infinity, count: width)
+        for row in 0..<(rows.count / width) {
+            let values = rows[(row * width)..<((row + 1) * width)]
+            for (i, v) in zip(0..., values) {
+                switch aggregation {
+                case .mean: aggregate[i] += Double(v)
+                case .max: aggregate[i] = Swift.max(aggregate[i], Double(v))
                 }
             }
-            try runQueued()
-            var outputs: [String: [Float]] = [:]
-            for task in predictor.model.tasks {
-                switch predictor.options.aggregation {
-                case .mean: outputs[task.name] = (sums[task.name] ?? []).map { Float($0 / Double(Swift.max(1, chunks))) }
-                case .max: outputs[task.name] = maxima[task.name] ?? []
-                }
-            }
-            return TrackPrediction(outputs: outputs, chunks: chunks,
-                                   duration: Double(samplesSeen) / Double(predictor.model.sampleRate))
+            if predictor.options.keepChunkPredictions { chunkValues[task, default: []].append(Array(values)) }
         }
-
-        mutating func runQueued() throws {
-            guard !queued.isEmpty else { return }
-            let b = queued.count
-            let batch = try Tensor(queued.flatMap { $0 }, shape: [b, predictor.clip])
-            queued.removeAll(keepingCapacity: true)
-            for (name, probs) in try predictor.chunkOutputs(batch) {
-                let n = try probs.size(1)
-                let values = try probs.to(.cpu).toArray(Float.self)
-                var sum = sums[name] ?? [Double](repeating: 0, count: n)
-                var mx = maxima[name] ?? [Float](repeating: -.infinity, count: n)
-                for i in 0..<b {
-                    for j in 0..<n {
-                        let v = values[i * n + j]
-                        sum[j] += Double(v)
-                        mx[j] = Swift.max(mx[j], v)
-                    }
-                }
-                sums[name] = sum
-                maxima[name] = mx
-            }
-            chunks += b
-        }
+        aggregates[task] = aggregate
     }
 }
 

@@ -10,6 +10,10 @@ public final class ResPool2d: Module, UnaryLayer {
     @Child var conv2: Conv2d
     @Child var bn2: BatchNorm
     let shortcut: any UnaryLayer
+    /// Whether `foldBatchNorms()` merged the batch norms into the convolutions (evaluation only from then on).
+    public private(set) var batchNormsFolded = false
+    /// The shortcut's convolution (nil for an identity shortcut); after folding it carries its batch norm.
+    private var shortcutConvolution: Conv2d? { (shortcut as? Sequential)?.layers.first as? Conv2d }
 
     public init(_ cin: Int, _ cout: Int, generator: Generator? = nil) throws {
         _conv1 = Child(wrappedValue: try Conv2d(cin, cout, kernel: 3, padding: 1, bias: false, generator: generator), "conv_1")
@@ -22,8 +26,30 @@ public final class ResPool2d: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let out = try bn2(conv2(bn1(conv1(x)).relu()))
-        return try (out + shortcut(x)).relu().maxPool(kernel: [2, 2])
+        if batchNormsFolded {
+            guard !isTraining else { throw ModelError.preparedForInference(model: "ResPool2d") }
+            let out = try conv2(conv1(x).reluInPlace())
+            let skip = try shortcutConvolution.map { try $0(x) } ?? x
+            return try (out + skip).reluInPlace().maxPool(kernel: [2, 2])
+        }
+        // In-place ReLUs on fresh outputs that no backward pass needs (see Res2d).
+        let out = try bn2(conv2(bn1(conv1(x)).reluInPlace()))
+        return try (out + shortcut(x)).reluInPlace().maxPool(kernel: [2, 2])
+    }
+
+    /// Merges each batch norm into the convolution before it (see `Conv2d.foldBatchNorm(_:)`);
+    /// the block then only evaluates. Does nothing the second time.
+    public func foldBatchNorms() throws {
+        guard !batchNormsFolded else { return }
+        try conv1.foldBatchNorm(bn1)
+        try conv2.foldBatchNorm(bn2)
+        if let pair = shortcut as? Sequential {
+            guard pair.layers.count == 2, let conv = pair.layers[0] as? Conv2d, let norm = pair.layers[1] as? BatchNorm else {
+                throw TorchError.invalidArgument("ResPool2d: unexpected shortcut layout")
+            }
+            try conv.foldBatchNorm(norm)
+        }
+        batchNormsFolded = true
     }
 }
 
@@ -43,9 +69,14 @@ public final class MusicTaggingTransformer: Module, AudioModel {
     let norm: LayerNorm
     @Child var heads: TaskHeads
     public let dModel: Int
+    private let shape: (layers: Int, heads: Int, feedForward: Int, convChannels: Int, maxTokens: Int)
+    private var noise: ModelNoise
+    private let device: Device
+    var execution = ModelExecution()
 
     public var tasks: [TaskSpec] { heads.tasks }
     public var spectrogramAugmentation: SpectrogramAugmentationHook?
+    public var inferenceOptimizations: InferenceOptimizations? { execution.prepared }
 
     public init(dModel: Int, layers: Int, heads headCount: Int, feedForward: Int, convChannels: Int,
                 tasks: [TaskSpec], noise: ModelNoise = ModelNoise(dropout: 0.1), maxTokens: Int = 1024,
@@ -53,6 +84,9 @@ public final class MusicTaggingTransformer: Module, AudioModel {
                 generator: Generator? = nil) throws {
         sampleRate = frontEnd.sampleRate
         self.dModel = dModel
+        shape = (layers, headCount, feedForward, convChannels, maxTokens)
+        self.noise = noise
+        self.device = device
         frontend = try LogMelFrontEnd(frontEnd, device: device)
         _specBN = Child(wrappedValue: try BatchNorm.twoD(1), "spec_bn")
         _frontendConvs = Child(wrappedValue: Sequential([
@@ -74,7 +108,9 @@ public final class MusicTaggingTransformer: Module, AudioModel {
 
     /// The CLS embedding (batch, d) before the heads.
     public func embedding(_ waveform: Tensor) throws -> Tensor {
-        let conv = try frontendConvs(specBN(augmentedFeatures(frontend(waveform)).unsqueeze(1)))  // (B, C, F', T')
+        try execution.checkMode(isTraining: isTraining, model: "MusicTaggingTransformer")
+        let spec = try execution.convolutionInput(specBN(execution.networkInput(augmentedFeatures(frontend(waveform)).unsqueeze(1))))
+        let conv = try execution.convolutionOutput(frontendConvs(spec))  // (B, C, F', T')
         let tokens = try proj(conv.amax(dims: [2]).transpose(1, 2))             // (B, T', d)
         let b = try tokens.size(0), t = try tokens.size(1)
         guard t + 1 <= (try positions.size(1)) else {
@@ -86,15 +122,48 @@ public final class MusicTaggingTransformer: Module, AudioModel {
     }
 
     public func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {
-        try heads(embedding(waveform))
+        try execution.outputs(heads(embedding(waveform)))
     }
 
     public func setNoise(_ noise: ModelNoise) {
+        self.noise = noise
         let rates = DropPath.linearRates(maximum: noise.stochasticDepth, blocks: encoder.layers.count)
         for (layer, rate) in zip(encoder.layers, rates) {
             layer.setDropout(noise.dropout)
             layer.dropPath.rate = rate
         }
+    }
+}
+
+extension MusicTaggingTransformer {
+    public func prepareForInference(_ optimizations: InferenceOptimizations) throws {
+        guard execution.prepared == nil else { throw ModelError.alreadyPrepared(model: "MusicTaggingTransformer") }
+        try optimizations.validate()
+        eval()
+        if optimizations.foldBatchNorm {
+            for case let block as ResPool2d in frontendConvs.layers { try block.foldBatchNorms() }
+        }
+        try setConvolutionMemoryFormat(optimizations.layout == .channelsLast ? .channelsLast : .contiguous)
+        try execution.prepare(self, optimizations)
+    }
+
+    public func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {
+        guard format != .preserve else {
+            throw TorchError.invalidArgument("a model's convolution layout is .contiguous or .channelsLast, not .preserve")
+        }
+        try setConvolutionWeightFormat(format)
+        execution.convolutionFormat = format
+    }
+
+    public func copy() throws -> any AudioModel {
+        guard execution.prepared == nil else { throw ModelError.alreadyPrepared(model: "MusicTaggingTransformer") }
+        let model = try MusicTaggingTransformer(
+            dModel: dModel, layers: shape.layers, heads: shape.heads, feedForward: shape.feedForward,
+            convChannels: shape.convChannels, tasks: tasks, noise: noise, maxTokens: shape.maxTokens,
+            frontEnd: frontend.config, device: device)
+        try model.load(stateDict: stateDict())
+        try model.setConvolutionMemoryFormat(execution.convolutionFormat)
+        return model
     }
 }
 

@@ -12,6 +12,8 @@ public final class Res2d: Module, UnaryLayer {
     @Child var conv3: Conv2d
     @Child var bn3: BatchNorm
     let dropPath: DropPath
+    /// Whether `foldBatchNorms()` merged bn1–bn3 into conv1–conv3 (evaluation only from then on).
+    public private(set) var batchNormsFolded = false
 
     public init(_ cin: Int, _ cout: Int, stride: Int = 2, dropPath: Double = 0, generator: Generator? = nil) throws {
         _conv1 = Child(wrappedValue: try Conv2d(cin, cout, kernel: 3, stride: stride, padding: 1, generator: generator), "conv_1")
@@ -25,8 +27,25 @@ public final class Res2d: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let out = try bn2(conv2(bn1(conv1(x)).relu()))
-        return try (bn3(conv3(x)) + dropPath(out)).relu()
+        // ReLUs run in place on fresh outputs (of a convolution, batch norm or addition),
+        // which nothing else needs: the backward passes of those operations do not use them.
+        if batchNormsFolded {
+            guard !isTraining else { throw ModelError.preparedForInference(model: "Res2d") }
+            let out = try conv2(conv1(x).reluInPlace())
+            return try (conv3(x) + out).reluInPlace()
+        }
+        let out = try bn2(conv2(bn1(conv1(x)).reluInPlace()))
+        return try (bn3(conv3(x)) + dropPath(out)).reluInPlace()
+    }
+
+    /// Merges each batch norm into the convolution before it (see `Conv2d.foldBatchNorm(_:)`);
+    /// the block then only evaluates. Does nothing the second time.
+    public func foldBatchNorms() throws {
+        guard !batchNormsFolded else { return }
+        try conv1.foldBatchNorm(bn1)
+        try conv2.foldBatchNorm(bn2)
+        try conv3.foldBatchNorm(bn3)
+        batchNormsFolded = true
     }
 }
 
@@ -36,6 +55,8 @@ public final class Res2d: Module, UnaryLayer {
 public final class ShortChunkResNet: Module, AudioModel {
     public let clipSamples = 59049
     public let sampleRate: Int
+    /// C: the channels of the first blocks (the published model has 128).
+    public let width: Int
     public let frontend: LogMelFrontEnd
     @Child var specBN: BatchNorm
     public let layers: Sequential
@@ -43,14 +64,22 @@ public final class ShortChunkResNet: Module, AudioModel {
     let bn: BatchNorm
     let dropout: Dropout
     @Child var heads: TaskHeads
+    private var noise: ModelNoise
+    private let device: Device
+    var execution = ModelExecution()
+    private var denseBatchNormFolded = false
 
     public var tasks: [TaskSpec] { heads.tasks }
     public var spectrogramAugmentation: SpectrogramAugmentationHook?
+    public var inferenceOptimizations: InferenceOptimizations? { execution.prepared }
 
     public init(width: Int, tasks: [TaskSpec], noise: ModelNoise = ModelNoise(dropout: 0.5),
                 frontEnd: LogMelSpectrogram = .modelDefault, device: Device = .cpu,
                 generator: Generator? = nil) throws {
         sampleRate = frontEnd.sampleRate
+        self.width = width
+        self.noise = noise
+        self.device = device
         frontend = try LogMelFrontEnd(frontEnd, device: device)
         _specBN = Child(wrappedValue: try BatchNorm.twoD(1), "spec_bn")
         let widths = [width, width, 2 * width, 2 * width, 2 * width, 2 * width, 4 * width]
@@ -66,23 +95,57 @@ public final class ShortChunkResNet: Module, AudioModel {
         super.init()
     }
 
+    var blocks: [Res2d] { layers.layers.compactMap { $0 as? Res2d } }
+
     /// The shared embedding (batch, 4C) before the heads.
     public func embedding(_ waveform: Tensor) throws -> Tensor {
-        let spec = try specBN(augmentedFeatures(frontend(waveform)).unsqueeze(1))
-        let pooled = try layers(spec).amax(dims: [2, 3])
-        return try dropout(bn(dense1(pooled)).relu())
+        try execution.checkMode(isTraining: isTraining, model: "ShortChunkResNet")
+        let spec = try execution.convolutionInput(specBN(execution.networkInput(augmentedFeatures(frontend(waveform)).unsqueeze(1))))
+        let pooled = try execution.convolutionOutput(layers(spec)).amax(dims: [2, 3])
+        let dense = try dense1(pooled)
+        return try dropout((denseBatchNormFolded ? dense : bn(dense)).relu())
     }
 
     public func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {
-        try heads(embedding(waveform))
+        try execution.outputs(heads(embedding(waveform)))
     }
 
     public func setNoise(_ noise: ModelNoise) {
+        self.noise = noise
         dropout.rate = noise.dropout
-        let blocks = layers.layers.compactMap { $0 as? Res2d }
+        let blocks = self.blocks
         for (block, rate) in zip(blocks, DropPath.linearRates(maximum: noise.stochasticDepth, blocks: blocks.count)) {
             block.dropPath.rate = rate
         }
+    }
+
+    public func prepareForInference(_ optimizations: InferenceOptimizations) throws {
+        guard execution.prepared == nil else { throw ModelError.alreadyPrepared(model: "ShortChunkResNet") }
+        try optimizations.validate()
+        eval()
+        if optimizations.foldBatchNorm {
+            for block in blocks { try block.foldBatchNorms() }
+            try dense1.foldBatchNorm(bn)
+            denseBatchNormFolded = true
+        }
+        try setConvolutionMemoryFormat(optimizations.layout == .channelsLast ? .channelsLast : .contiguous)
+        try execution.prepare(self, optimizations)
+    }
+
+    public func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {
+        guard format != .preserve else {
+            throw TorchError.invalidArgument("a model's convolution layout is .contiguous or .channelsLast, not .preserve")
+        }
+        try setConvolutionWeightFormat(format)
+        execution.convolutionFormat = format
+    }
+
+    public func copy() throws -> any AudioModel {
+        guard execution.prepared == nil else { throw ModelError.alreadyPrepared(model: "ShortChunkResNet") }
+        let model = try ShortChunkResNet(width: width, tasks: tasks, noise: noise, frontEnd: frontend.config, device: device)
+        try model.load(stateDict: stateDict())
+        try model.setConvolutionMemoryFormat(execution.convolutionFormat)
+        return model
     }
 }
 

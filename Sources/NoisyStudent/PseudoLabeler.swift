@@ -71,10 +71,12 @@ public struct PseudoLabeler: Sendable {
     public var shardIndex: Int
     public var shardCount: Int
 
-    public init(teacher: any AudioModel, options: FullTrackOptions, commitEvery: Int = 16, shardIndex: Int = 0,
-                shardCount: Int = 1) throws {
+    /// `optimizations`, when given, makes the teacher's predictions run on a copy prepared for
+    /// inference (`AudioModel.inferenceCopy(_:)`); the teacher itself is left as it is.
+    public init(teacher: any AudioModel, options: FullTrackOptions, optimizations: InferenceOptimizations? = nil,
+                commitEvery: Int = 16, shardIndex: Int = 0, shardCount: Int = 1) throws {
         teacher.eval()
-        predictor = try FullTrackPredictor(model: teacher, options: options)
+        predictor = try FullTrackPredictor(model: teacher, options: options, optimizations: optimizations)
         self.commitEvery = Swift.max(1, commitEvery)
         self.shardIndex = shardIndex
         self.shardCount = Swift.max(1, shardCount)
@@ -101,7 +103,7 @@ public struct PseudoLabeler: Sendable {
             do {
                 let prediction = try await predictor.predict(path: track.path)
                 let labels = tasks.compactMap { task in
-                    prediction.outputs[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
+                    prediction.values[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
                 }
                 pending += labels
                 report.labeled += 1

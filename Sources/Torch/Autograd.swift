@@ -36,6 +36,14 @@ extension Tensor {
     /// Clears the gradient.
     public func zeroGrad() throws { try setGrad(nil) }
 
+    /// Replaces this tensor's storage, dtype and layout with `source`'s while keeping its
+    /// identity (every holder of this `Tensor` sees the change) and its `requiresGrad` flag,
+    /// as PyTorch's `tensor.data = source`. Converts parameters in place (dtype, memory format);
+    /// any gradient of the old shape or dtype should be cleared first.
+    public func setData(_ source: Tensor) throws {
+        try Tensor.check(ct_set_data(handle, source.handle), "set_data")
+    }
+
     /// The same values, cut from the autograd graph.
     public func detached() throws -> Tensor {
         try Tensor.wrap(ct_detach(handle), "detach")

@@ -55,6 +55,14 @@ extension Tensor {
         return try wrap(withInt64Buffer(shape) { ct_ones($0, $1, dtype.rawValue, d.type, d.index) }, "ones \(shape)")
     }
 
+    /// Zeros with `other`'s shape, dtype, device and memory layout (strides), outside autograd:
+    /// optimizer state for parameters stored channels-last stays channels-last.
+    public static func zeros(like other: Tensor) throws -> Tensor {
+        let result = try other.detached().clone(.preserve)
+        try result.zero()
+        return result
+    }
+
     /// Uninitialised memory: for outputs that are overwritten entirely.
     public static func empty(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu) throws -> Tensor {
         let d = device.code

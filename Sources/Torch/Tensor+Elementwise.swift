@@ -133,6 +133,14 @@ extension Tensor {
         try Tensor.check(ct_inplace(Int32(CT_I_COPY.rawValue), handle, source.handle, 1), "copy_")
     }
     public func fill(_ value: Double) throws { try Tensor.check(ct_fill_(handle, value), "fill_") }
+    /// max(self, 0) in place, recorded by autograd (`relu_`): saves an activation-sized
+    /// allocation where nothing else needs the values before the ReLU (a batch norm's or an
+    /// addition's output). Returns self.
+    @discardableResult
+    public func reluInPlace() throws -> Tensor {
+        try Tensor.check(ct_relu_(handle), "relu_")
+        return self
+    }
     public func zero() throws { try Tensor.check(ct_zero_(handle), "zero_") }
     public func uniform(_ low: Double, _ high: Double, generator: Generator? = nil) throws {
         try Tensor.check(ct_uniform_(handle, low, high, generator?.handle), "uniform_")

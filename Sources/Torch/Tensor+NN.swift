@@ -3,12 +3,16 @@ import CTorch
 extension Tensor {
     /// Matrix product with NumPy broadcasting rules (`torch.matmul`).
     public func matmul(_ other: Tensor) throws -> Tensor {
-        try Tensor.wrap(ct_matmul(handle, other.handle), "matmul")
+        let result = try Tensor.wrap(ct_matmul(handle, other.handle), "matmul")
+        FLOPCounter.recordMatrixProduct(inner: shape.last ?? 1, output: result)
+        return result
     }
 
     /// x · Wᵀ + b.
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
-        try wrap(ct_linear(x.handle, weight.handle, bias?.handle), "linear")
+        let result = try wrap(ct_linear(x.handle, weight.handle, bias?.handle), "linear")
+        FLOPCounter.recordMatrixProduct(inner: weight.shape.last ?? 1, output: result)
+        return result
     }
 
     /// 1-d or 2-d convolution, chosen by the number of spatial dimensions in `stride`.
@@ -19,8 +23,10 @@ extension Tensor {
             throw TorchError.invalidArgument("convolution: stride \(stride), padding \(padding), dilation \(dilation) must all have 1 or 2 entries")
         }
         let s = stride.map(Int64.init), p = padding.map(Int64.init), d = dilation.map(Int64.init)
-        return try wrap(ct_conv(x.handle, weight.handle, bias?.handle, s, p, d, Int32(n), Int64(groups)),
-                        "conv\(n)d (input \(x.shape), weight \(weight.shape))")
+        let result = try wrap(ct_conv(x.handle, weight.handle, bias?.handle, s, p, d, Int32(n), Int64(groups)),
+                              "conv\(n)d (input \(x.shape), weight \(weight.shape))")
+        FLOPCounter.recordConvolution(weight: weight, output: result)
+        return result
     }
 
     public static func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,

@@ -30,6 +30,9 @@ struct BenchPseudoLabel: AsyncParsableCommand {
     @Option(help: "Chunks per forward pass.")
     var batch = 8
 
+    @Flag(help: "Label with a copy of the model prepared for inference (batch norms folded, oneDNN layout).")
+    var optimize = false
+
     @Option(help: "Intra-op threads.")
     var threads = 2
 
@@ -50,18 +53,19 @@ struct BenchPseudoLabel: AsyncParsableCommand {
             let model = try ModelPreset(parsing: name).build(tasks: specs, generator: Generator(seed: 0))
             let options = FullTrackOptions(batchSize: batch)
             // End to end: streaming decode + resample + chunking + model, as the pipeline runs it.
-            let labeler = try PseudoLabeler(teacher: model, options: options)
+            let optimizations: InferenceOptimizations? = optimize ? .standard : nil
+            let labeler = try PseudoLabeler(teacher: model, options: options, optimizations: optimizations)
             let report = try await labeler.label(pool: Array(pool), run: 0, store: DiscardingStore())
             let endToEnd = report.audioSeconds / report.wallSeconds
             // Model only: the same audio decoded beforehand, then chunked and run.
             let decoded = try pool.map { try loadMono($0.path, targetRate: model.sampleRate).samples }
-            let predictor = try FullTrackPredictor(model: model, options: options)
+            let predictor = try FullTrackPredictor(model: model, options: options, optimizations: optimizations)
             let start = DispatchTime.now().uptimeNanoseconds
             var seconds = 0.0
             for samples in decoded { seconds += try predictor.predict(samples: samples).duration }
             let modelOnly = seconds / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             emit(["name": "pseudo_label_hours_per_hour", "preset": name, "value": round1(endToEnd), "tracks": pool.count,
-                  "audio_hours": round3(report.audioSeconds / 3600), "threads": threads, "batch": batch])
+                  "audio_hours": round3(report.audioSeconds / 3600), "threads": threads, "batch": batch, "optimized": optimize])
             emit(["name": "model_only_hours_per_hour", "preset": name, "value": round1(modelOnly)])
             emit(["name": "pseudo_label_vs_model_only", "preset": name, "value": round3(endToEnd / modelOnly),
                   "meaning": "end-to-end ÷ model-only throughput (goal ≥ 0.8: decoding hidden behind the model)"])

@@ -24,6 +24,9 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Chunk hop as a fraction of the model's input length (1: no overlap).")
     var hop = 1.0
 
+    @Flag(help: "Run a copy of the model prepared for inference (batch norms folded, oneDNN layout): faster, equal within 1e-4.")
+    var optimize = false
+
     @Option(help: "Intra-op threads.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -34,7 +37,8 @@ struct Predict: AsyncParsableCommand {
         let checkpoint = try RunLocation.checkpoint(model)
         let contents = try Checkpoint.load(from: checkpoint)
         let network = try contents.model()
-        let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop))
+        let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop),
+                                               optimizations: optimize ? .standard : nil)
         let tasks = contents.description.tasks
         var failures = 0
         if format == .csv { print(csvHeader(tasks)) }
@@ -59,9 +63,9 @@ struct Predict: AsyncParsableCommand {
     }
 
     func table(_ file: String, _ p: TrackPrediction, _ tasks: [TaskSpec]) -> String {
-        var lines = ["\(file)  (\(String(format: "%.1f", p.duration)) s, \(p.chunks) chunks)"]
+        var lines = ["\(file)  (\(String(format: "%.1f", p.duration)) s, \(p.chunks.count) chunks)"]
         for task in tasks {
-            guard let out = p.outputs[task.name] else { continue }
+            guard let out = p.values[task.name] else { continue }
             switch task.kind {
             case .multiClass:
                 let best = ranked(out, task.classes).prefix(3).map { "\($0.0) \(String(format: "%.2f", $0.1))" }
@@ -77,9 +81,9 @@ struct Predict: AsyncParsableCommand {
     }
 
     func json(_ file: String, _ p: TrackPrediction, _ tasks: [TaskSpec]) throws -> String {
-        var object: [String: Any] = ["file": file, "duration": p.duration, "chunks": p.chunks]
+        var object: [String: Any] = ["file": file, "duration": p.duration, "chunks": p.chunks.count]
         for task in tasks {
-            guard let out = p.outputs[task.name] else { continue }
+            guard let out = p.values[task.name] else { continue }
             switch task.kind {
             case .multiClass:
                 let best = ranked(out, task.classes)[0]
@@ -106,7 +110,7 @@ struct Predict: AsyncParsableCommand {
     func csvRow(_ file: String, _ p: TrackPrediction, _ tasks: [TaskSpec]) -> String {
         var fields = [CSV.escape(file)]
         for task in tasks {
-            let out = p.outputs[task.name] ?? []
+            let out = p.values[task.name] ?? []
             switch task.kind {
             case .multiClass:
                 let best = ranked(out, task.classes).first

@@ -33,6 +33,10 @@ final class MeanModel: Module, AudioModel {
     let clipSamples = 800
     let sampleRate = 16000
     var spectrogramAugmentation: SpectrogramAugmentationHook?
+    var inferenceOptimizations: InferenceOptimizations? { nil }
+    func prepareForInference(_ optimizations: InferenceOptimizations) throws {}
+    func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {}
+    func copy() throws -> any AudioModel { MeanModel() }
     let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b", "c"]),
                  TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])]
     func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {

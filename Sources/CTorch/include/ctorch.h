@@ -104,6 +104,8 @@ enum ct_inplace_op { CT_I_ADD, CT_I_SUB, CT_I_MUL, CT_I_DIV, CT_I_COPY };
 int ct_inplace(int op, ct_tensor self, ct_tensor other, double alpha);
 int ct_inplace_scalar(int op, ct_tensor self, double s);
 int ct_fill_(ct_tensor self, double value);
+/// max(self, 0) in place (also for tensors in oneDNN layout); autograd-aware.
+int ct_relu_(ct_tensor self);
 int ct_zero_(ct_tensor self);
 int ct_uniform_(ct_tensor self, double lo, double hi, ct_generator gen);
 int ct_normal_(ct_tensor self, double mean, double std, ct_generator gen);
@@ -165,6 +167,22 @@ ct_tensor ct_constant_pad(ct_tensor x, const int64_t *pad, int n, double value);
 ct_tensor ct_stft(ct_tensor x, int64_t n_fft, int64_t hop, int64_t win_length, ct_tensor window,
                   int normalized, int onesided);
 
+// ---------------------------------------------------------------- oneDNN layout (onednn.cpp)
+/// 1 when `t` is in oneDNN's opaque blocked layout (an MKLDNN tensor), 0 when dense, -1 on error.
+int ct_has_onednn_layout(ct_tensor t);
+/// A float32 CPU tensor converted to oneDNN's opaque layout (for inference chains of
+/// convolution, relu, add and max pooling), and back.
+ct_tensor ct_to_onednn_layout(ct_tensor t);
+ct_tensor ct_to_dense(ct_tensor t);
+/// A conv2d weight (out, in/groups, kh, kw) reordered once into the blocked layout oneDNN
+/// prefers for this geometry.
+ct_tensor ct_onednn_conv2d_weight(ct_tensor w, const int64_t *padding, const int64_t *stride,
+                                  const int64_t *dilation, int64_t groups);
+/// 2-d convolution of an input in oneDNN layout with a reordered weight and a bias in oneDNN
+/// layout (nullable); the result is in oneDNN layout. Inference only (no autograd).
+ct_tensor ct_onednn_conv2d(ct_tensor x, ct_tensor w, ct_tensor bias, const int64_t *padding,
+                           const int64_t *stride, const int64_t *dilation, int64_t groups);
+
 // ---------------------------------------------------------------- losses (reduction: 0 none, 1 mean, 2 sum)
 ct_tensor ct_bce_with_logits(ct_tensor logits, ct_tensor target, ct_tensor weight,
                              ct_tensor pos_weight, int reduction);
@@ -181,6 +199,9 @@ int ct_backward(ct_tensor t, ct_tensor gradient /* nullable */, int retain_graph
 int ct_grad(ct_tensor t, ct_tensor *out);
 int ct_set_grad(ct_tensor t, ct_tensor grad /* nullable: clears */);
 ct_tensor ct_detach(ct_tensor t);
+/// Makes `t` use `source`'s storage, dtype and layout while keeping its identity and autograd
+/// flags (`tensor.data = source`): converts parameters in place. Returns 0 or -1.
+int ct_set_data(ct_tensor t, ct_tensor source);
 /// Sets the thread's grad mode; returns the previous one.
 int ct_set_grad_enabled(int enabled);
 int ct_is_grad_enabled(void);
@@ -229,6 +250,18 @@ void ct_free_string(char *s);
 /// y[k] = sum_j signal[k - j] * kernel[j], the first `length` samples of the full
 /// n + m - 1 (all of them when `length` < 0).
 ct_tensor ct_fft_convolve(ct_tensor signal, ct_tensor kernel, int64_t length);
+
+// ---------------------------------------------------------------- caching allocator (allocator.cpp)
+/// Installs (enabled=1) or removes (0) a process-wide caching CPU allocator that keeps freed
+/// blocks of 64 KiB and more (up to max_cached_bytes) for reuse by later tensors of the same
+/// rounded size, instead of returning them to the kernel. Returns 0 or -1.
+int ct_caching_allocator_enable(int enabled, int64_t max_cached_bytes);
+/// 1 when the caching allocator is the CPU allocator.
+int ct_caching_allocator_enabled(void);
+/// Bytes in live blocks, bytes cached, peak of their sum; cache hits and misses (64 KiB and up).
+int ct_caching_allocator_stats(int64_t *live, int64_t *cached, int64_t *peak, int64_t *hits, int64_t *misses);
+/// Returns every cached block to the kernel.
+int ct_caching_allocator_empty(void);
 
 // ---------------------------------------------------------------- benchmarks (bench.cpp)
 /// Seconds per call of at::add(a, b) in a plain C++ loop: the floor of per-op overhead.

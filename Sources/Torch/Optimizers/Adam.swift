@@ -26,8 +26,8 @@ public struct Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decoupledWeightDecay = decoupledWeightDecay
-        self.expAvg = try parameters.map { try Tensor.zeros($0.shape, dtype: $0.dtype, device: $0.device) }
-        self.expAvgSq = try parameters.map { try Tensor.zeros($0.shape, dtype: $0.dtype, device: $0.device) }
+        self.expAvg = try parameters.map { try Tensor.zeros(like: $0) }
+        self.expAvgSq = try parameters.map { try Tensor.zeros(like: $0) }
         self.steps = Array(repeating: 0, count: parameters.count)
     }
 

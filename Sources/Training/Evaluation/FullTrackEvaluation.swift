@@ -28,7 +28,7 @@ public struct FullTrackEvaluation: Sendable {
             }
             for i in predictions.indices {
                 let task = predictions[i].task
-                guard let output = p.outputs[task.name] else { continue }
+                guard let output = p.values[task.name] else { continue }
                 predictions[i].append(output: output, target: try track.targets[task.name]?.dense(for: task))
             }
         }
