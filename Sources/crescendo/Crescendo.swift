@@ -6,7 +6,7 @@ struct Crescendo: AsyncParsableCommand {
         commandName: "crescendo",
         abstract: "Semi-supervised music-information-retrieval: teachers, pseudo-labels and noisy students.",
         subcommands: [Doctor.self, ImportCommand.self, CatalogCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      PipelineCommand.self,
+                      PipelineCommand.self, StudyCommand.self, ReportCommand.self,
                       Predict.self, AudioCommand.self, Bench.self]
     )
 }
