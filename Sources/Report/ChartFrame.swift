@@ -48,12 +48,13 @@ public struct ChartFrame: Sendable, Equatable {
     }
 
     /// A numeric x axis along the bottom of the plot.
-    func xAxis(_ scale: LinearScale, tickCount: Int = 6, format: ((Double) -> String)? = nil) -> String {
+    /// With `integers`, only whole-number ticks are drawn, labelled without decimals (epochs).
+    func xAxis(_ scale: LinearScale, tickCount: Int = 6, integers: Bool = false, format: ((Double) -> String)? = nil) -> String {
         var s = "<g class=\"axis x-axis\">"
         let base = HTMLText.coordinate(plotBottom)
-        for t in scale.ticks(count: tickCount) {
+        for t in scale.ticks(count: tickCount) where !integers || t == t.rounded() {
             let x = HTMLText.coordinate(scale(t))
-            let text = format?(t) ?? scale.label(t, count: tickCount)
+            let text = format?(t) ?? (integers ? String(Int(t)) : scale.label(t, count: tickCount))
             s += "<line class=\"tick-mark\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(base)\" y2=\"\(HTMLText.coordinate(plotBottom + 5))\"/>"
             s += "<text class=\"tick\" x=\"\(x)\" y=\"\(HTMLText.coordinate(plotBottom + 18))\" text-anchor=\"middle\">\(HTMLText.escape(text))</text>"
         }

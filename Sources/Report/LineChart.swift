@@ -72,7 +72,8 @@ public struct LineChart: Sendable, Equatable {
         let x = xScale, y = yScale
         var s = frame.open(kind: "line", title: title)
         s += frame.yAxis(y)
-        s += frame.xAxis(x, format: xTickFormat)
+        let integers = !finitePoints.isEmpty && finitePoints.allSatisfy { $0.x == $0.x.rounded() && Swift.abs($0.x) < 1e9 }
+        s += frame.xAxis(x, integers: integers, format: xTickFormat)
         s += frame.axisTitles(x: xLabel, y: yLabel)
         for (i, line) in series.enumerated() {
             let color = ChartPalette.color(i)

@@ -66,7 +66,7 @@ struct StudySections {
                 })
             }.filter { !$0.points.isEmpty }
             if !bySize.isEmpty {
-                charts.append(LineChart(title: "\(metric) vs. unlabeled data\(spreadNote)", xLabel: "unlabeled pool used (%)",
+                charts.append(LineChart(title: "\(metric) vs. pool used", xLabel: "unlabeled pool used (%)",
                                         yLabel: "\(metric) (test)", series: bySize).svg())
             }
             let byModel = results.poolFractions.map { f in
@@ -76,7 +76,7 @@ struct StudySections {
                 })
             }.filter { !$0.points.isEmpty }
             if !byModel.isEmpty {
-                charts.append(LineChart(title: "\(metric) vs. student size\(spreadNote)", xLabel: "student parameters (millions)",
+                charts.append(LineChart(title: "\(metric) vs. student size", xLabel: "student parameters (millions)",
                                         yLabel: "\(metric) (test)", series: byModel).svg())
             }
         }
@@ -107,7 +107,8 @@ struct StudySections {
                 }
             }
         }
-        let body = charts.isEmpty ? ReportPage.paragraph("No cell has finished yet.") : ReportPage.chartGrid(charts)
+        let note = "Test metrics of the students, mean over finished seeds\(spreadNote); then each student's validation metric and training loss per epoch."
+        let body = charts.isEmpty ? ReportPage.paragraph("No cell has finished yet.") : ReportPage.paragraph(note) + ReportPage.chartGrid(charts)
         return ReportPage.Section(id: "study-curves", heading: "Scaling curves", body: body)
     }
 }
