@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoisyStudent
+import Report
 import Torch
 import Training
 
@@ -19,6 +20,9 @@ struct PipelineCommand: AsyncParsableCommand {
     @Option(help: "Where to write the results table as JSON (default: <runs_directory>/results.json).")
     var results: String?
 
+    @Flag(help: "Also write the HTML report of the run to <runs_directory>/report.html.")
+    var report = false
+
     func run() async throws {
         let config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
@@ -32,6 +36,11 @@ struct PipelineCommand: AsyncParsableCommand {
         let url = URL(fileURLWithPath: results ?? URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("results.json").path)
         try table.json().write(to: url, options: .atomic)
         print("results: \(url.path)")
+        if report {
+            let html = URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("report.html")
+            try RunReport.write(directory: URL(fileURLWithPath: config.runsDirectory), to: html)
+            print("report: \(html.path)")
+        }
     }
 }
 
