@@ -76,6 +76,6 @@ public struct ReportPage: Sendable, Equatable {
     ol.lineage li+li::before{content:"→";position:absolute;left:-20px;top:50%;transform:translateY(-50%);color:var(--muted)}
     ol.lineage b{display:block}
     footer{margin-top:2em;color:var(--muted);font-size:.85rem}
-    @media (max-width:600px){body{padding:10px;font-size:14px}h1{font-size:1.3rem}th,td{padding:.25em .4em}}
+    @media (max-width:600px){body{padding:10px;font-size:14px}h1{font-size:1.3rem}th,td{padding:.25em .4em}ol.lineage{flex-direction:column;align-items:flex-start;gap:20px}ol.lineage li+li::before{content:"↓";left:1.2em;top:-19px;transform:none}}
     """
 }
