@@ -11,6 +11,7 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
     /// "top-class accuracy" or "tag decision accuracy".
     public var measure: String
 
+    /// An agreement measured on `tracks` tracks.
     public init(tracks: Int, agreement: Double, measure: String) {
         self.tracks = tracks
         self.agreement = agreement

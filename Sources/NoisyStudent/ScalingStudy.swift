@@ -15,6 +15,7 @@ public final class ScalingStudy {
     public var reporter: ProgressReporter
     public let directory: URL
 
+    /// Validates `config`; the study directory is its `runs_directory`.
     public init(config: StudyConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter()) throws {
         try config.validate()
         self.config = config

@@ -19,6 +19,7 @@ public struct StudyConfig: Codable, Sendable, Equatable {
     /// Student seeds (initialisation, noise, data order); the teacher uses `teacher.seed`.
     public var seeds: [UInt64]
 
+    /// A study of `pipeline`'s teacher and students over `poolFractions` × `seeds`.
     public init(pipeline: PipelineConfig, poolFractions: [Double], seeds: [UInt64]) {
         self.pipeline = pipeline
         self.poolFractions = poolFractions
@@ -33,6 +34,7 @@ public struct StudyConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case study }
 
+    /// Reads every pipeline key from the top level and the axes from `study`.
     public init(from decoder: any Decoder) throws {
         pipeline = try PipelineConfig(from: decoder)
         let axes = try decoder.container(keyedBy: CodingKeys.self).decode(Axes.self, forKey: .study)
@@ -40,6 +42,7 @@ public struct StudyConfig: Codable, Sendable, Equatable {
         seeds = axes.seeds ?? [pipeline.student.seed]
     }
 
+    /// Writes the pipeline keys at the top level and the axes under `study`.
     public func encode(to encoder: any Encoder) throws {
         try pipeline.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -87,6 +90,7 @@ public struct StudyCell: Codable, Sendable, Hashable {
     public var student: ModelPreset
     public var seed: UInt64
 
+    /// The cell that trains `student` with seed `seed` on `poolFraction` of the pool.
     public init(poolFraction: Double, student: ModelPreset, seed: UInt64) {
         self.poolFraction = poolFraction
         self.student = student

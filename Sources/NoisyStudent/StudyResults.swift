@@ -18,6 +18,7 @@ public struct StudyResults: Codable, Sendable, Equatable {
         public var testMetrics: [String: Double]
         public var seconds: Double?
 
+        /// A cell's outcome; an unfinished cell has `done` false and no metrics.
         public init(cell: StudyCell, done: Bool, directory: String, parameters: Int? = nil, pseudoLabeledTracks: Int = 0,
                     trainingExamples: Int? = nil, testMetrics: [String: Double] = [:], seconds: Double? = nil) {
             self.cell = cell
@@ -54,6 +55,7 @@ public struct StudyResults: Codable, Sendable, Equatable {
     public var cells: [CellResult]
     public var rows: [Row]
 
+    /// The results of `cells`, with the rows aggregated from them.
     public init(teacher: StageRecord?, pseudoLabels: StageRecord?, poolFractions: [Double], students: [ModelPreset],
                 seeds: [UInt64], cells: [CellResult]) {
         self.teacher = teacher
@@ -142,6 +144,7 @@ public struct StudyResults: Codable, Sendable, Equatable {
         return try decoder.decode(StudyResults.self, from: data)
     }
 
+    /// File names of the table in the study directory.
     public static let jsonName = "study-results.json"
     public static let csvName = "study-results.csv"
 }

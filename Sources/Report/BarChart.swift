@@ -23,6 +23,7 @@ public struct BarChart: Sendable, Equatable {
     public var series: [Series]
     public var frame: ChartFrame
 
+    /// A chart with its title, axis titles (with units), categories and series (a legend when several).
     public init(title: String, xLabel: String, yLabel: String, categories: [String], series: [Series],
                 frame: ChartFrame = ChartFrame()) {
         self.title = title

@@ -7,6 +7,7 @@ public struct HTMLTable: Sendable, Equatable {
     /// A `data-table` name for styles and tests.
     public var name: String
 
+    /// Cells are plain text; the first cell of each row is its row header.
     public init(name: String, caption: String, headers: [String], rows: [[String]]) {
         self.name = name
         self.caption = caption
@@ -14,6 +15,7 @@ public struct HTMLTable: Sendable, Equatable {
         self.rows = rows
     }
 
+    /// The table as escaped HTML inside its scrolling box.
     public func html() -> String {
         var s = "<div class=\"table-wrap\"><table data-table=\"\(HTMLText.escape(name))\"><caption>\(HTMLText.escape(caption))</caption><thead><tr>"
         s += headers.map { "<th scope=\"col\">\(HTMLText.escape($0))</th>" }.joined()

@@ -15,6 +15,7 @@ public struct Heatmap: Sendable, Equatable {
     public var spreads: [[Double?]]
     public var frame: ChartFrame
 
+    /// A grid of `rows` × `columns`; `spreads`, when given, are printed after the values (±).
     public init(title: String, xLabel: String, yLabel: String, valueLabel: String, columns: [String], rows: [String],
                 values: [[Double?]], spreads: [[Double?]] = [], frame: ChartFrame = ChartFrame(width: 520, height: 300)) {
         self.title = title

@@ -35,6 +35,7 @@ public struct LineChart: Sendable, Equatable {
     /// Formats x tick labels (e.g. as percentages); the scale's own labels when nil.
     public var xTickFormat: (@Sendable (Double) -> String)?
 
+    /// A chart with its title, axis titles (with units) and series; the legend names the series.
     public init(title: String, xLabel: String, yLabel: String, series: [Series], frame: ChartFrame = ChartFrame(),
                 xTickFormat: (@Sendable (Double) -> String)? = nil) {
         self.title = title
@@ -45,6 +46,7 @@ public struct LineChart: Sendable, Equatable {
         self.xTickFormat = xTickFormat
     }
 
+    /// Equal charts draw the same; the tick format closure is not compared.
     public static func == (a: LineChart, b: LineChart) -> Bool {
         a.title == b.title && a.xLabel == b.xLabel && a.yLabel == b.yLabel && a.series == b.series && a.frame == b.frame
     }

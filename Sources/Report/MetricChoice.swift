@@ -3,6 +3,7 @@
 public enum MetricChoice {
     static let preference = ["weighted_score", "accuracy", "roc_auc_macro", "pr_auc_macro", "f1_macro", "r2", "mae"]
 
+    /// The headline metrics among `available` (never `loss`), in preference order.
     public static func headline(_ available: [String], limit: Int = 4) -> [String] {
         let names = Array(Set(available)).filter { $0 != "loss" }.sorted()
         var chosen: [String] = []

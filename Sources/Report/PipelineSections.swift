@@ -115,9 +115,8 @@ struct PipelineSections {
             if let agreement = stage.poolAgreement, !agreement.isEmpty {
                 body += HTMLTable(name: "agreement", caption: "Agreement of the pseudo-labels with the pool's own labels, where it has any.",
                                   headers: ["task", "tracks with labels", "agreement", "measure"],
-                                  rows: agreement.keys.sorted().map { t in
-                                      let a = agreement[t]!
-                                      return [t, String(a.tracks), ReportNumber.format(a.agreement), a.measure]
+                                  rows: agreement.sorted { $0.key < $1.key }.map { t, a in
+                                      [t, String(a.tracks), ReportNumber.format(a.agreement), a.measure]
                                   }).html()
             } else {
                 body += ReportPage.paragraph("The pool has no ground-truth labels, so agreement with the truth cannot be measured.")

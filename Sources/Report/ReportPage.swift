@@ -8,6 +8,7 @@ public struct ReportPage: Sendable, Equatable {
         public var heading: String
         public var body: String
 
+        /// `id` is the anchor the page's navigation links to; `body` must already be escaped HTML.
         public init(id: String, heading: String, body: String) {
             self.id = id
             self.heading = heading
@@ -19,6 +20,7 @@ public struct ReportPage: Sendable, Equatable {
     public var subtitle: String
     public var sections: [Section]
 
+    /// A page with a title, a one-line subtitle and its sections in order.
     public init(title: String, subtitle: String, sections: [Section]) {
         self.title = title
         self.subtitle = subtitle
@@ -35,6 +37,7 @@ public struct ReportPage: Sendable, Equatable {
         "<p class=\"\(className)\">\(HTMLText.escape(text))</p>"
     }
 
+    /// The whole document, ready to write to a `.html` file.
     public func html() -> String {
         var s = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -13,6 +13,7 @@ public struct RunRecords: Sendable {
     public var cellStates: [String: PipelineState]
     public var cellHistories: [String: TrainingHistory]
 
+    /// Records assembled in memory (tests); ``load(_:)`` reads them from a directory.
     public init(directory: URL, state: PipelineState, histories: [String: TrainingHistory] = [:], study: StudyResults? = nil,
                 cellStates: [String: PipelineState] = [:], cellHistories: [String: TrainingHistory] = [:]) {
         self.directory = directory

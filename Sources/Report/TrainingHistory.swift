@@ -3,6 +3,7 @@ import Foundation
 /// A stage's training as its `metrics.jsonl` tells it, per epoch: the mean of the logged
 /// training losses and the validation metrics (with the validation loss as `loss`).
 public struct TrainingHistory: Sendable, Equatable {
+    /// One epoch: mean logged training loss and the validation metrics at its end.
     public struct Epoch: Sendable, Equatable {
         public var epoch: Int
         public var trainLoss: Double?
