@@ -70,6 +70,7 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "NoisyStudent", targets: ["NoisyStudent"]),
+        .library(name: "Report", targets: ["Report"]),
         .executable(name: "crescendo", targets: ["crescendo"]),
         .executable(name: "crescendo-audio", targets: ["AudioTool"]),
     ],
@@ -96,12 +97,16 @@ let package = Package(
         .executableTarget(
             name: "crescendo",
             dependencies: [
-                "Torch", "Audio", "NN", "Models", "Catalog", "Training", "NoisyStudent",
+                "Torch", "Audio", "NN", "Models", "Catalog", "Training", "NoisyStudent", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "Models", "Catalog", .product(name: "Yams", package: "Yams")]),
         .target(name: "NoisyStudent", dependencies: ["Training", "Catalog", "Models", "NN", "Audio", "Torch"]),
+        // HTML reports of pipeline runs and scaling studies: reads what NoisyStudent writes.
+        .target(name: "Report", dependencies: ["NoisyStudent", "Models"]),
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "NoisyStudent", "Models", "CZlib"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),

@@ -28,15 +28,11 @@ public final class NoisyStudentPipeline {
 
     /// Runs (or resumes) every stage; returns the lineage with each stage's metrics.
     public func run() async throws -> PipelineState {
-        let tasks = try data.tasks(named: config.tasks)
-        try config.schedule.validate(tasks: tasks)
+        let splits = try loadSplits()
+        let (tasks, train, valid, test) = (splits.tasks, splits.train, splits.valid, splits.test)
         let s = config.splits
-        let train = try data.labeledTracks(split: s.train, splitSet: s.splitSet, tasks: tasks)
-        let valid = try data.labeledTracks(split: s.valid, splitSet: s.splitSet, tasks: tasks)
-        let test = try data.labeledTracks(split: s.test, splitSet: s.splitSet, tasks: tasks)
-        let pool = Self.subsample(try data.poolTracks(split: s.pool, splitSet: s.splitSet), fraction: config.poolFraction,
-                                  seed: config.seed)
-        guard !train.isEmpty else { throw TrainingError.emptyDataset("split \(s.train) has no labeled tracks") }
+        try config.schedule.validate(tasks: tasks)
+        let pool = Self.subsample(splits.pool, fraction: config.poolFraction, seed: config.seed)
         reporter.line("pipeline: \(train.count) train, \(valid.count) valid, \(test.count) test tracks; pool \(pool.count) tracks")
 
         var teacher = try await trainedStage(name: "teacher", kind: .teacher, preset: config.schedule.teacher,
@@ -62,6 +58,26 @@ public final class NoisyStudentPipeline {
             teacher = student
         }
         return state
+    }
+
+    /// The tasks, the labeled splits and the whole pool, read once.
+    struct Splits {
+        var tasks: [TaskSpec]
+        var train: [LabeledTrack]
+        var valid: [LabeledTrack]
+        var test: [LabeledTrack]
+        var pool: [PoolTrack]
+    }
+
+    func loadSplits() throws -> Splits {
+        let tasks = try data.tasks(named: config.tasks)
+        let s = config.splits
+        let train = try data.labeledTracks(split: s.train, splitSet: s.splitSet, tasks: tasks)
+        guard !train.isEmpty else { throw TrainingError.emptyDataset("split \(s.train) has no labeled tracks") }
+        return Splits(tasks: tasks, train: train,
+                      valid: try data.labeledTracks(split: s.valid, splitSet: s.splitSet, tasks: tasks),
+                      test: try data.labeledTracks(split: s.test, splitSet: s.splitSet, tasks: tasks),
+                      pool: try data.poolTracks(split: s.pool, splitSet: s.splitSet))
     }
 
     // MARK: Stages
@@ -97,7 +113,10 @@ public final class NoisyStudentPipeline {
         record.trainingExamples = train.count
         record.selection = selection
         let best = try Checkpoint.load(from: result.bestCheckpoint).model()
-        record.testMetrics = try await evaluate(best, tracks: test, tasks: tasks)
+        let evaluation = try await evaluateTracks(best, tracks: test, tasks: tasks)
+        record.testMetrics = evaluation.metrics
+        record.testClassResults = ClassResults.compute(evaluation.predictions)
+        record.taskKinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         record.status = .done
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
         try data.finishRun(record.runId, metrics: record.testMetrics)
@@ -125,6 +144,13 @@ public final class NoisyStudentPipeline {
             reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
         }
         record.pseudoLabelReport = report
+        let ids = Set(pool.map(\.id))
+        let truth = try data.labeledTracks(split: config.splits.pool, splitSet: config.splits.splitSet, tasks: tasks)
+            .filter { ids.contains($0.id) }
+        if !truth.isEmpty {
+            record.poolAgreement = PseudoLabelAgreement.measure(try data.pseudoLabels(run: record.runId, tasks: tasks),
+                                                                truth: truth, tasks: tasks)
+        }
         record.status = .done
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
         try data.finishRun(record.runId, metrics: ["tracks": Double(report.labeled), "hours": report.audioSeconds / 3600,
@@ -145,10 +171,16 @@ public final class NoisyStudentPipeline {
 
     /// Evaluates with full-track inference: every test track whole, chunk outputs averaged.
     public func evaluate(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws -> [String: Double] {
-        guard !tracks.isEmpty else { return [:] }
+        try await evaluateTracks(model, tracks: tracks, tasks: tasks).metrics
+    }
+
+    /// Full-track evaluation with the per-track predictions (for per-class results).
+    func evaluateTracks(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws
+        -> (metrics: [String: Double], predictions: [TaskPredictions]) {
+        guard !tracks.isEmpty else { return ([:], []) }
         let result = try await FullTrackEvaluation(options: config.inference).evaluate(model, tracks: tracks, tasks: tasks)
         for (path, message) in result.failures { reporter.line("evaluation skipped \(path): \(message)") }
-        return result.metrics
+        return (result.metrics, result.predictions)
     }
 
     func persist(_ record: StageRecord) throws {

@@ -21,6 +21,8 @@ public struct PseudoLabelSelection: Sendable {
         public var droppedByBalancing = 0
         /// Selected examples per class of the balanced (or first multi-class) task.
         public var classCounts: [String: Int] = [:]
+
+        public init() {}
     }
 
     /// Selects examples from `labels` (per track: per task), given each track's path and duration.

@@ -38,6 +38,8 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
     /// Per task: counts of confidences in ten bins over [0, 1].
     public var confidenceHistogram: [String: [Int]] = [:]
 
+    public init() {}
+
     /// Hours of audio labelled per hour of wall time.
     public var realtimeFactor: Double { wallSeconds > 0 ? audioSeconds / wallSeconds : 0 }
 

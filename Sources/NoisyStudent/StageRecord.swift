@@ -20,10 +20,29 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var labeler: String?
     public var validMetrics: [String: Double] = [:]
     public var testMetrics: [String: Double] = [:]
+    /// Per task and class: the test F1 (multi-class) or ROC-AUC (multi-label); see ``ClassResults``.
+    public var testClassResults: [String: [String: Double]]?
+    /// The kind of each task (multi-class, multi-label, regression), for the report.
+    public var taskKinds: [String: TaskKind]?
     public var pseudoLabelReport: PseudoLabelReport?
+    /// Per task: agreement of the pseudo-labels with the pool's own labels, where it has any.
+    public var poolAgreement: [String: PseudoLabelAgreement]?
     public var selection: PseudoLabelSelection.Summary?
     public var trainingExamples: Int?
     public var seconds: Double?
+
+    public init(name: String, kind: Kind, status: Status, runId: Int64, parentRunId: Int64? = nil, preset: ModelPreset? = nil,
+                parameters: Int? = nil, checkpoint: String? = nil, labeler: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.status = status
+        self.runId = runId
+        self.parentRunId = parentRunId
+        self.preset = preset
+        self.parameters = parameters
+        self.checkpoint = checkpoint
+        self.labeler = labeler
+    }
 }
 
 /// The pipeline's state file (`pipeline.json` in its runs directory), rewritten atomically.

@@ -6,7 +6,8 @@ struct Crescendo: AsyncParsableCommand {
         commandName: "crescendo",
         abstract: "Semi-supervised music-information-retrieval: teachers, pseudo-labels and noisy students.",
         subcommands: [Doctor.self, ModelsCommand.self, ImportCommand.self, CatalogCommand.self, TrainCommand.self,
-                      EvaluateCommand.self, PipelineCommand.self, PseudoLabelCommand.self, LaunchCommand.self,
+                      EvaluateCommand.self, PipelineCommand.self, StudyCommand.self, ReportCommand.self,
+                      PseudoLabelCommand.self, LaunchCommand.self,
                       Predict.self, AudioCommand.self, Bench.self]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoisyStudent
+import Report
 import Torch
 import Training
 
@@ -23,6 +24,9 @@ struct PipelineCommand: AsyncParsableCommand {
             help: "Run the whole pipeline once per seed (in <runs_directory>/seed-<seed>) and summarise each stage's test metrics as mean ± standard deviation.")
     var seeds: [UInt64] = []
 
+    @Flag(help: "Also write the HTML report of the run to <runs_directory>/report.html.")
+    var report = false
+
     func run() async throws {
         // The pipeline's stages run in one process; N copies would race on the same runs.
         if try DistributedEnvironment().isDistributed {
@@ -40,6 +44,7 @@ struct PipelineCommand: AsyncParsableCommand {
             print(table.text)
             try table.json().write(to: resultsURL, options: .atomic)
             print("results: \(resultsURL.path)")
+            try writeReport(runsDirectory: config.runsDirectory)
             return
         }
         var states: [(seed: UInt64, state: PipelineState)] = []
@@ -51,12 +56,21 @@ struct PipelineCommand: AsyncParsableCommand {
             print(table.text)
             try table.json().write(to: URL(fileURLWithPath: seeded.runsDirectory).appendingPathComponent("results.json"),
                                    options: .atomic)
+            try writeReport(runsDirectory: seeded.runsDirectory)
             states.append((seed, state))
         }
         let summary = SeedSummary(states: states)
         print(SeedSummaryTable(summary: summary).text)
         try summary.save(to: resultsURL)
         print("results over seeds \(seeds.map(String.init).joined(separator: ", ")): \(resultsURL.path)")
+    }
+
+    /// With `--report`: the run's HTML report in its runs directory.
+    func writeReport(runsDirectory: String) throws {
+        guard report else { return }
+        let html = URL(fileURLWithPath: runsDirectory).appendingPathComponent("report.html")
+        try RunReport.write(directory: URL(fileURLWithPath: runsDirectory), to: html)
+        print("report: \(html.path)")
     }
 }
 

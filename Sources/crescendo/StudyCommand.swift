@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import NoisyStudent
+import Torch
+import Training
+
+/// Pool fractions × student presets × seeds of noisy students from one teacher, resumable cell by cell.
+struct StudyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Run (or resume) a scaling study: noisy students over pool fractions × student presets × seeds.")
+
+    @Option(help: "YAML configuration: a pipeline configuration plus study: {pool_fractions: [...], seeds: [...]}.")
+    var config: String
+
+    @Option(name: .customLong("set"), help: "Override a configuration key, e.g. --set student.epochs=4 (repeatable).")
+    var overrides: [String] = []
+
+    func run() async throws {
+        let config = try ConfigLoader.load(StudyConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
+        try config.validate()
+        Runtime.threads = config.pipeline.teacher.threads
+        let p = config.pipeline
+        let data = try CatalogPipelineData(catalogPath: p.catalog, poolSplit: p.splits.pool, splitSet: p.splits.splitSet)
+        let results = try await ScalingStudy(config: config, data: data).run()
+        print(results.csv(), terminator: "")
+        let directory = URL(fileURLWithPath: p.runsDirectory)
+        print("results: \(directory.appendingPathComponent(StudyResults.jsonName).path)")
+        print("results: \(directory.appendingPathComponent(StudyResults.csvName).path)")
+    }
+}
