@@ -7,7 +7,7 @@ struct LaunchCommand: AsyncParsableCommand {
         commandName: "launch",
         abstract: "Run a crescendo command as N local ranks (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT set as torchrun does).",
         discussion: """
-            Example: crescendo launch --nproc 2 -- train --config configs/demo.yaml. SIGINT and SIGTERM are forwarded to \
+            Example: crescendo launch --nproc 2 -- train --config configs/bench-distributed.yaml. SIGINT and SIGTERM are forwarded to \
             every worker; when a worker fails, the others are stopped and launch exits non-zero naming the rank.
             """)
 
