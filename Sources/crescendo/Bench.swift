@@ -56,20 +56,7 @@ struct Bench: ParsableCommand {
         }
 
         func runReference(_ script: String) throws -> [[String: Any]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script, "--threads", String(threads), "--reps", String(reps)]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ValidationError("reference \(script) exited with status \(process.terminationStatus)")
-            }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
-                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-            }
+            try PythonReference(python: python).run(script, ["--threads", String(threads), "--reps", String(reps)])
         }
     }
 }

@@ -190,26 +190,10 @@ extension Bench {
 
         /// The reference's JSON lines, verbatim and parsed.
         func runReference(_ script: String, presets: [ModelPreset]) throws -> [(String, [String: Any])] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script] + presets.map(\.rawValue) + [
+            try PythonReference(python: python).runLines(script, presets.map(\.rawValue) + [
                 "--mode", mode, "--batch", String(batch), "--threads", String(threads), "--reps", String(reps),
                 "--classes", String(classes),
-            ]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ValidationError("reference \(script) exited with status \(process.terminationStatus)")
-            }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                    return nil
-                }
-                return (String(line), object)
-            }
+            ]).map { ($0.line, $0.object) }
         }
     }
 }

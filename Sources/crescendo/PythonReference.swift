@@ -20,6 +20,12 @@ struct PythonReference {
     var environment: [String: String] = [:]
 
     func run(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
+        try runLines(script, arguments).map(\.object)
+    }
+
+    /// The JSON lines the script prints, each verbatim and parsed (lines that are not JSON
+    /// objects are skipped).
+    func runLines(_ script: String, _ arguments: [String]) throws -> [(line: String, object: [String: Any])] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script] + arguments
@@ -36,8 +42,9 @@ struct PythonReference {
         guard process.terminationStatus == 0 else {
             throw PythonReferenceError.failed(script: script, status: process.terminationStatus)
         }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return nil }
+            return (String(line), object)
         }
     }
 
