@@ -82,7 +82,10 @@ struct StreamTests {
         #expect(audioError { try AudioStream(path: path, options: StreamOptions(targetSampleRate: 10)) } != nil)
     }
 
-    @Test("a 2-hour file streams with bounded memory (< 64 MiB growth)")
+    /// Measured in a child process (`crescendo-audio stream`, this package's tool): in the test
+    /// process, suites running at the same time (and libtorch's caching allocator) move the
+    /// resident set by more than the budget, which made an in-process measurement fail at random.
+    @Test("a 2-hour file streams with bounded memory: peak RSS < 200 MB, < 64 MiB above start")
     func twoHourFile() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/two_hours.wav"
@@ -92,22 +95,21 @@ struct StreamTests {
             let info = try AudioFile.probe(path)
             #expect(info.frames == frames && abs(info.duration - 7200) < 1e-9)
 
-            let baseline = residentMiB()
-            var peak = baseline
-            var outFrames = 0
-            var blocks = 0
-            var loudest: Float = 0
-            try AudioFile.forEachBlock(path, options: StreamOptions(blockFrames: 65_536, targetSampleRate: 16_000)) { block in
-                outFrames += block.frames
-                blocks += 1
-                if blocks % 64 == 0 { peak = max(peak, residentMiB()) }
-                if blocks < 3 { loudest = max(loudest, block.samples.map(abs).max() ?? 0) }
+            let tool = try #require(siblingExecutable("crescendo-audio"),
+                                    "crescendo-audio is built with the tests (swift build --build-tests)")
+            let output = try runProcess(tool, ["stream", path, "--rate", "16000", "--block", "65536"])
+            // "output: N frames at 16000 Hz …" and "memory: VmRSS before B MiB, peak (VmHWM) P MiB"
+            func number(after marker: String) -> Double? {
+                guard let range = output.range(of: marker) else { return nil }
+                return Double(output[range.upperBound...].prefix { $0.isNumber || $0 == "." })
             }
-            peak = max(peak, residentMiB())
-            #expect(outFrames == frames * 2)
-            #expect(loudest > 0.2) // the tone at the start came through
+            let outFrames = try #require(number(after: "output: "), "tool output: \(output)")
+            let before = try #require(number(after: "VmRSS before "), "tool output: \(output)")
+            let peak = try #require(number(after: "peak (VmHWM) "), "tool output: \(output)")
+            #expect(Int(outFrames) == frames * 2)
             // Whole-file decoding would need 230 MB (input) + 460 MB (output).
-            #expect(peak - baseline < 64, "RSS grew from \(baseline) to \(peak) MiB")
+            #expect(peak * 1_048_576 < 200e6, "peak RSS \(peak) MiB")
+            #expect(peak - before < 64, "RSS grew from \(before) to \(peak) MiB")
         }
     }
 }

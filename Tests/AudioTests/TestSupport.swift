@@ -65,15 +65,6 @@ func toneSamples(sampleRate: Int, channels: Int, frames: Int, baseFrequency: Dou
     return out
 }
 
-/// Current resident set size of this process in MiB (`VmRSS`).
-func residentMiB() -> Double {
-    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return (Double(line.filter { $0.isNumber }) ?? 0) / 1024
-    }
-    return 0
-}
-
 /// Largest absolute difference of two equally long arrays.
 func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count)
