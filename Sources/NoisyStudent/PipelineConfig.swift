@@ -90,6 +90,12 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         guard pseudoRatio >= 0 else { throw PipelineError.invalidConfig(key: "pseudo_ratio", reason: "must be non-negative") }
         guard poolFraction > 0, poolFraction <= 1 else { throw PipelineError.invalidConfig(key: "pool_fraction", reason: "must be in (0, 1]") }
         guard pseudoLabels.temperature > 0 else { throw PipelineError.invalidConfig(key: "pseudo_labels.temperature", reason: "must be positive") }
+        for name in (pseudoLabels.tasks ?? []) + pseudoLabels.taskThresholds.keys.sorted() where !tasks.contains(name) {
+            throw PipelineError.invalidConfig(key: "pseudo_labels", reason: "task \(name) is not one of the pipeline's tasks (\(tasks.joined(separator: ", ")))")
+        }
+        if let used = pseudoLabels.tasks, used.isEmpty {
+            throw PipelineError.invalidConfig(key: "pseudo_labels.tasks", reason: "name at least one task (leave the key out for all)")
+        }
         try teacher.validate()
         try student.validate()
         try fineTune?.validate()

@@ -14,11 +14,25 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     public var balancePerClass: Int?
     /// Loss weight of pseudo-labeled examples relative to human-labeled ones.
     public var weight: Double = 1
+    /// The tasks whose pseudo-labels the student learns from (all when nil). A task left out
+    /// is masked on pseudo-labeled examples, so the student learns it from human labels only
+    /// — for a task the pool says nothing about (instrument tags of recorded game music).
+    public var tasks: [String]?
+    /// Per-task confidence floors: a track keeps a task's pseudo-label only when the teacher's
+    /// confidence for that task reaches its floor; the track stays if any task remains.
+    public var taskThresholds: [String: Double] = [:]
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
+        case tasks, taskThresholds = "task_thresholds"
+    }
+
+    /// Whether `task`'s pseudo-label of a track with this confidence is used.
+    public func uses(task: String, confidence: Double) -> Bool {
+        if let tasks, !tasks.contains(task) { return false }
+        return confidence >= (taskThresholds[task] ?? 0)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,6 +42,8 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         confidenceThreshold = try c.decodeIfPresent(Double.self, forKey: .confidenceThreshold) ?? 0
         balancePerClass = try c.decodeIfPresent(Int.self, forKey: .balancePerClass)
         weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
+        tasks = try c.decodeIfPresent([String].self, forKey: .tasks)
+        taskThresholds = try c.decodeIfPresent([String: Double].self, forKey: .taskThresholds) ?? [:]
     }
 }
 

@@ -16,6 +16,10 @@ public struct PseudoLabelSelection: Sendable {
     public struct Summary: Sendable, Equatable, Codable {
         public var candidates = 0
         public var belowThreshold = 0
+        /// Tracks left with no task after `tasks` and `task_thresholds`.
+        public var withoutTasks = 0
+        /// Pseudo-labels kept per task (after the per-task filters, before balancing).
+        public var taskCounts: [String: Int] = [:]
         public var selected = 0
         public var duplicated = 0
         public var droppedByBalancing = 0
@@ -23,6 +27,19 @@ public struct PseudoLabelSelection: Sendable {
         public var classCounts: [String: Int] = [:]
 
         public init() {}
+
+        // Records written before a field existed decode with its default.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? 0
+            belowThreshold = try c.decodeIfPresent(Int.self, forKey: .belowThreshold) ?? 0
+            withoutTasks = try c.decodeIfPresent(Int.self, forKey: .withoutTasks) ?? 0
+            taskCounts = try c.decodeIfPresent([String: Int].self, forKey: .taskCounts) ?? [:]
+            selected = try c.decodeIfPresent(Int.self, forKey: .selected) ?? 0
+            duplicated = try c.decodeIfPresent(Int.self, forKey: .duplicated) ?? 0
+            droppedByBalancing = try c.decodeIfPresent(Int.self, forKey: .droppedByBalancing) ?? 0
+            classCounts = try c.decodeIfPresent([String: Int].self, forKey: .classCounts) ?? [:]
+        }
     }
 
     /// Selects examples from `labels` (per track: per task), given each track's path and duration.
@@ -40,18 +57,24 @@ public struct PseudoLabelSelection: Sendable {
             var confidences: [Double] = []
             for task in tasks {
                 guard let label = perTask[task.name] else { continue }
-                confidences.append(label.confidence(kind: task.kind))
+                let taskConfidence = label.confidence(kind: task.kind)
+                guard options.uses(task: task.name, confidence: taskConfidence) else { continue }
+                confidences.append(taskConfidence)
                 targets[task.name] = target(label, task: task)
             }
-            guard !targets.isEmpty else { continue }
+            guard !targets.isEmpty else {
+                summary.withoutTasks += 1
+                continue
+            }
             let confidence: Double
-            if let b = balanceTask, let l = perTask[b.name] { confidence = l.confidence(kind: .multiClass) }
+            if let b = balanceTask, targets[b.name] != nil, let l = perTask[b.name] { confidence = l.confidence(kind: .multiClass) }
             else { confidence = confidences.reduce(0, +) / Double(confidences.count) }
             if confidence < options.confidenceThreshold {
                 summary.belowThreshold += 1
                 continue
             }
-            let top = balanceTask.flatMap { perTask[$0.name]?.topClass }
+            for name in targets.keys { summary.taskCounts[name, default: 0] += 1 }
+            let top = balanceTask.flatMap { targets[$0.name] != nil ? perTask[$0.name]?.topClass : nil }
             candidates.append((LabeledTrack(id: id, path: info.path, duration: info.duration, targets: targets,
                                             weight: Float(options.weight)), confidence, top))
         }

@@ -123,9 +123,12 @@ struct PipelineSections {
             }
             if let student = trained.first(where: { $0.parentRunId == stage.runId }), let sel = student.selection {
                 body += HTMLTable(name: "selection", caption: "What \(student.name) was given: selection of the pseudo-labels.",
-                                  headers: ["student", "candidates", "below threshold", "selected", "duplicated", "dropped by balancing"],
+                                  headers: ["student", "candidates", "below threshold", "selected", "duplicated", "dropped by balancing",
+                                            "pseudo-labels per task"],
                                   rows: [[student.name, String(sel.candidates), String(sel.belowThreshold), String(sel.selected),
-                                          String(sel.duplicated), String(sel.droppedByBalancing)]]).html()
+                                          String(sel.duplicated), String(sel.droppedByBalancing),
+                                          sel.taskCounts.isEmpty ? "all tasks"
+                                              : sel.taskCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]]).html()
             }
         }
         if body.isEmpty { body = ReportPage.paragraph("No pseudo-labelling stage in this run.") }

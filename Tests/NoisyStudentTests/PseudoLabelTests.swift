@@ -4,7 +4,7 @@ import Models
 import NN
 import Testing
 import Torch
-import Training
+@testable import Training
 @testable import NoisyStudent
 
 /// Stores labels in memory; can be told to fail after some commits (a crash mid-run).
@@ -128,6 +128,53 @@ struct PseudoLabelTests {
         let soft = PseudoLabelSelection(options: PseudoLabelOptions(), tasks: tasks).select(labels, tracks: tracks)
         #expect(soft.examples.count == 6)
         #expect(soft.examples.first { $0.id == 10 }?.targets["key"] == .probabilities([0.4, 0.6]))
+    }
+
+    @Test("per-task selection: a task left out or below its floor is masked, the track kept")
+    func perTaskSelection() throws {
+        let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b"]),
+                     TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])]
+        // Track 0: confident instruments (confidence 0.8); track 1: near-prior ones (0.1).
+        let labels: [Int64: [String: PseudoLabel]] = [
+            0: ["key": PseudoLabel(trackId: 0, task: "key", probabilities: [0.7, 0.3]),
+                "inst": PseudoLabel(trackId: 0, task: "inst", probabilities: [0.95, 0.15])],
+            1: ["key": PseudoLabel(trackId: 1, task: "key", probabilities: [0.2, 0.8]),
+                "inst": PseudoLabel(trackId: 1, task: "inst", probabilities: [0.55, 0.45])],
+            2: ["inst": PseudoLabel(trackId: 2, task: "inst", probabilities: [0.5, 0.5])],
+        ]
+        let tracks: [Int64: (path: String, duration: Double)] = [0: ("t0", 30), 1: ("t1", 30), 2: ("t2", 30)]
+
+        var keyOnly = PseudoLabelOptions()
+        keyOnly.tasks = ["key"]
+        let k = PseudoLabelSelection(options: keyOnly, tasks: tasks).select(labels, tracks: tracks)
+        #expect(k.examples.map(\.id) == [0, 1])
+        #expect(k.examples.allSatisfy { $0.targets["inst"] == nil && $0.targets["key"] != nil })
+        #expect(k.summary.withoutTasks == 1 && k.summary.taskCounts == ["key": 2])
+
+        var floor = PseudoLabelOptions()
+        floor.taskThresholds = ["inst": 0.5]
+        let f = PseudoLabelSelection(options: floor, tasks: tasks).select(labels, tracks: tracks)
+        #expect(f.examples.map(\.id) == [0, 1])
+        #expect(f.examples.first { $0.id == 0 }?.targets["inst"] == .probabilities([0.95, 0.15]))
+        #expect(f.examples.first { $0.id == 1 }?.targets["inst"] == nil)
+        #expect(f.summary.taskCounts == ["key": 2, "inst": 1])
+
+        // A masked task really is masked in the batch the student trains on.
+        let batch = try Batch.make(clips: [[Float](repeating: 0, count: 4), [Float](repeating: 0, count: 4)],
+                                   tracks: k.examples, indices: [0, 1], tasks: tasks, failures: [])
+        #expect(try batch.masks["inst"]!.toArray(Float.self) == [0, 0])
+        #expect(try batch.masks["key"]!.toArray(Float.self) == [1, 1])
+
+        // Names outside the pipeline's tasks are configuration errors.
+        var config = PipelineConfig(catalog: "c", runsDirectory: "r", tasks: ["key", "inst"],
+                                    schedule: KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS]))
+        config.pseudoLabels.tasks = ["genre"]
+        #expect(throws: PipelineError.self) { try config.validate() }
+        config.pseudoLabels.tasks = ["key"]
+        config.pseudoLabels.taskThresholds = ["tempo": 0.2]
+        #expect(throws: PipelineError.self) { try config.validate() }
+        config.pseudoLabels.taskThresholds = ["inst": 0.2]
+        try config.validate()
     }
 
     @Test("knowledge expansion refuses a student smaller than its teacher")

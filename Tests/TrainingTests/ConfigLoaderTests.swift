@@ -23,6 +23,19 @@ struct ConfigLoaderTests {
         #expect(c.trainer.weightDecay == TrainerConfig().weightDecay)
     }
 
+    @Test("a selection metric given as a list selects on the mean of its metrics")
+    func selectionMetricList() throws {
+        let list = try ConfigLoader.load(Root.self, yaml: "name: x\ntrainer:\n  selection_metric: [key/weighted_score, inst/roc_auc_macro]\n")
+        #expect(list.trainer.selectionMetric == "key/weighted_score + inst/roc_auc_macro")
+        let overridden = try ConfigLoader.load(Root.self, yaml: "name: x\ntrainer: {}\n",
+                                               overrides: ["trainer.selection_metric=[a, b]"])
+        #expect(overridden.trainer.selectionMetric == "a + b")
+        #expect(list.trainer.selectionMetricNames(list.trainer.selectionMetric ?? "") == ["key/weighted_score", "inst/roc_auc_macro"])
+        var c = TrainerConfig()
+        c.selectionMetric = " + "
+        #expect(throws: TrainingError.self) { try c.validate() }
+    }
+
     @Test("an unknown key is an error naming it", arguments: [
         ("name: x\ntrainer:\n  epochz: 3\n", "trainer.epochz"),
         ("name: x\ntrainer: {}\nextra: 1\n", "extra"),

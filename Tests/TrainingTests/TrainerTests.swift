@@ -90,6 +90,17 @@ struct TrainerTests {
         #expect(log.filter { ($0["event"] as? String) == "train" }.count == result.state.step)
     }
 
+    @Test("a composite selection metric is the mean of its parts; a missing part is an error")
+    func compositeSelection() throws {
+        let set = try SyntheticSet()
+        defer { set.remove() }
+        var c = config(epochs: 1)
+        c.selectionMetric = "key/weighted_score + inst/roc_auc_macro"
+        let trainer = try makeTrainer(set, run: set.directory.appendingPathComponent("run"), config: c)
+        #expect(try trainer.selectionValue(["key/weighted_score": 0.25, "inst/roc_auc_macro": 0.75, "loss": 3]) == 0.5)
+        #expect(throws: TrainingError.self) { try trainer.selectionValue(["key/weighted_score": 0.2]) }
+    }
+
     /// In-process, other suites run concurrently and may change libtorch's (per-thread OpenMP) and
     /// OpenBLAS's (process-wide) thread counts, which changes reduction order; so this test allows
     /// float rounding. It uses SGD with momentum: Adam turns the rounding noise of gradients that

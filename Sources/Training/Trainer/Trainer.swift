@@ -247,12 +247,15 @@ public final class Trainer {
     }
 
     func selectionValue(_ metrics: [String: Double]) throws -> Double {
-        guard let name = config.selectionMetric else { return -(metrics["loss"] ?? 0) }
-        guard let value = metrics[name] else {
-            if metrics.isEmpty { return -Double(state.step) }
-            throw TrainingError.unknownMetric(name, available: metrics.keys.sorted())
+        guard let metric = config.selectionMetric else { return -(metrics["loss"] ?? 0) }
+        if metrics.isEmpty { return -Double(state.step) }
+        let names = config.selectionMetricNames(metric)
+        var sum = 0.0
+        for name in names {
+            guard let value = metrics[name] else { throw TrainingError.unknownMetric(name, available: metrics.keys.sorted()) }
+            sum += value
         }
-        return value
+        return sum / Double(Swift.max(1, names.count))
     }
 
     /// The largest absolute difference between any rank's parameters and rank 0's (0 when the

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The update rule of a training run.
 public enum OptimizerKind: String, Codable, Sendable, Equatable {
     /// AdamW with decoupled weight decay (the default).
@@ -25,7 +27,8 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     /// Write the latest checkpoint every this many steps (and at every epoch end).
     public var checkpointEvery: Int = 50
     /// The validation metric that picks the best checkpoint, e.g. "key/weighted_score"; the
-    /// negated validation loss ("loss") when nil.
+    /// negated validation loss ("loss") when nil. Several names joined by " + " (in YAML also a
+    /// list) select on their mean, so that no task of a multi-task model is ignored.
     public var selectionMetric: String?
     /// Stop after this many epochs without improvement of the selection metric (never when nil).
     public var earlyStoppingPatience: Int?
@@ -72,7 +75,11 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? d.threads
         checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? d.checkpointEvery
-        selectionMetric = try c.decodeIfPresent(String.self, forKey: .selectionMetric) ?? d.selectionMetric
+        if let names = try? c.decodeIfPresent([String].self, forKey: .selectionMetric) {
+            selectionMetric = names.joined(separator: " + ")
+        } else {
+            selectionMetric = try c.decodeIfPresent(String.self, forKey: .selectionMetric) ?? d.selectionMetric
+        }
         earlyStoppingPatience = try c.decodeIfPresent(Int.self, forKey: .earlyStoppingPatience) ?? d.earlyStoppingPatience
         maxStepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .maxStepsPerEpoch) ?? d.maxStepsPerEpoch
         prefetchBatches = try c.decodeIfPresent(Int.self, forKey: .prefetchBatches) ?? d.prefetchBatches
@@ -107,5 +114,11 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         try require(logEvery >= 1, "log_every", "must be at least 1")
         try require((0..<1).contains(momentum), "momentum", "must be in [0, 1)")
         try require(gradientBucketMB > 0, "gradient_bucket_mb", "must be positive")
+        try require(selectionMetric.map { !selectionMetricNames($0).isEmpty } ?? true, "selection_metric", "names no metric")
+    }
+
+    /// The metric names of a selection metric ("a + b" → ["a", "b"]).
+    public func selectionMetricNames(_ metric: String) -> [String] {
+        metric.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
