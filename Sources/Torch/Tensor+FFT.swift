@@ -34,12 +34,17 @@ extension Tensor {
     /// or gradients wanted) it runs as tensor operations in the spectrum's precision and is
     /// differentiable.
     ///
+    /// ``FLOPCounter`` counts it as the matrix product it is (weights @ power), whatever the
+    /// zeros skipped.
+    ///
     /// - Parameter dtype: `.float32` or `.float64`.
     public static func powerProject(_ weights: Tensor, spectrum: Tensor, dtype: DType) throws -> Tensor {
         guard dtype == .float32 || dtype == .float64 else {
             throw TorchError.invalidArgument("power_project: result type must be float32 or float64, not \(dtype)")
         }
-        return try wrap(ct_power_project(weights.handle, spectrum.handle, dtype.rawValue),
-                        "power_project (weights \(weights.shape), spectrum \(spectrum.shape))")
+        let result = try wrap(ct_power_project(weights.handle, spectrum.handle, dtype.rawValue),
+                              "power_project (weights \(weights.shape), spectrum \(spectrum.shape))")
+        FLOPCounter.recordMatrixProduct(inner: weights.shape.last ?? 1, output: result)
+        return result
     }
 }
