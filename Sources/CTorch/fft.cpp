@@ -93,7 +93,9 @@ extern "C" ct_tensor ct_power_project(ct_tensor weights, ct_tensor spectrum, int
     }
     const int64_t filters = w.size(0), bins = w.size(1), frames = x.size(-2);
     std::vector<int64_t> leading(x.sizes().begin(), x.sizes().end() - 3);
-    const at::Tensor x4 = x.reshape({-1, bins, frames, 2});
+    int64_t batch = 1;
+    for (int64_t size : leading) batch *= size;
+    const at::Tensor x4 = x.reshape({batch, bins, frames, 2});
     const at::Tensor wd = w.to(at::kDouble).contiguous();
     std::vector<double> dense(wd.data_ptr<double>(), wd.data_ptr<double>() + filters * bins);
     // Each filter's non-zero range: a triangular filter touches a few bins only.
@@ -106,7 +108,7 @@ extern "C" ct_tensor ct_power_project(ct_tensor weights, ct_tensor spectrum, int
       lo[static_cast<size_t>(m)] = first;
       hi[static_cast<size_t>(m)] = last;
     }
-    at::Tensor out = at::empty({x4.size(0), filters, frames}, x.options().dtype(out_type));
+    at::Tensor out = at::empty({batch, filters, frames}, x.options().dtype(out_type));
     if (x.scalar_type() == at::kDouble) {
       if (out_type == at::kDouble) power_project_cpu<double, double>(x4, dense, lo, hi, out);
       else power_project_cpu<double, float>(x4, dense, lo, hi, out);

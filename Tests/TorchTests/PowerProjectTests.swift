@@ -63,6 +63,15 @@ struct PowerProjectTests {
         #expect(try (grad - expected).abs().max().item() < 1e-12)
     }
 
+    @Test("empty batches and frame counts give empty results")
+    func empty() throws {
+        let weights = try bandedWeights(filters: 4, bins: 5, dtype: .float32)
+        let noFrames = try withNoGrad { try Tensor.powerProject(weights, spectrum: Tensor.zeros([2, 5, 0, 2]), dtype: .float32) }
+        #expect(noFrames.shape == [2, 4, 0])
+        let noBatch = try withNoGrad { try Tensor.powerProject(weights, spectrum: Tensor.zeros([0, 5, 3, 2]), dtype: .float64) }
+        #expect(noBatch.shape == [0, 4, 3])
+    }
+
     @Test("mismatched shapes and result types are TorchErrors")
     func errors() throws {
         let weights = try Tensor.ones([4, 5])
