@@ -51,15 +51,15 @@ struct AudioMelCommand: ParsableCommand {
     @Flag(help: "HTK mel scale without filter normalisation (torchaudio's default) instead of Slaney's (librosa's).")
     var htk = false
 
-    @Option(help: "Precision of the STFT and mel projection: float64 (closest to librosa) or float32.")
-    var precision: String = "float64"
+    @Option(help: "mixed (float64 STFT, float32 from the power on: within 1e-3 dB of librosa), float64 (float64 throughout, as close, slower) or float32 (fastest, within 2e-3 dB).")
+    var precision: String = LogMelSpectrogram.Precision.mixed.rawValue
 
     @Flag(help: "Print a JSON line instead of text.")
     var json = false
 
     func validate() throws {
         guard LogMelSpectrogram.Precision(rawValue: precision) != nil else {
-            throw ValidationError("--precision must be float32 or float64, not \(precision)")
+            throw ValidationError("--precision must be mixed, float64 or float32, not \(precision)")
         }
         guard offset.isFinite, offset >= 0 else { throw ValidationError("--offset must be >= 0") }
         if let duration, !(duration.isFinite && duration > 0) { throw ValidationError("--duration must be > 0") }
@@ -71,7 +71,7 @@ struct AudioMelCommand: ParsableCommand {
         LogMelSpectrogram(
             filterbank: MelFilterbank(sampleRate: sampleRate, fftSize: nFFT, melBands: mels, minHz: fmin, maxHz: fmax,
                                       scale: htk ? .htk : .slaney, normalization: htk ? .none : .slaney),
-            hopLength: hop, topDB: topDB, precision: LogMelSpectrogram.Precision(rawValue: precision) ?? .float64)
+            hopLength: hop, topDB: topDB, precision: LogMelSpectrogram.Precision(rawValue: precision) ?? .mixed)
     }
 
     func run() throws {

@@ -250,6 +250,12 @@ void ct_free_string(char *s);
 /// y[k] = sum_j signal[k - j] * kernel[j], the first `length` samples of the full
 /// n + m - 1 (all of them when `length` < 0).
 ct_tensor ct_fft_convolve(ct_tensor signal, ct_tensor kernel, int64_t length);
+/// weights @ (re^2 + im^2) for a spectrum given as a real view (..., bins, frames, 2) and
+/// weights (filters, bins): (..., filters, frames) of element type `dtype` (CT_FLOAT32 or
+/// CT_FLOAT64). On the CPU, without autograd, one fused pass that skips the zeros outside each
+/// weight row's first..last non-zero and accumulates in float64; otherwise tensor operations
+/// in the spectrum's type (differentiable).
+ct_tensor ct_power_project(ct_tensor weights, ct_tensor spectrum, int dtype);
 
 // ---------------------------------------------------------------- caching allocator (allocator.cpp)
 /// Installs (enabled=1) or removes (0) a process-wide caching CPU allocator that keeps freed
