@@ -522,8 +522,12 @@ def draw_instrumentation(rng, n_voices: int):
     return assign, programs
 
 
-def plan_chorale(r, seed: int, dorian_fix: bool = True) -> dict:
-    rng = rng_for(seed, "chorale", r["bwv"])
+def plan_chorale(r, seed: int, dorian_fix: bool = True, version: int = 0) -> dict:
+    """Version 0 is the chorale's one rendering in every split; held-out chorales get further
+    versions (another transposition, instrumentation and tempo of the same piece) with
+    --eval-versions, so that the valid and test splits measure more than a few dozen clips
+    while the split stays by piece."""
+    rng = rng_for(seed, "chorale", r["bwv"]) if version == 0 else rng_for(seed, "chorale", r["bwv"], "version", version)
     semis = rng.randint(*TRANSPOSE_RANGE)
     classes, programs = draw_instrumentation(rng, 4)
     bpm = rng.randint(*CHORALE_TEMPO_RANGE)
@@ -531,6 +535,8 @@ def plan_chorale(r, seed: int, dorian_fix: bool = True) -> dict:
     label = key_label(pc + semis, mode)
     params = {"v": RENDER_VERSION, "src": r["file"], "satb": r["satb"], "semitones": semis,
               "programs": programs, "bpm": bpm, "sr": SAMPLE_RATE, "clip": CLIP_SECONDS}
+    if version:
+        params["version"] = version
     h = stable_hash(json.dumps(params, sort_keys=True))[:8]
     rel = f"labeled/{r['split']}/bwv{safe_name(r['bwv'])}_{h}.flac"
     return {"kind": "chorale", "rel": rel, "path": r["path"], "file": r["file"], "bwv": r["bwv"],
@@ -982,10 +988,14 @@ def main(argv=None) -> int:
     ap.add_argument("--max-chorales", type=int, default=None, metavar="N",
                     help="use only N chorales for quick runs (seeded; one per tune group first, "
                          "so that N >= 5 fills all three splits)")
-    ap.add_argument("--pool-renders", type=int, default=40, metavar="N",
-                    help="number of unlabeled music21 renders for the pool (default: 40)")
-    ap.add_argument("--pool-seconds", type=float, default=120.0,
-                    help="maximum length of each unlabeled render in seconds (default: 120)")
+    ap.add_argument("--eval-versions", type=int, default=3, metavar="N",
+                    help="renderings of each valid/test chorale (each with its own transposition, "
+                         "instrumentation and tempo; default: 3); training chorales get one")
+    ap.add_argument("--pool-renders", type=int, default=400, metavar="N",
+                    help="number of unlabeled music21 renders for the pool (default: 400)")
+    ap.add_argument("--pool-seconds", type=float, default=30.0,
+                    help="maximum length of each unlabeled render in seconds (default: 30, the "
+                         "labeled clips' length)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="parallel rendering processes (default: number of CPUs); the output "
                          "does not depend on it")
@@ -1033,7 +1043,8 @@ def main(argv=None) -> int:
     log(f"chorales: {sel_stats['files_scanned']} files, {sel_stats['files_with_notated_key']} with "
         f"notated key, {sel_stats['unique_chorales']} unique BWV, {sel_stats['tune_groups']} tune "
         f"groups; using {len(selected)} ({time.time() - t0:.0f} s)")
-    plans = [plan_chorale(r, args.seed, not args.no_dorian_fix) for r in selected]
+    plans = [plan_chorale(r, args.seed, not args.no_dorian_fix, v) for r in selected
+             for v in range(1 if r["split"] == "train" else max(1, args.eval_versions))]
 
     meta = load_meta_cache(out)
     todo = []

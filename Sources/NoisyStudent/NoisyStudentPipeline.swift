@@ -48,7 +48,7 @@ public final class NoisyStudentPipeline {
             var student = try await trainedStage(
                 name: "round\(round)-student", kind: .student, preset: config.schedule.students[round - 1],
                 noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels.runId,
-                trainer: config.student, studentNoise: try StudentNoise(policy: config.augmentation), selection: summary)
+                trainer: config.student, studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary)
             if let fineTune = config.fineTune {
                 student = try await trainedStage(
                     name: "round\(round)-finetune", kind: .student, preset: config.schedule.students[round - 1],

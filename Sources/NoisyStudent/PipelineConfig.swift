@@ -23,6 +23,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     public var teacherNoise: ModelNoise?
     /// Input noise of the students.
     public var augmentation: AugmentationPolicy = .none
+    /// Whole-semitone transposition of the students' examples that moves the key task's labels
+    /// (human and pseudo) with the audio; nil for none.
+    public var keyTransposition: KeyTransposition?
     /// Pseudo-labeled examples per labeled example in a student's epoch.
     public var pseudoRatio: Double = 1
     /// Fraction of the pool used (the scaling study's data axis), drawn deterministically.
@@ -54,7 +57,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case catalog, runsDirectory = "runs_directory", tasks, splits, schedule, teacher, student
         case fineTune = "fine_tune", pseudoLabels = "pseudo_labels", inference, studentNoise = "student_noise"
-        case teacherNoise = "teacher_noise", augmentation, pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
+        case teacherNoise = "teacher_noise", augmentation, keyTransposition = "key_transposition", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
     }
 
     public init(catalog: String, runsDirectory: String, tasks: [String], schedule: KnowledgeExpansionSchedule) {
@@ -79,6 +82,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         studentNoise = try c.decodeIfPresent(ModelNoise.self, forKey: .studentNoise) ?? ModelNoise(dropout: 0.5, stochasticDepth: 0.1)
         teacherNoise = try c.decodeIfPresent(ModelNoise.self, forKey: .teacherNoise)
         augmentation = try c.decodeIfPresent(AugmentationPolicy.self, forKey: .augmentation) ?? .none
+        keyTransposition = try c.decodeIfPresent(KeyTransposition.self, forKey: .keyTransposition)
         pseudoRatio = try c.decodeIfPresent(Double.self, forKey: .pseudoRatio) ?? 1
         poolFraction = try c.decodeIfPresent(Double.self, forKey: .poolFraction) ?? 1
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
@@ -100,5 +104,17 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         try student.validate()
         try fineTune?.validate()
         try augmentation.validate()
+        if let keyTransposition {
+            try keyTransposition.validate()
+            guard tasks.contains(keyTransposition.task) else {
+                throw PipelineError.invalidConfig(key: "key_transposition.task",
+                                                  reason: "task \(keyTransposition.task) is not one of the pipeline's tasks (\(tasks.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// The students' input noise: the augmentation policy and the key transposition.
+    public func studentInputNoise(tasks specs: [TaskSpec]) throws -> StudentNoise {
+        try StudentNoise(policy: augmentation, transposition: keyTransposition, tasks: specs)
     }
 }

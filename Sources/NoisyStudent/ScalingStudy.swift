@@ -111,7 +111,7 @@ public final class ScalingStudy {
         let student = try await pipeline.trainedStage(
             name: "student", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,
             train: mixed, valid: splits.valid, test: splits.test, parent: labels?.runId ?? teacher.runId,
-            trainer: c.student, studentNoise: try StudentNoise(policy: c.augmentation), selection: selection)
+            trainer: c.student, studentNoise: try c.studentInputNoise(tasks: splits.tasks), selection: selection)
         if let fineTune = c.fineTune {
             _ = try await pipeline.trainedStage(
                 name: "finetune", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,

@@ -5,19 +5,36 @@ import Training
 
 /// The input noise of a noisy student: the `Audio` augmentation policy on waveforms,
 /// SpecAugment masks on the log-mel features inside the model, and mixup of inputs and every
-/// task's targets with the same weights and partners.
+/// task's targets with the same weights and partners. Optionally, first, a key transposition
+/// that moves the key task's labels with the audio.
 public struct StudentNoise: BatchNoise {
     public var policy: AugmentationPolicy
     public var sampleRate: Int
+    /// Whole-semitone transposition with the key task it relabels.
+    public var transposition: (KeyTransposition, TaskSpec)?
 
-    public init(policy: AugmentationPolicy, sampleRate: Int = 16000) throws {
+    /// `transposition` names its task; `tasks` must hold it (a multi-class task of keys).
+    public init(policy: AugmentationPolicy, transposition: KeyTransposition? = nil, tasks: [TaskSpec] = [],
+                sampleRate: Int = 16000) throws {
         try policy.validate()
         self.policy = policy
         self.sampleRate = sampleRate
+        if let transposition {
+            try transposition.validate()
+            guard let spec = tasks.first(where: { $0.name == transposition.task }) else {
+                throw PipelineError.invalidConfig(key: "key_transposition.task",
+                                                  reason: "no task \(transposition.task) among \(tasks.map(\.name))")
+            }
+            _ = try transposition.classMaps(for: spec)
+            self.transposition = (transposition, spec)
+        }
     }
 
     public func apply(to batch: inout Batch, generator: Generator) throws {
         let random = AugmentationRandom(generator: generator)
+        if let (transposition, spec) = transposition {
+            try transposition.apply(to: &batch, spec: spec, sampleRate: sampleRate, random: random)
+        }
         batch.waveforms = try policy.augmentWaveform(batch.waveforms, sampleRate: sampleRate, random: random)
         guard let mixup = policy.mixup, let first = batch.targets.keys.sorted().first, let firstTargets = batch.targets[first]
         else { return }

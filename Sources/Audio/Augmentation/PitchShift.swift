@@ -39,9 +39,22 @@ public struct PitchShift: WaveformTransform {
     }
 
     public func transform(batch: Tensor, sampleRate: Int, random: AugmentationRandom) throws -> Tensor {
-        let (count, samples) = (try batch.size(0), try batch.size(1))
+        let count = try batch.size(0)
         let chosen = try random.bernoulli(count, probability: probability)
-        let factors = zip(chosen, try random.uniform(count, in: semitones)).map { $0 ? Self.factor(semitones: $1) : 1 }
+        let shifts = zip(chosen, try random.uniform(count, in: semitones)).map { $0 ? $1 : 0 }
+        return try shift(batch, semitones: shifts, sampleRate: sampleRate)
+    }
+
+    /// Shifts example `i` of a (batch, samples) tensor by exactly `semitones[i]` (0 leaves it
+    /// as it is); the resampling and anti-aliasing of ``transform(batch:sampleRate:random:)``.
+    /// Callers that must know the shift, such as a transposition that moves key labels, draw
+    /// the shifts themselves.
+    public func shift(_ batch: Tensor, semitones shifts: [Double], sampleRate: Int) throws -> Tensor {
+        let (count, samples) = (try batch.size(0), try batch.size(1))
+        guard shifts.count == count else {
+            throw AugmentationError.invalidParameter(transform: Self.name, message: "\(shifts.count) shifts for a batch of \(count)")
+        }
+        let factors = shifts.map { $0 == 0 ? 1 : Self.factor(semitones: $0) }
         guard factors.contains(where: { $0 != 1 }) else { return batch }
 
         var source = batch
