@@ -10,12 +10,17 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
     public var agreement: Double
     /// "top-class accuracy" or "tag decision accuracy".
     public var measure: String
+    /// Multi-label: the macro ROC-AUC of the pseudo-label probabilities over the tags that
+    /// have positive and negative tracks — a ranking measure that, unlike decisions at 0.5,
+    /// does not reward a teacher for predicting the prior (nil when no tag has both).
+    public var rocAUC: Double?
 
     /// An agreement measured on `tracks` tracks.
-    public init(tracks: Int, agreement: Double, measure: String) {
+    public init(tracks: Int, agreement: Double, measure: String, rocAUC: Double? = nil) {
         self.tracks = tracks
         self.agreement = agreement
         self.measure = measure
+        self.rocAUC = rocAUC
     }
 
     /// Per task: the agreement over the tracks of `truth` that have a pseudo-label (tasks
@@ -25,6 +30,7 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
         var result: [String: PseudoLabelAgreement] = [:]
         for task in tasks where task.kind != .regression {
             var tracks = 0, agreeing = 0, decisions = 0
+            var scores: [[Float]] = [], truths: [[Bool]] = []
             for track in truth {
                 guard let label = labels[track.id]?[task.name], let target = track.targets[task.name],
                       let dense = try? target.dense(for: task), dense.count == label.probabilities.count else { continue }
@@ -33,6 +39,8 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
                     decisions += 1
                     if label.topClass == TaskMetrics.argmax(dense) { agreeing += 1 }
                 } else {
+                    scores.append(label.probabilities)
+                    truths.append(dense.map { $0 >= 0.5 })
                     for (p, t) in zip(label.probabilities, dense) {
                         decisions += 1
                         if (p >= 0.5) == (t >= 0.5) { agreeing += 1 }
@@ -40,9 +48,13 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
                 }
             }
             guard tracks > 0, decisions > 0 else { continue }
+            let aucs = task.classes.indices.compactMap { c in
+                try? BinaryRankingMetrics.rocAUC(scores: scores.map { $0[c] }, labels: truths.map { $0[c] })
+            }
             result[task.name] = PseudoLabelAgreement(
                 tracks: tracks, agreement: Double(agreeing) / Double(decisions),
-                measure: task.kind == .multiClass ? "top-class accuracy" : "tag decision accuracy")
+                measure: task.kind == .multiClass ? "top-class accuracy" : "tag decision accuracy",
+                rocAUC: aucs.isEmpty ? nil : aucs.reduce(0, +) / Double(aucs.count))
         }
         return result
     }

@@ -43,6 +43,18 @@ struct ReportRecordTests {
         let a = PseudoLabelAgreement.measure(labels, truth: truth, tasks: [key, tags])
         #expect(a["key"] == PseudoLabelAgreement(tracks: 2, agreement: 0.5, measure: "top-class accuracy"))
         // Decisions: track 1 (p yes/yes, q no/no), track 2 (p no/yes, q yes/yes): 3 of 4.
-        #expect(a["tags"] == PseudoLabelAgreement(tracks: 2, agreement: 0.75, measure: "tag decision accuracy"))
+        // ROC-AUC: tag p has no negative (left out); tag q ranks its positive (0.8) above its negative (0.2).
+        #expect(a["tags"] == PseudoLabelAgreement(tracks: 2, agreement: 0.75, measure: "tag decision accuracy", rocAUC: 1))
+        #expect(a["key"]?.rocAUC == nil)
+        // A teacher that predicts the prior for every track agrees on most decisions but ranks at chance.
+        let prior: [Int64: [String: PseudoLabel]] = Dictionary(uniqueKeysWithValues: (1...4).map { i in
+            (Int64(i), ["tags": PseudoLabel(trackId: Int64(i), task: "tags", probabilities: [0.2, 0.2])])
+        })
+        let sparse = (1...4).map { i in
+            LabeledTrack(id: Int64(i), path: "t\(i)", duration: 1, targets: ["tags": .positives(i == 1 ? [0] : i == 2 ? [1] : [])])
+        }
+        let p = PseudoLabelAgreement.measure(prior, truth: sparse, tasks: [tags])["tags"]
+        #expect(p?.agreement == 0.75)
+        #expect(p?.rocAUC == 0.5)
     }
 }
