@@ -177,6 +177,39 @@ struct PseudoLabelTests {
         try config.validate()
     }
 
+    @Test("key_transposition: decoded from YAML, removable with an override, checked against the tasks, applied by the student noise")
+    func keyTransposition() throws {
+        let yaml = """
+        catalog: c.sqlite
+        runs_directory: runs/x
+        tasks: [key, inst]
+        schedule: {teacher: resnet-xs, students: [resnet-xs]}
+        key_transposition: {task: key, semitones: [2, 2], probability: 1}
+        """
+        let config = try ConfigLoader.load(PipelineConfig.self, yaml: yaml)
+        #expect(config.keyTransposition == KeyTransposition(task: "key", semitones: 2...2, probability: 1))
+        try config.validate()
+        #expect(try ConfigLoader.load(PipelineConfig.self, yaml: yaml, overrides: ["key_transposition=null"]).keyTransposition == nil)
+        let wrong = try ConfigLoader.load(PipelineConfig.self, yaml: yaml, overrides: ["key_transposition.task=genre"])
+        #expect(throws: PipelineError.self) { try wrong.validate() }
+
+        let keys = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+        let key = TaskSpec(name: "key", kind: .multiClass, classes: keys.map { "\($0) major" } + keys.map { "\($0) minor" })
+        let inst = TaskSpec(name: "inst", kind: .multiLabel, classes: ["a", "b"])
+        // Not a key task: refused when the noise is built, before any training.
+        #expect(throws: (any Error).self) {
+            try StudentNoise(policy: .none, transposition: KeyTransposition(task: "inst"), tasks: [key, inst])
+        }
+        let noise = try config.studentInputNoise(tasks: [key, inst])
+        let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["key": .classIndex(21), "inst": .positives([1])])]
+        var batch = try Batch.make(clips: [(0..<800).map { Float(sin(Double($0) / 5)) }], tracks: tracks, indices: [0],
+                                   tasks: [key, inst], failures: [])
+        try noise.apply(to: &batch, generator: Generator(seed: 3))
+        // A minor up two semitones is B minor; the instrument tags stay.
+        #expect(try batch.targets["key"]!.argmax(dim: 1).toArray(Int64.self) == [23])
+        #expect(try batch.targets["inst"]!.toArray(Float.self) == [0, 1])
+    }
+
     @Test("knowledge expansion refuses a student smaller than its teacher")
     func expansion() throws {
         let tasks = [TaskSpec(name: "t", kind: .multiLabel, classes: ["a", "b"])]
