@@ -10,11 +10,14 @@ Everything comes from material available offline through Debian and PyPI:
   clip. Labels: the (transposed) key, one of 24 classes, and the multi-label set of
   instrument classes. Splits (train/valid/test ~ 70/15/15) are made by piece: all
   versions of a BWV number and all harmonisations of the same hymn tune (same title
-  or same opening melody) land in the same split.
+  or same opening melody) land in the same split. Each valid/test chorale is rendered
+  --eval-versions times (default 2: own transposition, instrumentation and tempo each), so
+  that held-out scores rest on about 230 clips instead of 117.
 * Unlabeled pool: recorded game music from Debian packages (symlinked, original
   ogg/opus formats kept; ogg files inside the ufoai/nexuiz .pk3 archives are
   extracted with --with-pk3) plus unlabeled renders of other music21 corpus works
-  (non-Bach composers) with random instrumentation.
+  (non-Bach composers; by default 240 of them, 30 s each, like the labeled clips) with
+  random instrumentation from the same instrument classes — the in-domain part of the pool.
 
 KEY NOTATION. In the MusicXML files of music21's Bach corpus a key is written as
 ``<key><fifths>n</fifths><mode>major|minor</mode></key>``; music21 turns an element
@@ -988,11 +991,11 @@ def main(argv=None) -> int:
     ap.add_argument("--max-chorales", type=int, default=None, metavar="N",
                     help="use only N chorales for quick runs (seeded; one per tune group first, "
                          "so that N >= 5 fills all three splits)")
-    ap.add_argument("--eval-versions", type=int, default=3, metavar="N",
+    ap.add_argument("--eval-versions", type=int, default=2, metavar="N",
                     help="renderings of each valid/test chorale (each with its own transposition, "
-                         "instrumentation and tempo; default: 3); training chorales get one")
-    ap.add_argument("--pool-renders", type=int, default=400, metavar="N",
-                    help="number of unlabeled music21 renders for the pool (default: 400)")
+                         "instrumentation and tempo; default: 2); training chorales get one")
+    ap.add_argument("--pool-renders", type=int, default=240, metavar="N",
+                    help="number of unlabeled music21 renders for the pool (default: 240)")
     ap.add_argument("--pool-seconds", type=float, default=30.0,
                     help="maximum length of each unlabeled render in seconds (default: 30, the "
                          "labeled clips' length)")

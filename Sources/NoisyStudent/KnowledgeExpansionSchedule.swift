@@ -1,4 +1,5 @@
 import Models
+import Training
 
 /// The model sizes of a noisy-student pipeline: the teacher's preset, then one student preset
 /// per round, each at least as large as the one before (knowledge expansion), e.g.
@@ -6,10 +7,23 @@ import Models
 public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     public var teacher: ModelPreset
     public var students: [ModelPreset]
+    /// Epochs of each round's student (nil: `student.epochs` for every round). A budget per
+    /// round: a small student can afford many noisy epochs where a larger one cannot.
+    public var studentEpochs: [Int]?
 
-    public init(teacher: ModelPreset, students: [ModelPreset]) {
+    public init(teacher: ModelPreset, students: [ModelPreset], studentEpochs: [Int]? = nil) {
         self.teacher = teacher
         self.students = students
+        self.studentEpochs = studentEpochs
+    }
+
+    enum CodingKeys: String, CodingKey { case teacher, students, studentEpochs = "student_epochs" }
+
+    /// The student trainer of `round` (1-based): `base` with the round's epochs, if given.
+    public func studentTrainer(_ base: TrainerConfig, round: Int) -> TrainerConfig {
+        var config = base
+        if let epochs = studentEpochs, epochs.indices.contains(round - 1) { config.epochs = epochs[round - 1] }
+        return config
     }
 
     /// Rounds of pseudo-labelling and student training.
@@ -26,6 +40,15 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     /// Checks that no student is smaller than its teacher (equal is allowed), naming the round.
     public func validate(tasks: [TaskSpec]) throws {
         guard !students.isEmpty else { throw PipelineError.invalidConfig(key: "schedule.students", reason: "needs at least one student") }
+        if let epochs = studentEpochs {
+            guard epochs.count == students.count else {
+                throw PipelineError.invalidConfig(key: "schedule.student_epochs",
+                                                  reason: "has \(epochs.count) entries for \(students.count) students")
+            }
+            if let bad = epochs.firstIndex(where: { $0 < 1 }) {
+                throw PipelineError.invalidConfig(key: "schedule.student_epochs.\(bad)", reason: "must be at least 1")
+            }
+        }
         var previous = try Self.parameterCount(teacher, tasks: tasks)
         for (i, s) in students.enumerated() {
             let count = try Self.parameterCount(s, tasks: tasks)

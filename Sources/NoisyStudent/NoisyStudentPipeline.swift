@@ -45,10 +45,13 @@ public final class NoisyStudentPipeline {
             let (pseudo, summary) = try selectPseudo(labels, tasks: tasks, pool: pool)
             let mixed = Self.mix(labeled: train, pseudo: pseudo, ratio: config.pseudoRatio)
             reporter.line("round \(round): \(pseudo.count) pseudo-labeled and \(train.count) labeled tracks → \(mixed.count) examples per epoch")
+            let preset = config.schedule.students[round - 1]
+            let start = config.initializeStudentsFromTeacher && preset == teacher.preset ? teacher.checkpoint : nil
             var student = try await trainedStage(
-                name: "round\(round)-student", kind: .student, preset: config.schedule.students[round - 1],
+                name: "round\(round)-student", kind: .student, preset: preset,
                 noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels.runId,
-                trainer: config.student, studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary)
+                trainer: config.schedule.studentTrainer(config.student, round: round),
+                studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary, initialCheckpoint: start)
             if let fineTune = config.fineTune {
                 student = try await trainedStage(
                     name: "round\(round)-finetune", kind: .student, preset: config.schedule.students[round - 1],

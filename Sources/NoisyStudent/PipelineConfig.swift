@@ -26,6 +26,10 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// Whole-semitone transposition of the students' examples that moves the key task's labels
     /// (human and pseudo) with the audio; nil for none.
     public var keyTransposition: KeyTransposition?
+    /// Whether a student of the same preset as its teacher starts from the teacher's weights
+    /// (Xie et al. 2020 train students from scratch and note that starting from the teacher is
+    /// sometimes worse); a larger student always starts from scratch.
+    public var initializeStudentsFromTeacher: Bool = false
     /// Pseudo-labeled examples per labeled example in a student's epoch.
     public var pseudoRatio: Double = 1
     /// Fraction of the pool used (the scaling study's data axis), drawn deterministically.
@@ -57,7 +61,8 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case catalog, runsDirectory = "runs_directory", tasks, splits, schedule, teacher, student
         case fineTune = "fine_tune", pseudoLabels = "pseudo_labels", inference, studentNoise = "student_noise"
-        case teacherNoise = "teacher_noise", augmentation, keyTransposition = "key_transposition", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
+        case teacherNoise = "teacher_noise", augmentation, keyTransposition = "key_transposition"
+        case initializeStudentsFromTeacher = "initialize_students_from_teacher", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
     }
 
     public init(catalog: String, runsDirectory: String, tasks: [String], schedule: KnowledgeExpansionSchedule) {
@@ -83,6 +88,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         teacherNoise = try c.decodeIfPresent(ModelNoise.self, forKey: .teacherNoise)
         augmentation = try c.decodeIfPresent(AugmentationPolicy.self, forKey: .augmentation) ?? .none
         keyTransposition = try c.decodeIfPresent(KeyTransposition.self, forKey: .keyTransposition)
+        initializeStudentsFromTeacher = try c.decodeIfPresent(Bool.self, forKey: .initializeStudentsFromTeacher) ?? false
         pseudoRatio = try c.decodeIfPresent(Double.self, forKey: .pseudoRatio) ?? 1
         poolFraction = try c.decodeIfPresent(Double.self, forKey: .poolFraction) ?? 1
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0

@@ -218,4 +218,26 @@ struct PseudoLabelTests {
             try KnowledgeExpansionSchedule(teacher: .resnetS, students: [.resnetXS]).validate(tasks: tasks)
         }
     }
+
+    @Test("student_epochs gives each round its own epochs and must match the students")
+    func studentEpochs() throws {
+        let tasks = [TaskSpec(name: "t", kind: .multiLabel, classes: ["a", "b"])]
+        var base = TrainerConfig()
+        base.epochs = 5
+        let plain = KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS, .resnetS])
+        #expect(plain.studentTrainer(base, round: 2).epochs == 5)
+        let schedule = KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS, .resnetS], studentEpochs: [32, 16])
+        try schedule.validate(tasks: tasks)
+        #expect(schedule.studentTrainer(base, round: 1).epochs == 32)
+        #expect(schedule.studentTrainer(base, round: 2).epochs == 16)
+        #expect(schedule.studentTrainer(base, round: 2).learningRate == base.learningRate)
+        #expect(throws: PipelineError.self) {
+            try KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS], studentEpochs: [3, 4]).validate(tasks: tasks)
+        }
+        #expect(throws: PipelineError.self) {
+            try KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS], studentEpochs: [0]).validate(tasks: tasks)
+        }
+        let yaml = "catalog: c\nruns_directory: r\ntasks: [t]\nschedule: {teacher: resnet-xs, students: [resnet-xs], student_epochs: [7]}\n"
+        #expect(try ConfigLoader.load(PipelineConfig.self, yaml: yaml).schedule.studentEpochs == [7])
+    }
 }
