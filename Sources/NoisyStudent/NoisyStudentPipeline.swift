@@ -38,7 +38,7 @@ public final class NoisyStudentPipeline {
         var teacher = try await trainedStage(name: "teacher", kind: .teacher, preset: config.schedule.teacher,
                                              noise: config.teacherNoise ?? config.schedule.teacher.defaultNoise,
                                              tasks: tasks, train: train, valid: valid, test: test, parent: nil,
-                                             trainer: config.teacher, studentNoise: nil)
+                                             trainer: config.teacher, studentNoise: try config.teacherInputNoise(tasks: tasks))
         for round in 1...config.schedule.rounds {
             guard !pool.isEmpty else { throw PipelineError.noPool("split \(s.pool) is empty") }
             let labels = try await pseudoLabelStage(round: round, teacher: teacher, tasks: tasks, pool: pool)

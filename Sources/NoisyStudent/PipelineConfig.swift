@@ -26,6 +26,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// Whole-semitone transposition of the students' examples that moves the key task's labels
     /// (human and pseudo) with the audio; nil for none.
     public var keyTransposition: KeyTransposition?
+    /// Whether the first teacher trains under the students' input noise (augmentation and key
+    /// transposition), as Xie et al. 2020's Algorithm 1 has it; every teacher labels without noise.
+    public var noisyTeacher: Bool = false
     /// Whether a student of the same preset as its teacher starts from the teacher's weights
     /// (Xie et al. 2020 train students from scratch and note that starting from the teacher is
     /// sometimes worse); a larger student always starts from scratch.
@@ -62,7 +65,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         case catalog, runsDirectory = "runs_directory", tasks, splits, schedule, teacher, student
         case fineTune = "fine_tune", pseudoLabels = "pseudo_labels", inference, studentNoise = "student_noise"
         case teacherNoise = "teacher_noise", augmentation, keyTransposition = "key_transposition"
-        case initializeStudentsFromTeacher = "initialize_students_from_teacher", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
+        case initializeStudentsFromTeacher = "initialize_students_from_teacher", noisyTeacher = "noisy_teacher", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
     }
 
     public init(catalog: String, runsDirectory: String, tasks: [String], schedule: KnowledgeExpansionSchedule) {
@@ -89,6 +92,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         augmentation = try c.decodeIfPresent(AugmentationPolicy.self, forKey: .augmentation) ?? .none
         keyTransposition = try c.decodeIfPresent(KeyTransposition.self, forKey: .keyTransposition)
         initializeStudentsFromTeacher = try c.decodeIfPresent(Bool.self, forKey: .initializeStudentsFromTeacher) ?? false
+        noisyTeacher = try c.decodeIfPresent(Bool.self, forKey: .noisyTeacher) ?? false
         pseudoRatio = try c.decodeIfPresent(Double.self, forKey: .pseudoRatio) ?? 1
         poolFraction = try c.decodeIfPresent(Double.self, forKey: .poolFraction) ?? 1
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
@@ -122,5 +126,10 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// The students' input noise: the augmentation policy and the key transposition.
     public func studentInputNoise(tasks specs: [TaskSpec]) throws -> StudentNoise {
         try StudentNoise(policy: augmentation, transposition: keyTransposition, tasks: specs)
+    }
+
+    /// The first teacher's input noise: the students' with `noisy_teacher`, else none.
+    public func teacherInputNoise(tasks specs: [TaskSpec]) throws -> StudentNoise? {
+        noisyTeacher ? try studentInputNoise(tasks: specs) : nil
     }
 }

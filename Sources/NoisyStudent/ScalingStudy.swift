@@ -41,7 +41,8 @@ public final class ScalingStudy {
         let teacher = try await pipeline.trainedStage(
             name: "teacher", kind: .teacher, preset: shared.schedule.teacher,
             noise: shared.teacherNoise ?? shared.schedule.teacher.defaultNoise, tasks: splits.tasks,
-            train: splits.train, valid: splits.valid, test: splits.test, parent: nil, trainer: shared.teacher, studentNoise: nil)
+            train: splits.train, valid: splits.valid, test: splits.test, parent: nil, trainer: shared.teacher,
+            studentNoise: try shared.teacherInputNoise(tasks: splits.tasks))
         var labels: StageRecord?
         if maxFraction > 0 {
             let labelled = NoisyStudentPipeline.subsample(splits.pool, fraction: maxFraction, seed: shared.seed)
