@@ -200,6 +200,10 @@ struct PseudoLabelTests {
         #expect(throws: (any Error).self) {
             try StudentNoise(policy: .none, transposition: KeyTransposition(task: "inst"), tasks: [key, inst])
         }
+        // The first teacher trains without input noise unless noisy_teacher says otherwise.
+        #expect(try config.teacherInputNoise(tasks: [key, inst]) == nil)
+        let noisy = try ConfigLoader.load(PipelineConfig.self, yaml: yaml, overrides: ["noisy_teacher=true"])
+        #expect(try noisy.teacherInputNoise(tasks: [key, inst])?.transposition?.0 == config.keyTransposition)
         let noise = try config.studentInputNoise(tasks: [key, inst])
         let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["key": .classIndex(21), "inst": .positives([1])])]
         var batch = try Batch.make(clips: [(0..<800).map { Float(sin(Double($0) / 5)) }], tracks: tracks, indices: [0],
