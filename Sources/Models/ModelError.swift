@@ -9,6 +9,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case emptyTrack
     /// A setting of full-track inference is out of range.
     case invalidInferenceSetting(String)
+    /// An architecture option (`ModelVariant`) the model does not have or cannot take.
+    case invalidVariant(String)
 
     public var description: String {
         switch self {
@@ -18,7 +20,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(model) is already prepared for inference; copy or prepare the original, unprepared model"
         case .emptyTrack:
             return "the track has no samples"
-        case .invalidInferenceSetting(let message):
+        case .invalidInferenceSetting(let message), .invalidVariant(let message):
             return message
         }
     }

@@ -42,12 +42,17 @@ public enum ModelPreset: String, CaseIterable, Sendable, Codable {
     /// Clip length in samples at 16 kHz.
     public var clipSamples: Int { family == .resnet ? 59049 : 160000 }
 
-    /// Builds the model with fresh PyTorch-default initialisation.
-    public func build(tasks: [TaskSpec], noise: ModelNoise? = nil, device: Device = .cpu,
-                      generator: Generator? = nil) throws -> any AudioModel {
+    /// Builds the model with fresh PyTorch-default initialisation. Only the ResNet family
+    /// takes a non-standard `variant`.
+    public func build(tasks: [TaskSpec], variant: ModelVariant = .standard, noise: ModelNoise? = nil,
+                      device: Device = .cpu, generator: Generator? = nil) throws -> any AudioModel {
         let noise = noise ?? defaultNoise
         if let width = resnetWidth {
-            return try ShortChunkResNet(width: width, tasks: tasks, noise: noise, device: device, generator: generator)
+            return try ShortChunkResNet(width: width, tasks: tasks, variant: variant, noise: noise, device: device,
+                                        generator: generator)
+        }
+        guard variant.isStandard else {
+            throw ModelError.invalidVariant("\(rawValue) has no frequency coordinates or task branches; only resnet presets do")
         }
         guard let s = transformerShape else { throw TorchError.invalidArgument("preset \(rawValue) has no shape") }
         return try MusicTaggingTransformer(dModel: s.dModel, layers: s.layers, heads: s.heads, feedForward: s.feedForward,

@@ -10,6 +10,15 @@ public final class TaskHeads: Module {
     let singleName: String
 
     public init(tasks: [TaskSpec], inputFeatures: Int, singleName: String, generator: Generator? = nil) throws {
+        try Self.validate(tasks)
+        self.tasks = tasks
+        self.linears = try tasks.map { try Linear(inputFeatures, $0.outputCount, generator: generator) }
+        self.singleName = singleName
+        super.init()
+    }
+
+    /// Throws unless the tasks are non-empty, uniquely named and have enough classes.
+    public static func validate(_ tasks: [TaskSpec]) throws {
         guard !tasks.isEmpty else { throw TorchError.invalidArgument("a model needs at least one task") }
         guard Set(tasks.map(\.name)).count == tasks.count else {
             throw TorchError.invalidArgument("task names must be unique: \(tasks.map(\.name))")
@@ -17,10 +26,6 @@ public final class TaskHeads: Module {
         for t in tasks where t.outputCount < 1 || (t.kind != .regression && t.classes.count < 2) {
             throw TorchError.invalidArgument("task \(t.name) (\(t.kind.rawValue)) needs at least 2 classes, has \(t.classes.count)")
         }
-        self.tasks = tasks
-        self.linears = try tasks.map { try Linear(inputFeatures, $0.outputCount, generator: generator) }
-        self.singleName = singleName
-        super.init()
     }
 
     public override func namedChildren() -> [(String, Module)] {

@@ -10,14 +10,26 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     /// Epochs of each round's student (nil: `student.epochs` for every round). A budget per
     /// round: a small student can afford many noisy epochs where a larger one cannot.
     public var studentEpochs: [Int]?
+    /// Architecture options every model of the pipeline has (`ModelVariant`; resnet presets only).
+    public var variant: ModelVariant
 
-    public init(teacher: ModelPreset, students: [ModelPreset], studentEpochs: [Int]? = nil) {
+    public init(teacher: ModelPreset, students: [ModelPreset], studentEpochs: [Int]? = nil,
+                variant: ModelVariant = .standard) {
         self.teacher = teacher
         self.students = students
         self.studentEpochs = studentEpochs
+        self.variant = variant
     }
 
-    enum CodingKeys: String, CodingKey { case teacher, students, studentEpochs = "student_epochs" }
+    enum CodingKeys: String, CodingKey { case teacher, students, studentEpochs = "student_epochs", variant }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        teacher = try c.decode(ModelPreset.self, forKey: .teacher)
+        students = try c.decode([ModelPreset].self, forKey: .students)
+        studentEpochs = try c.decodeIfPresent([Int].self, forKey: .studentEpochs)
+        variant = try c.decodeIfPresent(ModelVariant.self, forKey: .variant) ?? .standard
+    }
 
     /// The student trainer of `round` (1-based): `base` with the round's epochs, if given.
     public func studentTrainer(_ base: TrainerConfig, round: Int) -> TrainerConfig {
@@ -33,8 +45,12 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     public func labeler(ofRound round: Int) -> ModelPreset { round == 0 ? teacher : students[round - 1] }
 
     /// Parameter count of a preset for the given tasks (built once, not trained).
-    public static func parameterCount(_ preset: ModelPreset, tasks: [TaskSpec]) throws -> Int {
-        try preset.build(tasks: tasks).parameterCount
+    public static func parameterCount(_ preset: ModelPreset, tasks: [TaskSpec], variant: ModelVariant = .standard) throws -> Int {
+        do {
+            return try preset.build(tasks: tasks, variant: variant).parameterCount
+        } catch let error as ModelError {
+            throw PipelineError.invalidConfig(key: "schedule.variant", reason: "\(preset.rawValue): \(error)")
+        }
     }
 
     /// Checks that no student is smaller than its teacher (equal is allowed), naming the round.
@@ -49,9 +65,9 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
                 throw PipelineError.invalidConfig(key: "schedule.student_epochs.\(bad)", reason: "must be at least 1")
             }
         }
-        var previous = try Self.parameterCount(teacher, tasks: tasks)
+        var previous = try Self.parameterCount(teacher, tasks: tasks, variant: variant)
         for (i, s) in students.enumerated() {
-            let count = try Self.parameterCount(s, tasks: tasks)
+            let count = try Self.parameterCount(s, tasks: tasks, variant: variant)
             guard count >= previous else {
                 throw PipelineError.invalidConfig(key: "schedule.students.\(i)",
                     reason: "\(s.rawValue) (\(count) parameters) is smaller than its teacher (\(previous)); knowledge expansion needs equal or larger students")

@@ -94,7 +94,7 @@ public final class NoisyStudentPipeline {
             return done
         }
         let started = Date()
-        let description = ModelDescription(preset: preset, tasks: tasks, noise: noise)
+        let description = ModelDescription(preset: preset, variant: self.config.schedule.variant, tasks: tasks, noise: noise)
         var record = try state.stage(name) ?? StageRecord(
             name: name, kind: kind, status: .running,
             runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent),

@@ -79,7 +79,8 @@ public struct StudyConfig: Codable, Sendable, Equatable {
     public func validateSizes(tasks: [TaskSpec]) throws {
         let teacher = pipeline.schedule.teacher
         for student in students {
-            try KnowledgeExpansionSchedule(teacher: teacher, students: [student]).validate(tasks: tasks)
+            try KnowledgeExpansionSchedule(teacher: teacher, students: [student], variant: pipeline.schedule.variant)
+                .validate(tasks: tasks)
         }
     }
 }

@@ -36,7 +36,8 @@ struct TrainCommand: AsyncParsableCommand {
             try RunManifest(catalog: run.catalog, tasks: run.tasks, splitSet: run.splitSet).save(in: directory)
         }
         manualSeed(run.trainer.seed)
-        let description = ModelDescription(preset: run.model.preset, tasks: tasks, noise: run.model.noise)
+        let description = ModelDescription(preset: run.model.preset, variant: run.model.variant ?? .standard, tasks: tasks,
+                                           noise: run.model.noise)
         let model = try description.build(generator: Generator(seed: run.trainer.seed))
         let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: run.trainer,
                                   runDirectory: directory, group: group)

@@ -244,4 +244,35 @@ struct PseudoLabelTests {
         let yaml = "catalog: c\nruns_directory: r\ntasks: [t]\nschedule: {teacher: resnet-xs, students: [resnet-xs], student_epochs: [7]}\n"
         #expect(try ConfigLoader.load(PipelineConfig.self, yaml: yaml).schedule.studentEpochs == [7])
     }
+
+    @Test("schedule.variant builds every stage's model; sizes are compared with it, and a preset without it is refused")
+    func variant() throws {
+        let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b", "c"]),
+                     TaskSpec(name: "inst", kind: .multiLabel, classes: ["x", "y"])]
+        let yaml = """
+            catalog: c
+            runs_directory: r
+            tasks: [key, inst]
+            schedule: {teacher: resnet-xs, students: [resnet-xs, resnet-s], variant: {frequency_coordinates: true, task_branch_blocks: 3}}
+            """
+        let config = try ConfigLoader.load(PipelineConfig.self, yaml: yaml)
+        let variant = ModelVariant(frequencyCoordinates: true, taskBranchBlocks: 3)
+        #expect(config.schedule.variant == variant)
+        try config.schedule.validate(tasks: tasks)
+        let branched = try KnowledgeExpansionSchedule.parameterCount(.resnetXS, tasks: tasks, variant: variant)
+        #expect(try branched > KnowledgeExpansionSchedule.parameterCount(.resnetXS, tasks: tasks))
+        // Without the key the models are the published ones.
+        let plain = try ConfigLoader.load(PipelineConfig.self, yaml: yaml.replacingOccurrences(
+            of: ", variant: {frequency_coordinates: true, task_branch_blocks: 3}", with: ""))
+        #expect(plain.schedule.variant.isStandard)
+        #expect {
+            try KnowledgeExpansionSchedule(teacher: .mttXS, students: [.mttXS], variant: variant).validate(tasks: tasks)
+        } throws: { error in
+            (error as? PipelineError).map { "\($0)".contains("schedule.variant") && "\($0)".contains("mtt-xs") } ?? false
+        }
+        #expect(throws: PipelineError.self) {
+            try ConfigLoader.load(PipelineConfig.self, yaml: yaml, overrides: ["schedule.variant.task_branch_blocks=9"])
+                .schedule.validate(tasks: tasks)
+        }
+    }
 }

@@ -19,8 +19,10 @@ public struct TrainingRunConfig: Codable, Sendable, Equatable {
         public var preset: ModelPreset
         public var dropout: Double?
         public var stochasticDepth: Double?
+        /// Architecture options beyond the preset (`variant: {frequency_coordinates: true, task_branch_blocks: 2}`).
+        public var variant: ModelVariant?
 
-        enum CodingKeys: String, CodingKey { case preset, dropout, stochasticDepth = "stochastic_depth" }
+        enum CodingKeys: String, CodingKey { case preset, dropout, stochasticDepth = "stochastic_depth", variant }
 
         /// The preset's default noise with the configured overrides.
         public var noise: ModelNoise {

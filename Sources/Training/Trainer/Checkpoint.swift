@@ -24,17 +24,30 @@ public struct TrainingState: Codable, Sendable, Equatable {
 /// What a checkpoint says about the model, so that it can be rebuilt without the config.
 public struct ModelDescription: Codable, Sendable, Equatable {
     public var preset: ModelPreset
+    /// Architecture options beyond the preset (absent in checkpoints written before them).
+    public var variant: ModelVariant
     public var tasks: [TaskSpec]
     public var noise: ModelNoise
 
-    public init(preset: ModelPreset, tasks: [TaskSpec], noise: ModelNoise) {
+    public init(preset: ModelPreset, variant: ModelVariant = .standard, tasks: [TaskSpec], noise: ModelNoise) {
         self.preset = preset
+        self.variant = variant
         self.tasks = tasks
         self.noise = noise
     }
 
+    enum CodingKeys: String, CodingKey { case preset, variant, tasks, noise }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        preset = try c.decode(ModelPreset.self, forKey: .preset)
+        variant = try c.decodeIfPresent(ModelVariant.self, forKey: .variant) ?? .standard
+        tasks = try c.decode([TaskSpec].self, forKey: .tasks)
+        noise = try c.decode(ModelNoise.self, forKey: .noise)
+    }
+
     public func build(device: Device = .cpu, generator: Generator? = nil) throws -> any AudioModel {
-        try preset.build(tasks: tasks, noise: noise, device: device, generator: generator)
+        try preset.build(tasks: tasks, variant: variant, noise: noise, device: device, generator: generator)
     }
 }
 
