@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Models
 import Torch
 import Training
 
@@ -12,7 +13,8 @@ struct PipelineKillTests {
         catalog: \(catalog)
         runs_directory: \(runs)
         tasks: [register, layers]
-        schedule: {teacher: resnet-xs, students: [resnet-xs]}
+        schedule: {teacher: resnet-xs, students: [resnet-xs], variant: {frequency_coordinates: true, task_branch_blocks: 2}}
+        initialize_students_from_teacher: true
         teacher: {epochs: 2, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3, checkpoint_every: 1}
         student: {epochs: 2, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3, checkpoint_every: 1}
         inference: {batch_size: 4}
@@ -58,6 +60,9 @@ struct PipelineKillTests {
 
         let a = try Checkpoint.load(from: dir.appendingPathComponent("runs/a/round1-student/checkpoints/best.safetensors"))
         let b = try Checkpoint.load(from: dir.appendingPathComponent("runs/b/round1-student/checkpoints/best.safetensors"))
+        // Every stage's model has the schedule's variant: branches per task, two input channels.
+        #expect(b.description.variant == ModelVariant(frequencyCoordinates: true, taskBranchBlocks: 2))
+        #expect(b.modelState["branches.layers.head.weight"] != nil && b.modelState["layers.0.conv_1.weight"]?.shape[1] == 2)
         for (name, t) in a.modelState {
             #expect(try t.equals(b.modelState[name]!), "\(name) differs after a kill in \(target)")
         }
