@@ -52,6 +52,10 @@ struct BenchPseudoLabel: AsyncParsableCommand {
         for name in preset {
             let model = try ModelPreset(parsing: name).build(tasks: specs, generator: Generator(seed: 0))
             let options = FullTrackOptions(batchSize: batch)
+            // Warm-up (oneDNN primitives, allocator), unmeasured: otherwise the first measurement
+            // pays for it and the second does not.
+            let warmUp = try FullTrackPredictor(model: model, options: options, optimizations: optimize ? .standard : nil)
+            _ = try warmUp.predict(samples: [Float](repeating: 0, count: model.clipSamples * batch))
             // End to end: streaming decode + resample + chunking + model, as the pipeline runs it.
             let optimizations: InferenceOptimizations? = optimize ? .standard : nil
             let labeler = try PseudoLabeler(teacher: model, options: options, optimizations: optimizations)
