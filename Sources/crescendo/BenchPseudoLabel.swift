@@ -44,6 +44,8 @@ struct BenchPseudoLabel: AsyncParsableCommand {
 
     func run() async throws {
         Runtime.threads = threads
+        // As `pseudo-label` and `pipeline` run.
+        try TensorMemory.enableCaching()
         let data = try CatalogData(path: catalog)
         let specs = try data.tasks(named: tasks.split(separator: ",").map(String.init))
         let pool = try data.labeledTracks(split: split, tasks: [], includeUnlabeled: true).prefix(tracks)

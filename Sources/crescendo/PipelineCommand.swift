@@ -28,6 +28,7 @@ struct PipelineCommand: AsyncParsableCommand {
     var report = false
 
     func run() async throws {
+        try TensorMemory.enableCaching()
         // The pipeline's stages run in one process; N copies would race on the same runs.
         if try DistributedEnvironment().isDistributed {
             throw ValidationError("the pipeline runs in one process; under launch/torchrun/Slurm run its stages instead: crescendo train, crescendo pseudo-label (docs/DISTRIBUTED.md)")

@@ -33,6 +33,7 @@ struct Predict: AsyncParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func run() async throws {
+        try TensorMemory.enableCaching()
         Runtime.threads = threads
         let checkpoint = try RunLocation.checkpoint(model)
         let contents = try Checkpoint.load(from: checkpoint)

@@ -46,6 +46,7 @@ struct PseudoLabelCommand: AsyncParsableCommand {
     var mergeOnly = false
 
     func run() async throws {
+        try TensorMemory.enableCaching()
         Runtime.threads = threads
         let environment = try DistributedEnvironment()
         let checkpoint = try RunLocation.checkpoint(run)

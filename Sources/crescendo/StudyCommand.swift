@@ -17,6 +17,7 @@ struct StudyCommand: AsyncParsableCommand {
     var overrides: [String] = []
 
     func run() async throws {
+        try TensorMemory.enableCaching()
         let config = try ConfigLoader.load(StudyConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
         Runtime.threads = config.pipeline.teacher.threads

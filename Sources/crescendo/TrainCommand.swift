@@ -20,6 +20,7 @@ struct TrainCommand: AsyncParsableCommand {
     var resume = false
 
     func run() async throws {
+        try TensorMemory.enableCaching()
         // Every configuration error surfaces before any work.
         let run = try ConfigLoader.load(TrainingRunConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try run.trainer.validate()
