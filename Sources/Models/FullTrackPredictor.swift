@@ -129,26 +129,6 @@ public struct FullTrackPredictor: @unchecked Sendable {
         return try session.finish()
     }
 
-    /// The prediction for an audio file, streamed: decoded block by block (the next block while
-    /// the model runs on this one), down-mixed to mono and resampled to the model's rate, so
-    /// memory does not grow with the file. A stream that ends before its header said (a few
-    /// frames short, as some Opus files do) is predicted from the audio that is there.
-    public func predict(path: String, blockFrames: Int = 65_536, quality: ResampleQuality = .high) async throws
-        -> TrackPrediction
-    {
-        let stream = try AudioStream(path: path, options: StreamOptions(
-            blockFrames: blockFrames, targetSampleRate: model.sampleRate, downmix: true, quality: quality,
-            tolerateTruncation: true))
-        let source = BlockSource(stream: stream)
-        let session = try session()
-        var pending = Task { try source.next() }
-        while let block = try await pending.value {
-            pending = Task { try source.next() }  // decode the next block while the model runs
-            try session.append(block.samples)
-        }
-        return try session.finish()
-    }
-
     /// Probabilities (or values) per task for a batch of chunks (batch, clip), as float32 on the
     /// CPU, row after row; the model runs in evaluation mode without gradients.
     func chunkPredictions(_ chunks: Tensor) throws -> [(task: TaskSpec, values: [Float])] {
@@ -252,11 +232,4 @@ public final class TrackInferenceSession {
         }
         aggregates[task] = aggregate
     }
-}
-
-/// Hands an `AudioStream` from one decoding task to the next; only one task reads at a time.
-final class BlockSource: @unchecked Sendable {
-    let stream: AudioStream
-    init(stream: AudioStream) { self.stream = stream }
-    func next() throws -> AudioBlock? { try stream.next() }
 }

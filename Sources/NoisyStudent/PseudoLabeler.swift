@@ -101,9 +101,11 @@ public struct PseudoLabeler: Sendable {
         let todo = mine.filter { !done.contains($0.id) }
         let start = DispatchTime.now().uptimeNanoseconds
         var pending: [PseudoLabel] = []
-        for (i, track) in todo.enumerated() {
+        // Decoding runs ahead of the model across tracks (`FullTrackPredictor.predict(paths:)`).
+        try await predictor.predict(paths: todo.map(\.path)) { i, outcome in
+            let track = todo[i]
             do {
-                let prediction = try await predictor.predict(path: track.path)
+                let prediction = try outcome.get()
                 let labels = tasks.compactMap { task in
                     prediction.values[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
                 }

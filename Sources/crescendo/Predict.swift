@@ -43,9 +43,10 @@ struct Predict: AsyncParsableCommand {
         let tasks = contents.description.tasks
         var failures = 0
         if format == .csv { print(csvHeader(tasks)) }
-        for file in files {
+        try await predictor.predict(paths: files) { index, outcome in
+            let file = files[index]
             do {
-                let p = try await predictor.predict(path: file)
+                let p = try outcome.get()
                 switch format {
                 case .table: print(table(file, p, tasks))
                 case .json: print(try json(file, p, tasks))

@@ -207,6 +207,43 @@ struct FullTrackPredictorTests {
         }
     }
 
+    @Test("files are predicted in order with decoding ahead; unreadable and empty files fail alone")
+    func files() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-tracks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paths: [String] = []
+        var expected: [Int: [Float]] = [:]
+        for (i, length) in [50_000, 0, 9_000, -1, 120_000].enumerated() {
+            let path = dir.appendingPathComponent("track\(i).wav").path
+            paths.append(path)
+            guard length >= 0 else { continue }  // never written: unreadable
+            let samples = (0..<length).map { Float(0.4 * Foundation.sin(Double($0) * 0.01 * Double(i + 1))) }
+            try WAVWriter.write(samples, to: path, sampleRate: 16_000, channels: 1, format: .float32)
+            if length > 0 { expected[i] = samples }
+        }
+        let predictor = try FullTrackPredictor(model: StubAudioModel(clipSamples: 4_000),
+                                               options: FullTrackOptions(hopFraction: 0.5, batchSize: 3))
+        var seen: [Int] = []
+        var failures: [Int: String] = [:]
+        try await predictor.predict(paths: paths, blockFrames: 2_500, prefetchSeconds: 0.5) { index, outcome in
+            seen.append(index)
+            switch outcome {
+            case let .success(prediction):
+                let reference = try predictor.predict(samples: expected[index] ?? [])
+                #expect(prediction.chunks == reference.chunks, "track \(index)")
+                for (task, values) in prediction.values {
+                    Self.expectClose(values, reference.values[task]?.map(Double.init) ?? [], task)
+                }
+            case let .failure(error): failures[index] = "\(error)"
+            }
+        }
+        #expect(seen == [0, 1, 2, 3, 4])
+        #expect(Set(failures.keys) == [1, 3])
+        #expect(failures[1]?.contains("track1.wav: contains no audio frames") == true)
+        #expect(failures[3]?.contains("track3.wav") == true)
+    }
+
     @Test("an empty track, a finished session and bad options are errors")
     func errors() throws {
         #expect(throws: ModelError.emptyTrack) { try FullTrackPredictor(model: ChunkMeanModel(clip: 10)).predict(samples: []) }

@@ -20,11 +20,14 @@ public struct FullTrackEvaluation: Sendable {
         let predictor = try FullTrackPredictor(model: model, options: options)
         var predictions = tasks.map { TaskPredictions(task: $0) }
         var failures: [String: String] = [:]
-        for track in tracks {
+        try await predictor.predict(paths: tracks.map(\.path)) { index, outcome in
+            let track = tracks[index]
             let p: TrackPrediction
-            do { p = try await predictor.predict(path: track.path) } catch {
+            switch outcome {
+            case let .success(prediction): p = prediction
+            case let .failure(error):
                 failures[track.path] = "\(error)"
-                continue
+                return
             }
             for i in predictions.indices {
                 let task = predictions[i].task

@@ -1,0 +1,75 @@
+/// What a ``TrackPrefetcher`` hands its consumer, in file order: the blocks of a track, then its
+/// end, or the error that stopped it.
+public enum PrefetchedAudio: Sendable {
+    /// The next converted block of track `track` (an index into the prefetcher's paths).
+    case block(track: Int, AudioBlock)
+    /// Track `track` was decoded to its end.
+    case end(track: Int)
+    /// Track `track` could not be (fully) decoded; blocks of it may have come before.
+    case failed(track: Int, AudioError)
+}
+
+/// Decodes a list of files one after another, block by block, ahead of whoever consumes them.
+///
+/// Why: a consumer that decodes its next block only while the model runs on the current one
+/// leaves a core idle whenever it waits for audio (between batches, at each track's start).
+/// Decoding ahead into a ``BoundedChannel`` keeps the decoder busy the whole time the model runs,
+/// with memory bounded by `capacitySamples` whatever the files' lengths. One unreadable file is
+/// reported as `.failed` and the next one starts.
+public struct TrackPrefetcher: Sendable {
+    /// The files, in the order they are delivered.
+    public let paths: [String]
+    /// How each file is decoded (rate, down-mix, resampling quality, block size).
+    public let options: StreamOptions
+    /// Samples decoded ahead before the decoder waits for the consumer.
+    public let capacitySamples: Int
+
+    /// A prefetcher of `paths`; `capacitySamples` defaults to one minute of 16 kHz audio.
+    public init(paths: [String], options: StreamOptions, capacitySamples: Int = 960_000) {
+        self.paths = paths
+        self.options = options
+        self.capacitySamples = Swift.max(1, capacitySamples)
+    }
+
+    /// Runs the decoder in a child task and calls `consume` with every event, in order, on the
+    /// calling task. When `consume` throws, decoding stops and the error is rethrown.
+    public func run(_ consume: (PrefetchedAudio) async throws -> Void) async throws {
+        let channel = BoundedChannel<PrefetchedAudio>(capacity: capacitySamples)
+        let paths = self.paths, options = self.options
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await Self.decode(paths: paths, options: options, into: channel)
+            }
+            do {
+                while let event = await channel.receive() {
+                    try Task.checkCancellation()
+                    try await consume(event)
+                }
+            } catch {
+                await channel.cancel()
+                throw error
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Decodes every file into `channel`, then finishes it; stops early when it is cancelled.
+    static func decode(paths: [String], options: StreamOptions, into channel: BoundedChannel<PrefetchedAudio>) async {
+        await send(paths: paths, options: options, into: channel)
+        await channel.finish()
+    }
+
+    private static func send(paths: [String], options: StreamOptions, into channel: BoundedChannel<PrefetchedAudio>) async {
+        for (index, path) in paths.enumerated() {
+            do throws(AudioError) {
+                let stream = try AudioStream(path: path, options: options)
+                while let block = try stream.next() {
+                    guard await channel.send(.block(track: index, block), cost: block.samples.count) else { return }
+                }
+                guard await channel.send(.end(track: index)) else { return }
+            } catch {
+                guard await channel.send(.failed(track: index, error)) else { return }
+            }
+        }
+    }
+}
