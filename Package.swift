@@ -89,7 +89,10 @@ let package = Package(
         .target(name: "Torch", dependencies: ["CTorch"]),
         .systemLibrary(name: "CSndfile", path: "Sources/CSndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", providers: [.apt(["libsoxr-dev"])]),
-        .target(name: "Audio", dependencies: ["Torch", "CSndfile", "CSoxr"]),
+        .systemLibrary(
+            name: "CAVCodec", path: "Sources/CAVCodec",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
+        .target(name: "Audio", dependencies: ["Torch", "CSndfile", "CSoxr", "CAVCodec"]),
         .target(name: "NN", dependencies: ["Torch"]),
         .target(name: "Models", dependencies: ["NN", "Audio"]),
         .target(name: "Catalog", dependencies: ["Audio", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -14,8 +14,9 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Hashable {
     /// Any other operating-system failure while opening or reading.
     case ioError(path: String, errno: Int32, message: String)
     /// libsndfile does not recognise the content as audio it can decode
-    /// (text renamed to `.wav`, unknown container, unsupported codec...).
-    /// `reason` is libsndfile's own message.
+    /// (text renamed to `.wav`, unknown container, unsupported codec...), or the
+    /// libavcodec backend cannot decode it like libsndfile would. `reason` is
+    /// libsndfile's own message, or starts with `libav` for the libavcodec backend.
     case unsupportedFormat(path: String, reason: String)
     /// The decoder reported an error part-way through the stream.
     case corrupt(path: String, frame: Int, reason: String)
@@ -68,6 +69,8 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Hashable {
             return "\(path): not a regular file (FIFO, socket or device)"
         case .ioError(let path, let code, let message):
             return "\(path): I/O error \(code): \(message)"
+        case .unsupportedFormat(let path, let reason) where reason.hasPrefix("libav"):
+            return "\(path): not audio or unsupported format (\(reason))"
         case .unsupportedFormat(let path, let reason):
             return "\(path): not audio or unsupported format (libsndfile: \(reason))"
         case .corrupt(let path, let frame, let reason):

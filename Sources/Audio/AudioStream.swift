@@ -12,16 +12,21 @@ public struct StreamOptions: Sendable, Hashable {
     public var tolerateTruncation: Bool
     /// Check every decoded sample for NaN/Inf.
     public var checkFinite: Bool
+    /// The library that decodes (default `.automatic`: libavcodec for Ogg Vorbis and Ogg Opus
+    /// read from the start, libsndfile otherwise).
+    public var decoder: AudioDecoderBackend
 
     /// Creates options; the defaults give 16 kHz mono in 65536-frame blocks.
     public init(blockFrames: Int = 65_536, targetSampleRate: Int? = 16_000, downmix: Bool = true,
-                quality: ResampleQuality = .high, tolerateTruncation: Bool = false, checkFinite: Bool = true) {
+                quality: ResampleQuality = .high, tolerateTruncation: Bool = false, checkFinite: Bool = true,
+                decoder: AudioDecoderBackend = .automatic) {
         self.blockFrames = blockFrames
         self.targetSampleRate = targetSampleRate
         self.downmix = downmix
         self.quality = quality
         self.tolerateTruncation = tolerateTruncation
         self.checkFinite = checkFinite
+        self.decoder = decoder
     }
 }
 
@@ -58,8 +63,10 @@ public final class AudioStream {
     public let outputSampleRate: Int
     /// Channels of the produced blocks.
     public let outputChannels: Int
+    /// The library decoding this stream: `.sndfile` or `.libavcodec`, never `.automatic`.
+    public let decoder: AudioDecoderBackend
 
-    private let file: SoundFileHandle
+    private let file: any FrameDecoder
     private let resampler: Resampler
     private var buffer: [Float]
     private var remaining: Int
@@ -78,9 +85,12 @@ public final class AudioStream {
         if let rate = options.targetSampleRate, !AudioLimits.sampleRates.contains(rate) {
             throw AudioError.invalidArgument("target sample rate \(rate) outside \(AudioLimits.sampleRates)")
         }
-        let file = try SoundFileHandle(path: path, tolerateTruncation: options.tolerateTruncation,
-                                       checkFinite: options.checkFinite)
+        let choice = try FrameDecoderChoice.open(path: path, options: options) { info throws(AudioError) in
+            try offset.frameCount(atSampleRate: info.sampleRate) == 0
+        }
+        let file = choice.decoder
         self.file = file
+        decoder = choice.backend
         self.options = options
         let info = file.info
         outputSampleRate = options.targetSampleRate ?? info.sampleRate
@@ -94,8 +104,8 @@ public final class AudioStream {
         if start > 0 {
             if start >= info.frames && info.frameCountIsExact {
                 remaining = 0
-            } else {
-                try file.seek(toFrame: start)
+            } else if let seekable = choice.seekable {
+                try seekable.seek(toFrame: start)
             }
         }
     }

@@ -41,33 +41,7 @@ final class SoundFileHandle {
         self.tolerateTruncation = tolerateTruncation
         self.checkFinite = checkFinite
 
-        // Open ourselves: precise errno mapping, no TOCTOU between checks and
-        // open, and O_NONBLOCK so a FIFO named `x.wav` cannot hang us.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if fd < 0 {
-            throw AudioError.fromErrno(errno, path: path)
-        }
-        var st = stat()
-        if fstat(fd, &st) != 0 {
-            let code = errno
-            close(fd)
-            throw AudioError.fromErrno(code, path: path)
-        }
-        let kind = st.st_mode & S_IFMT
-        if kind == S_IFDIR {
-            close(fd)
-            throw AudioError.isDirectory(path: path)
-        }
-        if kind != S_IFREG {
-            close(fd)
-            throw AudioError.notRegularFile(path: path)
-        }
-        if st.st_size == 0 {
-            close(fd)
-            throw AudioError.emptyAudio(path: path)
-        }
-        let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        let fd = try AudioFileDescriptor.open(path).fd
 
         var sfinfo = SF_INFO()
         let outcome: OpenOutcome = sndfileOpenLock.withLock { _ in

@@ -8,8 +8,12 @@
 //                                                  sparse silent PCM16 WAV (2 h mono 8 kHz by default)
 //   crescendo-audio stream-long [--hours H] [--rate R] [--keep]
 //                                                  make-long-wav in /tmp + stream it + delete it
-//   crescendo-audio bench FILE... [--rate R] [--repeat N]
+//   crescendo-audio bench FILE... [--rate R] [--repeat N] [--decoder D[,D...]]
 //                                                  decode-only and decode+downmix+resample throughput
+//                                                  (x realtime, median and best of N) per decoder:
+//                                                  automatic (default), sndfile, libavcodec
+//   crescendo-audio compare FILE...                decode each file with libsndfile and with
+//                                                  libavcodec; frame counts and sample differences
 import Audio
 import Glibc
 
@@ -80,32 +84,107 @@ func stream(path: String, rate: Int?, block: Int) throws -> Int32 {
     return 0
 }
 
-func bench(paths: [String], rate: Int, repeats: Int) -> Int32 {
-    print("file\tformat\tduration_s\tdecode_only_x\tdecode_mono_resample_x")
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+func bench(paths: [String], rate: Int, repeats: Int, decoders: [AudioDecoderBackend]) -> Int32 {
+    print("file\tformat\tdecoder\tduration_s\tdecode_only_x\tdecode_only_best_x\tdecode_mono_resample_x")
     var status: Int32 = 0
     for path in paths {
-        do {
-            var best = (decode: Double.infinity, full: Double.infinity)
-            var info: AudioInfo?
-            for _ in 0..<max(1, repeats) {
-                var t0 = monotonicSeconds()
-                let native = try AudioStream(path: path, options: StreamOptions(targetSampleRate: nil, downmix: false))
-                while try native.next() != nil {}
-                best.decode = min(best.decode, monotonicSeconds() - t0)
-                info = native.info
-                t0 = monotonicSeconds()
-                let full = try AudioStream(path: path, options: StreamOptions(targetSampleRate: rate, downmix: true))
-                while try full.next() != nil {}
-                best.full = min(best.full, monotonicSeconds() - t0)
+        for decoder in decoders {
+            do {
+                var decodeTimes: [Double] = []
+                var fullTimes: [Double] = []
+                var info: AudioInfo?
+                var used = decoder
+                for _ in 0..<max(1, repeats) {
+                    var t0 = monotonicSeconds()
+                    let native = try AudioStream(path: path, options: StreamOptions(
+                        targetSampleRate: nil, downmix: false, decoder: decoder))
+                    while try native.next() != nil {}
+                    decodeTimes.append(monotonicSeconds() - t0)
+                    info = native.info
+                    used = native.decoder
+                    t0 = monotonicSeconds()
+                    let full = try AudioStream(path: path, options: StreamOptions(
+                        targetSampleRate: rate, downmix: true, decoder: decoder))
+                    while try full.next() != nil {}
+                    fullTimes.append(monotonicSeconds() - t0)
+                }
+                guard let info else { continue }
+                let label = decoder == used ? "\(used)" : "\(decoder)->\(used)"
+                let decodeBest = decodeTimes.min() ?? .nan
+                print("\(path)\t\(info.format)\t\(label)\t\(fmt(info.duration, 1))\t\(fmt(info.duration / median(decodeTimes), 0))\t\(fmt(info.duration / decodeBest, 0))\t\(fmt(info.duration / median(fullTimes), 0))")
+            } catch {
+                print("\(path)\tERROR\t\(decoder)\t\(error)")
+                status = 1
             }
-            guard let info else { continue }
-            print("\(path)\t\(info.format)\t\(fmt(info.duration, 1))\t\(fmt(info.duration / best.decode, 0))\t\(fmt(info.duration / best.full, 0))")
-        } catch {
-            print("\(path)\tERROR\t\(error)")
-            status = 1
         }
     }
     return status
+}
+
+/// Decodes `path` with libsndfile and with libavcodec side by side (native rate, all channels)
+/// and reports both frame counts, the largest sample difference, the number of samples that
+/// differ by more than 1e-3, and the signal-to-difference ratio.
+func compareDecoders(path: String) -> Int32 {
+    func open(_ decoder: AudioDecoderBackend) -> Result<AudioStream, AudioError> {
+        Result { () throws(AudioError) -> AudioStream in
+            try AudioStream(path: path, options: StreamOptions(targetSampleRate: nil, downmix: false, decoder: decoder))
+        }
+    }
+    let reference: AudioStream, candidate: AudioStream
+    switch (open(.sndfile), open(.libavcodec)) {
+    case (.success(let a), .success(let b)):
+        (reference, candidate) = (a, b)
+    case (let a, let b):
+        var line = "\(path)\topen"
+        if case .failure(let error) = a { line += "\tsndfile error: \(error)" }
+        if case .failure(let error) = b { line += "\tlibavcodec error: \(error)" }
+        print(line)
+        return 1
+    }
+    var a: [Float] = [], b: [Float] = []
+    var framesA = 0, framesB = 0
+    var errorA: AudioError?, errorB: AudioError?
+    var maxDiff: Float = 0, maxAt = 0, over = 0, compared = 0
+    var signal = 0.0, noise = 0.0
+    let channels = reference.info.channels
+    var doneA = false, doneB = false
+    while !(doneA && doneB) {
+        if !doneA {
+            do throws(AudioError) {
+                if let block = try reference.next() { a += block.samples; framesA += block.frames } else { doneA = true }
+            } catch { errorA = error; doneA = true }
+        }
+        if !doneB {
+            do throws(AudioError) {
+                if let block = try candidate.next() { b += block.samples; framesB += block.frames } else { doneB = true }
+            } catch { errorB = error; doneB = true }
+        }
+        let common = min(a.count, b.count)
+        for i in 0..<common {
+            let d = abs(a[i] - b[i])
+            if d > maxDiff { maxDiff = d; maxAt = (compared + i) / channels }
+            if d > 1e-3 { over += 1 }
+            signal += Double(a[i]) * Double(a[i])
+            noise += Double(d) * Double(d)
+        }
+        compared += common
+        a.removeFirst(common)
+        b.removeFirst(common)
+    }
+    let snr = noise > 0 ? fmt(10 * log10(signal / noise), 1) : "inf"
+    var line = "\(path)\t\(reference.info.format)\tframes sndfile \(framesA) libavcodec \(framesB) (header \(reference.info.frames))"
+    line += "\tmax |diff| \(maxDiff) at frame \(maxAt)\t>1e-3: \(over) samples\tSNR \(snr) dB"
+    if let errorA { line += "\tsndfile error: \(errorA)" }
+    if let errorB { line += "\tlibavcodec error: \(errorB)" }
+    print(line)
+    return framesA == framesB && errorA == nil && errorB == nil ? 0 : 1
 }
 
 func makeLong(path: String, hours: Double, rate: Int, channels: Int) throws {
@@ -117,7 +196,7 @@ func makeLong(path: String, hours: Double, rate: Int, channels: Int) throws {
 func run() -> Int32 {
     let args = Array(CommandLine.arguments.dropFirst())
     guard let command = args.first else {
-        print("usage: crescendo-audio probe|stream|make-long-wav|stream-long|bench ...")
+        print("usage: crescendo-audio probe|stream|make-long-wav|stream-long|bench|compare ...")
         return 2
     }
     let rest = Array(args.dropFirst())
@@ -155,8 +234,20 @@ func run() -> Int32 {
             defer { if !rest.contains("--keep") { unlink(path) } }
             return try stream(path: path, rate: 16_000, block: option("--block", in: rest).flatMap { Int($0) } ?? 65_536)
         case "bench":
+            var decoders: [AudioDecoderBackend] = []
+            for name in (option("--decoder", in: rest) ?? "automatic").split(separator: ",") {
+                guard let decoder = AudioDecoderBackend(rawValue: String(name)) else {
+                    print("unknown decoder \(name) (automatic, sndfile, libavcodec)")
+                    return 2
+                }
+                decoders.append(decoder)
+            }
             return bench(paths: files, rate: rate ?? 16_000,
-                         repeats: option("--repeat", in: rest).flatMap { Int($0) } ?? 3)
+                         repeats: option("--repeat", in: rest).flatMap { Int($0) } ?? 3, decoders: decoders)
+        case "compare":
+            var status: Int32 = 0
+            for path in files where compareDecoders(path: path) != 0 { status = 1 }
+            return status
         default:
             print("unknown command \(command)")
             return 2
