@@ -1,10 +1,12 @@
 /// Which library decodes the compressed audio in an ``AudioStream``.
 public enum AudioDecoderBackend: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// libavcodec for a stereo or mono Ogg Vorbis or Ogg Opus stream read from its first frame,
-    /// libsndfile for everything else (seeking windows, WAV, FLAC, MP3...). libavcodec's native
-    /// Vorbis and Opus decoders need about half the CPU time of libvorbis and libopus; the file
-    /// is still probed by libsndfile, and libsndfile decodes whenever libavcodec cannot open the
-    /// file or would see a different rate, channel count or length.
+    /// libavcodec for a stereo or mono Ogg Vorbis stream read from its first frame, libsndfile
+    /// for everything else (seeking windows, Opus, WAV, FLAC, MP3...). libavcodec's native
+    /// Vorbis decoder needs less than half the CPU time of libvorbis and agrees with it to float
+    /// rounding; its Opus decoder does not match libopus closely enough (see
+    /// `CodecFileHandle.replacing`). The file is still probed by libsndfile, and libsndfile
+    /// decodes whenever libavcodec cannot open the file or would see a different rate, channel
+    /// count or length.
     case automatic
     /// libsndfile (libvorbis, libopus, libFLAC, libmpg123...) for every format.
     case sndfile

@@ -12,8 +12,8 @@ public struct StreamOptions: Sendable, Hashable {
     public var tolerateTruncation: Bool
     /// Check every decoded sample for NaN/Inf.
     public var checkFinite: Bool
-    /// The library that decodes (default `.automatic`: libavcodec for Ogg Vorbis and Ogg Opus
-    /// read from the start, libsndfile otherwise).
+    /// The library that decodes (default `.automatic`: libavcodec for Ogg Vorbis read from the
+    /// start, libsndfile otherwise).
     public var decoder: AudioDecoderBackend
 
     /// Creates options; the defaults give 16 kHz mono in 65536-frame blocks.
