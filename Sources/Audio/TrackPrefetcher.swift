@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a ``TrackPrefetcher`` hands its consumer, in file order: the blocks of a track, then its
 /// end, or the error that stopped it.
 public enum PrefetchedAudio: Sendable {
@@ -31,44 +33,80 @@ public struct TrackPrefetcher: Sendable {
         self.capacitySamples = Swift.max(1, capacitySamples)
     }
 
-    /// Runs the decoder in a child task and calls `consume` with every event, in order, on the
-    /// calling task. When `consume` throws, decoding stops and the error is rethrown.
+    /// Decodes on a thread of its own and calls `consume` with every event, in order, on the
+    /// calling task. When `consume` throws, decoding stops and the error is rethrown. Returns
+    /// (or throws) only after the decoding thread has ended.
+    ///
+    /// A thread, not a task: a decoder that blocks would hold one of the cooperative pool's few
+    /// threads (two on a 2-core machine), and each hand-over would wait for a free one.
     public func run(_ consume: (PrefetchedAudio) async throws -> Void) async throws {
         let channel = BoundedChannel<PrefetchedAudio>(capacity: capacitySamples)
         let paths = self.paths, options = self.options
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await Self.decode(paths: paths, options: options, into: channel)
-            }
-            do {
-                while let event = await channel.receive() {
-                    try Task.checkCancellation()
-                    try await consume(event)
-                }
-            } catch {
-                await channel.cancel()
-                throw error
-            }
-            try await group.waitForAll()
+        let ended = DecoderExit()
+        let thread = Thread {
+            Self.decode(paths: paths, options: options, into: channel)
+            ended.signal()
         }
+        thread.name = "crescendo.decode"
+        thread.start()
+        do {
+            while let event = await channel.receive() {
+                try Task.checkCancellation()
+                try await consume(event)
+            }
+        } catch {
+            channel.cancel()
+            await ended.wait()
+            throw error
+        }
+        await ended.wait()
     }
 
     /// Decodes every file into `channel`, then finishes it; stops early when it is cancelled.
-    static func decode(paths: [String], options: StreamOptions, into channel: BoundedChannel<PrefetchedAudio>) async {
-        await send(paths: paths, options: options, into: channel)
-        await channel.finish()
+    static func decode(paths: [String], options: StreamOptions, into channel: BoundedChannel<PrefetchedAudio>) {
+        send(paths: paths, options: options, into: channel)
+        channel.finish()
     }
 
-    private static func send(paths: [String], options: StreamOptions, into channel: BoundedChannel<PrefetchedAudio>) async {
+    private static func send(paths: [String], options: StreamOptions, into channel: BoundedChannel<PrefetchedAudio>) {
         for (index, path) in paths.enumerated() {
             do throws(AudioError) {
                 let stream = try AudioStream(path: path, options: options)
                 while let block = try stream.next() {
-                    guard await channel.send(.block(track: index, block), cost: block.samples.count) else { return }
+                    guard channel.send(.block(track: index, block), cost: block.samples.count) else { return }
                 }
-                guard await channel.send(.end(track: index)) else { return }
+                guard channel.send(.end(track: index)) else { return }
             } catch {
-                guard await channel.send(.failed(track: index, error)) else { return }
+                guard channel.send(.failed(track: index, error)) else { return }
+            }
+        }
+    }
+}
+
+/// The decoding thread's end, awaited without blocking a task's thread.
+private final class DecoderExit: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    func signal() {
+        lock.lock()
+        done = true
+        let waiting = waiter
+        waiter = nil
+        lock.unlock()
+        waiting?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if done {
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiter = continuation
+                lock.unlock()
             }
         }
     }

@@ -9,12 +9,14 @@ struct PrefetchTests {
     func boundedOrder() async throws {
         let channel = BoundedChannel<Int>(capacity: 3)
         let sent = Atomic<Int>(0)
-        let producer = Task {
-            for i in 0..<20 {
-                #expect(await channel.send(i))
+        let producer = Thread.detachedResult {
+            var accepted = 0
+            for i in 0..<20 where channel.send(i) {
+                accepted += 1
                 sent.add(1, ordering: .sequentiallyConsistent)
             }
-            await channel.finish()
+            channel.finish()
+            return accepted
         }
         // A slow consumer: an unbounded channel would let the producer run through all 20 now.
         try await Task.sleep(for: .milliseconds(50))
@@ -26,33 +28,33 @@ struct PrefetchTests {
             #expect(sent.load(ordering: .sequentiallyConsistent) - received.count <= 3)
             if received.count % 5 == 0 { try await Task.sleep(for: .milliseconds(5)) }
         }
-        await producer.value
+        #expect(await producer.value() == 20)
         #expect(received == Array(0..<20))
     }
 
     @Test("costs count against the capacity; one oversize element passes an empty channel")
     func costs() async throws {
         let channel = BoundedChannel<String>(capacity: 10)
-        #expect(await channel.send("big", cost: 25))  // empty: accepted, or nothing could ever pass
-        let second = Task { await channel.send("small", cost: 1) }
+        #expect(channel.send("big", cost: 25))  // empty: accepted, or nothing could ever pass
+        let second = Thread.detachedResult { channel.send("small", cost: 1) }
         try await Task.sleep(for: .milliseconds(30))
         // Still waiting: 25 held, 26 > 10.
         #expect(await channel.receive() == "big")
-        #expect(await second.value)
+        #expect(await second.value())
         #expect(await channel.receive() == "small")
-        await channel.finish()
+        channel.finish()
         #expect(await channel.receive() == nil)
-        #expect(await channel.send("late") == false)
+        #expect(channel.send("late") == false)
     }
 
     @Test("cancelling wakes a waiting producer with false and ends the consumer")
     func cancellation() async throws {
         let channel = BoundedChannel<Int>(capacity: 1)
-        #expect(await channel.send(1))
-        let blocked = Task { await channel.send(2) }
+        #expect(channel.send(1))
+        let blocked = Thread.detachedResult { channel.send(2) }
         try await Task.sleep(for: .milliseconds(30))
-        await channel.cancel()
-        #expect(await blocked.value == false)
+        channel.cancel()
+        #expect(await blocked.value() == false)
         #expect(await channel.receive() == nil)
     }
 
@@ -106,5 +108,45 @@ struct PrefetchTests {
             }
         }
         #expect(events == 3)
+    }
+}
+
+/// A value computed on a thread of its own (a blocking producer), awaited by a test.
+final class ThreadResult<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: T?
+    private var waiter: CheckedContinuation<T, Never>?
+
+    func set(_ value: T) {
+        lock.lock()
+        if let waiting = waiter {
+            waiter = nil
+            lock.unlock()
+            waiting.resume(returning: value)
+        } else {
+            result = value
+            lock.unlock()
+        }
+    }
+
+    func value() async -> T {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let result {
+                lock.unlock()
+                continuation.resume(returning: result)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+}
+
+extension Thread {
+    static func detachedResult<T: Sendable>(_ body: @escaping @Sendable () -> T) -> ThreadResult<T> {
+        let result = ThreadResult<T>()
+        Thread { result.set(body()) }.start()
+        return result
     }
 }
