@@ -39,6 +39,9 @@ struct BenchPseudoLabel: AsyncParsableCommand {
     @Option(help: "Intra-op threads.")
     var threads = 2
 
+    @Flag(help: "JSON lines (the only output format; kept for symmetry with other commands).")
+    var json = false
+
     /// Keeps labels in memory: the benchmark measures labelling, not the database.
     final class DiscardingStore: PseudoLabelStore, @unchecked Sendable {
         func labeledTrackIDs(run: Int64) throws -> Set<Int64> { [] }
