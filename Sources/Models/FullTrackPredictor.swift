@@ -78,9 +78,10 @@ public struct FullTrackOptions: Sendable, Codable, Equatable {
 /// gradients, and aggregates the chunks' predictions (sigmoid probabilities for multi-label
 /// tasks, softmax for multi-class ones, raw values for regression) by mean or max.
 ///
-/// Memory is bounded by the batch, not by the track: `predict(path:)` streams the file (decoding
-/// the next block while the model runs) and `session()` consumes samples block by block, keeping
-/// only what future chunks need.
+/// Memory is bounded by the batch, not by the track: `predict(path:)` and `predict(paths:)`
+/// stream the files (decoded ahead of the model on a thread of their own, at most a minute of
+/// audio waiting) and `session()` consumes samples block by block, keeping only what future
+/// chunks need.
 ///
 /// The model is put in evaluation mode for each batch and returned to the mode it had. For
 /// speed, pass `optimizations` (or a model already prepared with `inferenceCopy(_:)`): the
