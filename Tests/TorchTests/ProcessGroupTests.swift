@@ -75,23 +75,11 @@ struct ProcessGroupTests {
         #expect(results == [[3, 3], [3, 3]])
     }
 
-    @Test("a rank that leaves mid-job makes the survivor's collective throw, naming the lost rank")
-    func lostRank() async throws {
-        let port = try freePort()
-        let results = try await runRanks(2) { rank -> String in
-            let group = try localGroup(rank: rank, worldSize: 2, port: port, timeout: .seconds(20))
-            try group.barrier()
-            if rank == 1 { return "left" }  // the group is released: its connections close
-            // Rank 1's connections closing must end this, well before the timeout.
-            do {
-                for _ in 0..<1000 { try group.allReduce([try Tensor([1] as [Float])]) }
-                return "no error"
-            } catch let error as DistributedError {
-                return "\(error)"
-            }
-        }
-        #expect(results[0].contains("lost rank 1"), "\(results[0])")
-    }
+    // A rank lost mid-job is tested with real processes (IntegrationTests,
+    // `DistributedTrainingTests.lostRankAndResume`), not with two ranks on threads here: when one
+    // rank's connections close in-process, Gloo's event loop can still touch a socket's
+    // descriptor number after it was closed; another test opening a file reuses that number,
+    // `epoll_ctl` fails with EPERM and Gloo aborts the whole test process (seen once in CI).
 
     @Test("a store that nobody serves is a thrown DistributedError naming the address")
     func unreachableStore() throws {
