@@ -4,6 +4,6 @@ import ArgumentParser
 struct AudioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audio",
-        abstract: "Inspect audio files and compute their log-mel spectrograms.",
-        subcommands: [AudioInfoCommand.self, AudioMelCommand.self])
+        abstract: "Inspect audio files and compute their log-mel or constant-Q spectrograms.",
+        subcommands: [AudioInfoCommand.self, AudioMelCommand.self, AudioCQTCommand.self])
 }

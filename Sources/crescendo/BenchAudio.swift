@@ -3,18 +3,19 @@ import Audio
 import Foundation
 import Torch
 
-/// `crescendo bench audio`: decoding and log-mel throughput, measured in the same run as the
-/// Python stack they replace (python-soundfile + soxr; librosa), printed as JSON lines with
-/// the ratios and whether each target is met.
+/// `crescendo bench audio`: decoding, log-mel and constant-Q throughput, measured in the same
+/// run as the Python stack they replace (python-soundfile + soxr; librosa), printed as JSON
+/// lines with the ratios and whether each target is met.
 struct BenchAudio: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audio",
-        abstract: "Decode + down-mix + resample and log-mel throughput against soundfile+soxr and librosa (JSON lines).",
+        abstract: "Decode + down-mix + resample, log-mel and constant-Q throughput against soundfile+soxr and librosa (JSON lines).",
         discussion: """
             Inputs: bench_pcm16.wav, bench.flac, bench.ogg, bench.opus and bench.mp3 in --dir; any that are \
             missing are generated (tools/make_bench_audio.py) into a temporary folder. Throughput is audio \
             seconds per wall second, the median of --reps runs. Targets: decoding >= 1.0x soundfile+soxr per \
-            thread, parallel decoding >= 1.8x one core, log-mel >= 1.5x librosa (one thread each).
+            thread, parallel decoding >= 1.8x one core, log-mel >= 1.5x librosa, constant-Q >= 3x librosa.cqt (one \
+            thread each, on the same --mel-seconds of the WAV input).
             """)
 
     @Option(help: "Folder holding the inputs.")
@@ -44,8 +45,14 @@ struct BenchAudio: AsyncParsableCommand {
     @Option(help: "Timed repetitions per log-mel measurement (each takes tens of milliseconds).")
     var melReps = 21
 
-    @Flag(help: "Only the log-mel measurement (no decoding).")
+    @Option(help: "Timed repetitions per constant-Q measurement (librosa's take about a second per minute of audio).")
+    var cqtReps = 7
+
+    @Flag(help: "Only the log-mel measurement (no decoding, no constant-Q).")
     var logmelOnly = false
+
+    @Flag(help: "Only the constant-Q measurement (no decoding, no log-mel).")
+    var cqtOnly = false
 
     @Flag(help: "JSON lines (the only output format; kept for symmetry with other commands).")
     var json = false
@@ -57,7 +64,7 @@ struct BenchAudio: AsyncParsableCommand {
     func run() async throws {
         let interpreter = python ?? PythonReference.firstExisting([".venv-tools/bin/python", "../main/.venv-tools/bin/python"])
             ?? "/usr/bin/python3"
-        let inputs = logmelOnly ? [] : try locateInputs(python: interpreter)
+        let inputs = logmelOnly || cqtOnly ? [] : try locateInputs(python: interpreter)
         Runtime.threads = 1
         var verdicts: [(String, Bool)] = []
         emit(["name": "machine", "cores": ProcessInfo.processInfo.activeProcessorCount,
@@ -67,7 +74,7 @@ struct BenchAudio: AsyncParsableCommand {
         // that both see the same load on a shared machine.
         let decodeScript = decodeReference ?? PythonReference.firstExisting(["shared/bench/decode_reference.py",
                                                                              "../shared/bench/decode_reference.py"])
-        if decodeScript == nil && !logmelOnly { emit(["warning": "decode_reference.py not found: no soundfile+soxr comparison"]) }
+        if decodeScript == nil && !logmelOnly && !cqtOnly { emit(["warning": "decode_reference.py not found: no soundfile+soxr comparison"]) }
         for (format, path) in inputs {
             let info = try AudioFile.probe(path)
             let times = try BenchTiming.seconds(repetitions: reps) { _ = try AudioFile.loadMono(path, targetRate: rate) }
@@ -120,6 +127,14 @@ struct BenchAudio: AsyncParsableCommand {
         // Log-mel, one thread, in each precision (the default, mixed, is the one that meets the
         // tested accuracy of 1e-3 dB, as float64 does), against librosa.
         let signal = try await melInput(python: interpreter)
+        if !cqtOnly { try measureLogMel(signal, python: interpreter, verdicts: &verdicts) }
+        if !logmelOnly { try measureConstantQ(signal, python: interpreter, verdicts: &verdicts) }
+        emit(["name": "machine_after", "load_average": BenchTiming.loadAverage()])
+        emit(["name": "targets", "met": verdicts.filter(\.1).map(\.0), "missed": verdicts.filter { !$0.1 }.map(\.0)])
+    }
+
+    /// Log-mel, one thread, in each precision, against librosa's melspectrogram + power_to_db.
+    func measureLogMel(_ signal: Tensor, python interpreter: String, verdicts: inout [(String, Bool)]) throws {
         var swiftMel: [String: (median: Double, best: Double)] = [:]
         for precision in LogMelSpectrogram.Precision.allCases {
             let frontEnd = try LogMelSpectrogram(precision: precision).prepared()
@@ -153,8 +168,41 @@ struct BenchAudio: AsyncParsableCommand {
         } else {
             emit(["warning": "\(melScript) not found: no librosa comparison"])
         }
-        emit(["name": "machine_after", "load_average": BenchTiming.loadAverage()])
-        emit(["name": "targets", "met": verdicts.filter(\.1).map(\.0), "missed": verdicts.filter { !$0.1 }.map(\.0)])
+    }
+
+    /// Constant-Q (the default configuration: 288 bins, hop 3200, log-magnitude), one thread,
+    /// against librosa.cqt + amplitude_to_db on the same samples, handed over as raw float32.
+    func measureConstantQ(_ signal: Tensor, python interpreter: String, verdicts: inout [(String, Bool)]) throws {
+        let seconds = Double(try signal.size(1)) / 16_000
+        let frontEnd = try ConstantQTransform().prepared()
+        let times = try withNoGrad {
+            try BenchTiming.seconds(repetitions: cqtReps) { _ = try frontEnd(signal) }
+        }
+        let ours = seconds / BenchTiming.median(times), oursBest = seconds / (times.min() ?? .nan)
+        emit(["engine": "crescendo-libtorch-\(Runtime.torchVersion)", "name": "cqt", "threads": 1,
+              "audio_s_per_s": round1(ours), "min": round1(seconds / (times.max() ?? .nan)), "max": round1(oursBest),
+              "seconds": round3(seconds)])
+        let script = "\(tools)/cqt_reference.py"
+        guard FileManager.default.fileExists(atPath: script) else {
+            emit(["warning": "\(script) not found: no librosa comparison"])
+            return
+        }
+        let raw = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-bench-cqt-\(getpid()).f32")
+        try Data(signal.to(.float32).rawBytes()).write(to: raw)
+        defer { try? FileManager.default.removeItem(at: raw) }
+        let lines = try PythonReference(python: interpreter, environment: singleThreaded)
+            .run(script, ["--input", raw.path, "--reps", String(cqtReps)])
+        for var line in lines {
+            line["threads"] = 1
+            emit(line)
+            guard let theirs = (line["audio_s_per_s"] as? NSNumber)?.doubleValue,
+                  let theirsBest = (line["max"] as? NSNumber)?.doubleValue else { continue }
+            let ratio = ours / theirs
+            verdicts.append(("cqt", ratio >= 3.0))
+            emit(["name": "cqt_ratio_vs_librosa", "value": round3(ratio), "best_runs_value": round3(oursBest / theirsBest),
+                  "target": 3.0, "met": ratio >= 3.0,
+                  "meaning": "crescendo / librosa.cqt + amplitude_to_db, medians (and fastest runs), one thread each"])
+        }
     }
 
     /// One thread for NumPy's BLAS and OpenMP in the references.

@@ -9,7 +9,7 @@ extension ConstantQTransform {
         let groups: [ConstantQKernels.Group]
         /// The kernel matrices, (length, 2·count), one per group, lowest bins first.
         let kernels: [Tensor]
-        /// (1, 1, taps) for conv1d.
+        /// The halfband filter as a banded matrix (``HalfbandDecimator/blockMatrix``).
         let halfband: Tensor
         let levels: Int
 
@@ -20,7 +20,8 @@ extension ConstantQTransform {
             groups = design.groups
             levels = design.levels
             kernels = try design.groups.map { try Tensor($0.weights, shape: [$0.length, 2 * $0.count], device: device) }
-            halfband = try Tensor(HalfbandDecimator.taps.map(Float.init), shape: [1, 1, HalfbandDecimator.tapCount], device: device)
+            let band = HalfbandDecimator.blockMatrix
+            halfband = try Tensor(band.weights, shape: [band.rows, band.columns], device: device)
         }
 
         /// Constant-Q magnitudes of (batch, samples) or (samples) float32 → (batch, totalBins,
@@ -34,11 +35,7 @@ extension ConstantQTransform {
             // The signal at each rate the groups need: halfband filter, keep every other sample.
             // Zero padding at the ends, as the zero-extended signal (librosa's pad_mode) implies.
             var signals = [x]
-            for _ in 0..<levels {
-                let previous = signals[signals.count - 1]
-                signals.append(try Tensor.conv1d(previous.unsqueeze(1), weight: halfband, stride: 2,
-                                                 padding: HalfbandDecimator.tapCount / 2).squeeze(1))
-            }
+            for _ in 0..<levels { signals.append(try halve(signals[signals.count - 1])) }
             var parts: [Tensor] = []
             for (group, kernel) in zip(groups, kernels) {
                 let hop = config.hopLength >> group.level
@@ -50,6 +47,15 @@ extension ConstantQTransform {
                 parts.append(try (re.square() + im.square()).sqrt())
             }
             return try Tensor.cat(parts, dim: 2).transpose(1, 2).contiguous()
+        }
+
+        /// (batch, ⌈n/2⌉) from (batch, n): output i = Σ_j h[j]·z[2i + j − 32], zeros outside z.
+        func halve(_ z: Tensor) throws -> Tensor {
+            let batch = try z.size(0), outputs = (try z.size(1) + 1) / 2
+            let m = HalfbandDecimator.outputsPerBlock, blocks = (outputs + m - 1) / m
+            let rows = try Self.frames(z, count: blocks, hop: 2 * m, firstOffset: -(HalfbandDecimator.tapCount / 2),
+                                       length: try halfband.size(0))
+            return try rows.matmul(halfband).reshape([batch, blocks * m]).slice(dim: 1, start: 0, end: outputs)
         }
 
         /// (batch, frames, length): frame t holds z[t·hop + firstOffset ..< t·hop + firstOffset + length],
