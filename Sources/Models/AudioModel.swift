@@ -15,6 +15,13 @@ public protocol AudioModel: Module {
     /// Applied to the log-mel spectrogram (batch, mels, frames) in training mode only
     /// (SpecAugment); set per batch by the trainer.
     var spectrogramAugmentation: SpectrogramAugmentationHook? { get set }
+    /// Whether the model can transpose its own pitch input by whole semitones
+    /// (`inputTransposition`), as a constant-Q front end can by shifting bins.
+    var transposesInput: Bool { get }
+    /// Per-example semitone shifts applied to the pitch input in training mode only; set per
+    /// batch by the trainer when a key transposition has moved the labels but not the audio.
+    /// Models that cannot transpose ignore it (`transposesInput` is false).
+    var inputTransposition: [Int]? { get set }
 
     /// The optimisations `prepareForInference(_:)` applied, or nil for a model that can train.
     var inferenceOptimizations: InferenceOptimizations? { get }
@@ -40,6 +47,12 @@ public protocol AudioModel: Module {
 public typealias SpectrogramAugmentationHook = (Tensor) throws -> Tensor
 
 extension AudioModel {
+    public var transposesInput: Bool { false }
+    public var inputTransposition: [Int]? {
+        get { nil }
+        set {}
+    }
+
     /// The log-mel features with the training-time spectrogram augmentation, if any.
     func augmentedFeatures(_ features: Tensor) throws -> Tensor {
         guard isTraining, let hook = spectrogramAugmentation else { return features }

@@ -9,6 +9,10 @@ public enum ChunkAggregation: String, Sendable, Codable, CaseIterable {
     case mean
     /// The largest value over chunks: a tag holds if it holds anywhere in the track.
     case max
+    /// For multi-class tasks the normalised geometric mean of each class's probability over
+    /// chunks (the mean of log-probabilities, as a product of independent evidence: a chunk
+    /// that rules a key out counts against it); the mean for other tasks.
+    case logMean = "log_mean"
 }
 
 /// What to do with the samples after the last whole chunk of a track that is longer than one
@@ -191,8 +195,17 @@ public final class TrackInferenceSession {
         finished = true
         let count = Double(chunks.count)
         var values: [String: [Float]] = [:]
-        for (task, aggregate) in aggregates {
-            values[task] = aggregate.map { Float(predictor.options.aggregation == .mean ? $0 / count : $0) }
+        for task in predictor.model.tasks {
+            guard let aggregate = aggregates[task.name] else { continue }
+            switch predictor.options.aggregation {
+            case .mean: values[task.name] = aggregate.map { Float($0 / count) }
+            case .max: values[task.name] = aggregate.map { Float($0) }
+            case .logMean:
+                guard task.kind == .multiClass else { values[task.name] = aggregate.map { Float($0 / count) }; break }
+                let geometric = aggregate.map { Foundation.exp($0 / count) }
+                let total = Swift.max(geometric.reduce(0, +), .leastNormalMagnitude)
+                values[task.name] = geometric.map { Float($0 / total) }
+            }
         }
         return TrackPrediction(values: values, chunks: chunks, chunkValues: chunkValues,
                                trackSamples: chunker.samplesSeen, sampleRate: predictor.model.sampleRate,
@@ -212,21 +225,23 @@ public final class TrackInferenceSession {
     private func runBatch() throws {
         let input = try Tensor(batch, shape: [batchChunks, predictor.model.clipSamples])
         for (task, rows) in try predictor.chunkPredictions(input) {
-            accumulate(task: task.name, rows: rows, width: task.outputCount)
+            accumulate(task: task.name, rows: rows, width: task.outputCount, logarithm: task.kind == .multiClass)
         }
         batch.removeAll(keepingCapacity: true)
         batchChunks = 0
     }
 
-    private func accumulate(task: String, rows: [Float], width: Int) {
+    private func accumulate(task: String, rows: [Float], width: Int, logarithm: Bool) {
         let aggregation = predictor.options.aggregation
-        var aggregate = aggregates[task] ?? Array(repeating: aggregation == .mean ? 0 : -.infinity, count: width)
+        var aggregate = aggregates[task] ?? Array(repeating: aggregation == .max ? -.infinity : 0, count: width)
         for row in 0..<(rows.count / width) {
             let values = rows[(row * width)..<((row + 1) * width)]
             for (i, v) in zip(0..., values) {
                 switch aggregation {
                 case .mean: aggregate[i] += Double(v)
                 case .max: aggregate[i] = Swift.max(aggregate[i], Double(v))
+                // Floored so that one chunk's underflow to 0 cannot make a class impossible.
+                case .logMean: aggregate[i] += logarithm ? Foundation.log(Swift.max(Double(v), 1e-12)) : Double(v)
                 }
             }
             if predictor.options.keepChunkPredictions { chunkValues[task, default: []].append(Array(values)) }

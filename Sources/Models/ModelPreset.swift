@@ -47,6 +47,12 @@ public enum ModelPreset: String, CaseIterable, Sendable, Codable {
     public func build(tasks: [TaskSpec], variant: ModelVariant = .standard, noise: ModelNoise? = nil,
                       device: Device = .cpu, generator: Generator? = nil) throws -> any AudioModel {
         let noise = noise ?? defaultNoise
+        try variant.validate(tasks: tasks)
+        let pitchTasks = variant.constantQTasks(tasks)
+        if !pitchTasks.isEmpty {
+            return try routedModel(tasks: tasks, pitchTasks: pitchTasks, variant: variant, noise: noise, device: device,
+                                   generator: generator)
+        }
         if let width = resnetWidth {
             return try ShortChunkResNet(width: width, tasks: tasks, variant: variant, noise: noise, device: device,
                                         generator: generator)
@@ -58,6 +64,35 @@ public enum ModelPreset: String, CaseIterable, Sendable, Codable {
         return try MusicTaggingTransformer(dModel: s.dModel, layers: s.layers, heads: s.heads, feedForward: s.feedForward,
                                            convChannels: s.conv, tasks: tasks, noise: noise, device: device,
                                            generator: generator)
+    }
+
+    /// Channels of the key network this preset gets for a task on the constant-Q front end:
+    /// half the ResNet's first width, a similar share of the transformer's.
+    public var keyNetworkWidth: Int {
+        switch self {
+        case .resnetXS, .mttXS: return 16
+        case .resnetS, .mttS: return 32
+        case .resnetM, .mttM: return 64
+        case .resnetL, .mttL: return 128
+        case .resnetXL, .mttXL: return 184
+        }
+    }
+
+    /// A key network for each constant-Q task beside the preset's own network for the rest.
+    private func routedModel(tasks: [TaskSpec], pitchTasks: [TaskSpec], variant: ModelVariant, noise: ModelNoise,
+                             device: Device, generator: Generator?) throws -> any AudioModel {
+        var members: [(name: String, model: any AudioModel)] = []
+        for task in pitchTasks {
+            let name = pitchTasks.count == 1 ? TaskFrontEnd.constantQ.rawValue : "\(TaskFrontEnd.constantQ.rawValue)_\(task.name)"
+            members.append((name, try KeyNetwork(width: keyNetworkWidth, task: task, noise: noise, device: device,
+                                                 generator: generator)))
+        }
+        let rest = tasks.filter { !pitchTasks.contains($0) }
+        if !rest.isEmpty {
+            members.append((TaskFrontEnd.logMel.rawValue, try build(tasks: rest, variant: variant.withoutRouting, noise: noise,
+                                                                    device: device, generator: generator)))
+        }
+        return try TaskRoutedModel(members: members, tasks: tasks)
     }
 
     /// Parses a preset name, listing the valid ones when it is unknown.

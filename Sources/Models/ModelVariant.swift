@@ -11,10 +11,25 @@ public struct ModelVariant: Sendable, Codable, Equatable {
     /// itself (0: all shared). With two tasks competing for one embedding, the task that learns
     /// first takes it; branches give each task its own high-level features.
     public var taskBranchBlocks: Int
+    /// The front end each task reads, by task name; tasks not named read the preset's own
+    /// (the log-mel). A task on `constant_q` gets a `KeyNetwork` of the preset's size beside the
+    /// preset's network, in one `TaskRoutedModel`.
+    public var frontEnds: [String: TaskFrontEnd]
 
-    public init(frequencyCoordinates: Bool = false, taskBranchBlocks: Int = 0) {
+    public init(frequencyCoordinates: Bool = false, taskBranchBlocks: Int = 0, frontEnds: [String: TaskFrontEnd] = [:]) {
         self.frequencyCoordinates = frequencyCoordinates
         self.taskBranchBlocks = taskBranchBlocks
+        self.frontEnds = frontEnds
+    }
+
+    /// The tasks that read the constant-Q front end, in the model's task order.
+    public func constantQTasks(_ tasks: [TaskSpec]) -> [TaskSpec] {
+        tasks.filter { frontEnds[$0.name] == .constantQ }
+    }
+
+    /// This variant without its front-end routing: what the preset's own network gets.
+    public var withoutRouting: ModelVariant {
+        ModelVariant(frequencyCoordinates: frequencyCoordinates, taskBranchBlocks: taskBranchBlocks)
     }
 
     /// The published architecture.
@@ -24,12 +39,29 @@ public struct ModelVariant: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case frequencyCoordinates = "frequency_coordinates", taskBranchBlocks = "task_branch_blocks"
+        case frontEnds = "front_ends"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         frequencyCoordinates = try c.decodeIfPresent(Bool.self, forKey: .frequencyCoordinates) ?? false
         taskBranchBlocks = try c.decodeIfPresent(Int.self, forKey: .taskBranchBlocks) ?? 0
+        frontEnds = try c.decodeIfPresent([String: TaskFrontEnd].self, forKey: .frontEnds) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(frequencyCoordinates, forKey: .frequencyCoordinates)
+        try c.encode(taskBranchBlocks, forKey: .taskBranchBlocks)
+        if !frontEnds.isEmpty { try c.encode(frontEnds, forKey: .frontEnds) }
+    }
+
+    /// Throws unless every routed task is one of `tasks`.
+    public func validate(tasks: [TaskSpec]) throws {
+        let names = Set(tasks.map(\.name))
+        for task in frontEnds.keys.sorted() where !names.contains(task) {
+            throw ModelError.invalidVariant("front_ends names task \(task), which is not one of the model's tasks (\(tasks.map(\.name).joined(separator: ", ")))")
+        }
     }
 
     /// Throws unless the variant fits a network of `blocks` residual blocks.
@@ -38,4 +70,12 @@ public struct ModelVariant: Sendable, Codable, Equatable {
             throw ModelError.invalidVariant("task_branch_blocks is \(taskBranchBlocks); it must lie in 0...\(blocks)")
         }
     }
+}
+
+/// The representation a task reads.
+public enum TaskFrontEnd: String, Sendable, Codable, CaseIterable {
+    /// The preset's log-mel spectrogram (timbre: instruments, tags).
+    case logMel = "log_mel"
+    /// A constant-Q spectrogram with 3 bins per semitone read by a `KeyNetwork` (pitch: key).
+    case constantQ = "constant_q"
 }

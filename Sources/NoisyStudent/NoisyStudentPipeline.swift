@@ -15,6 +15,8 @@ public final class NoisyStudentPipeline {
     public var reporter: ProgressReporter
     public let directory: URL
     var state: PipelineState
+    /// The out-of-domain test tracks, evaluated after every trained stage beside the test split.
+    var outOfDomain: [LabeledTrack] = []
     var stateURL: URL { directory.appendingPathComponent("pipeline.json") }
 
     public init(config: PipelineConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter()) throws {
@@ -33,7 +35,8 @@ public final class NoisyStudentPipeline {
         let s = config.splits
         try config.schedule.validate(tasks: tasks)
         let pool = Self.subsample(splits.pool, fraction: config.poolFraction, seed: config.seed)
-        reporter.line("pipeline: \(train.count) train, \(valid.count) valid, \(test.count) test tracks; pool \(pool.count) tracks")
+        outOfDomain = splits.outOfDomain
+        reporter.line("pipeline: \(train.count) train, \(valid.count) valid, \(test.count) test, \(outOfDomain.count) out-of-domain test tracks; pool \(pool.count) tracks")
 
         var teacher = try await trainedStage(name: "teacher", kind: .teacher, preset: config.schedule.teacher,
                                              noise: config.teacherNoise ?? config.schedule.teacher.defaultNoise,
@@ -69,8 +72,13 @@ public final class NoisyStudentPipeline {
         var train: [LabeledTrack]
         var valid: [LabeledTrack]
         var test: [LabeledTrack]
+        /// The out-of-domain test split (empty when none is configured).
+        var outOfDomain: [LabeledTrack]
         var pool: [PoolTrack]
     }
+
+    /// Metric-name prefix of the out-of-domain test split.
+    public static let outOfDomainPrefix = "ood/"
 
     func loadSplits() throws -> Splits {
         let tasks = try data.tasks(named: config.tasks)
@@ -80,6 +88,7 @@ public final class NoisyStudentPipeline {
         return Splits(tasks: tasks, train: train,
                       valid: try data.labeledTracks(split: s.valid, splitSet: s.splitSet, tasks: tasks),
                       test: try data.labeledTracks(split: s.test, splitSet: s.splitSet, tasks: tasks),
+                      outOfDomain: try s.outOfDomain.map { try data.labeledTracks(split: $0, splitSet: s.splitSet, tasks: tasks) } ?? [],
                       pool: try data.poolTracks(split: s.pool, splitSet: s.splitSet))
     }
 
@@ -118,6 +127,9 @@ public final class NoisyStudentPipeline {
         let best = try Checkpoint.load(from: result.bestCheckpoint).model()
         let evaluation = try await evaluateTracks(best, tracks: test, tasks: tasks)
         record.testMetrics = evaluation.metrics
+        for (metric, value) in try await evaluateTracks(best, tracks: outOfDomain, tasks: tasks).metrics {
+            record.testMetrics[Self.outOfDomainPrefix + metric] = value
+        }
         record.testClassResults = ClassResults.compute(evaluation.predictions)
         record.taskKinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         record.status = .done

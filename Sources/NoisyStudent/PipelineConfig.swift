@@ -44,9 +44,12 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var train: String = "train"
         public var valid: String = "valid"
         public var test: String = "test"
+        /// A second test split of music unlike the training set (other styles, another
+        /// soundfont); its metrics are reported beside the in-domain ones, prefixed `ood/`.
+        public var outOfDomain: String?
         public var pool: String = "unlabeled"
 
-        enum CodingKeys: String, CodingKey { case splitSet = "split_set", train, valid, test, pool }
+        enum CodingKeys: String, CodingKey { case splitSet = "split_set", train, valid, test, outOfDomain = "out_of_domain", pool }
 
         public init() {}
 
@@ -57,6 +60,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
             train = try c.decodeIfPresent(String.self, forKey: .train) ?? d.train
             valid = try c.decodeIfPresent(String.self, forKey: .valid) ?? d.valid
             test = try c.decodeIfPresent(String.self, forKey: .test) ?? d.test
+            outOfDomain = try c.decodeIfPresent(String.self, forKey: .outOfDomain)
             pool = try c.decodeIfPresent(String.self, forKey: .pool) ?? d.pool
         }
     }

@@ -31,9 +31,18 @@ public struct StudentNoise: BatchNoise {
     }
 
     public func apply(to batch: inout Batch, generator: Generator) throws {
+        try apply(to: &batch, generator: generator, modelTransposesInput: false)
+    }
+
+    public func apply(to batch: inout Batch, generator: Generator, modelTransposesInput: Bool) throws {
         let random = AugmentationRandom(generator: generator)
         if let (transposition, spec) = transposition {
-            try transposition.apply(to: &batch, spec: spec, sampleRate: sampleRate, random: random)
+            try transposition.apply(to: &batch, spec: spec, sampleRate: sampleRate, random: random,
+                                    resampling: !modelTransposesInput)
+            if batch.pitchShifts != nil, policy.mixup != nil {
+                throw PipelineError.invalidConfig(key: "augmentation.mixup",
+                                                  reason: "mixup cannot be combined with a key transposition inside the model (each mixed pair would need two shifts)")
+            }
         }
         batch.waveforms = try policy.augmentWaveform(batch.waveforms, sampleRate: sampleRate, random: random)
         guard let mixup = policy.mixup, let first = batch.targets.keys.sorted().first, let firstTargets = batch.targets[first]

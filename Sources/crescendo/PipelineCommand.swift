@@ -75,61 +75,78 @@ struct PipelineCommand: AsyncParsableCommand {
     }
 }
 
-/// Mean ± standard deviation over seeds of each trained stage, in the results table's columns.
+/// Mean ± standard deviation over seeds of each trained stage, in the results table's columns:
+/// the in-domain test split, then the out-of-domain one when the pipeline has it.
 struct SeedSummaryTable {
     let summary: SeedSummary
 
     var text: String {
         let available = Set(summary.stages.flatMap { $0.mean.keys })
-        let preferred = ResultsTable.columns.filter { available.contains($0.0) }
-        let names = preferred.isEmpty ? available.sorted().map { ($0, $0) } : preferred
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: Swift.max(n, s.count + 1), withPad: " ", startingAt: 0) }
-        var lines = [pad("stage", 22) + pad("model", 11) + pad("seeds", 7) + names.map { pad($0.1, 18) }.joined()]
-        for stage in summary.stages {
-            var line = pad(stage.name, 22) + pad(stage.preset?.rawValue ?? "?", 11) + pad("\(stage.seeds.count)", 7)
-            for (key, _) in names {
-                let cell = stage.mean[key].map { m in
-                    String(format: "%.3f ± %.3f", m, stage.standardDeviation[key] ?? 0)
-                } ?? "—"
-                line += pad(cell, 18)
+        var lines: [String] = []
+        for (title, prefix) in ResultsTable.blocks(available) {
+            let names = ResultsTable.columns(available, prefix: prefix)
+            lines.append(title)
+            lines.append(pad("stage", 22) + pad("model", 11) + pad("seeds", 7) + names.map { pad($0.1, 18) }.joined())
+            for stage in summary.stages {
+                var line = pad(stage.name, 22) + pad(stage.preset?.rawValue ?? "?", 11) + pad("\(stage.seeds.count)", 7)
+                for (key, _) in names {
+                    let cell = stage.mean[key].map { m in
+                        String(format: "%.3f ± %.3f", m, stage.standardDeviation[key] ?? 0)
+                    } ?? "—"
+                    line += pad(cell, 18)
+                }
+                lines.append(line)
             }
-            lines.append(line)
         }
         return lines.joined(separator: "\n")
     }
 }
 
-/// Teacher versus each student on the test split.
+/// Teacher versus each student on the test split, and on the out-of-domain test split when the
+/// pipeline has one (its metrics carry the `ood/` prefix).
 struct ResultsTable {
     let state: PipelineState
 
-    static let columns: [(String, String)] = [
+    static let headline: [(String, String)] = [
         ("key/weighted_score", "key weighted"), ("key/accuracy", "key acc"),
         ("instruments/roc_auc_macro", "inst ROC-AUC"), ("instruments/pr_auc_macro", "inst PR-AUC"),
     ]
 
-    var trained: [StageRecord] { state.stages.filter { $0.kind != .pseudoLabel && $0.status == .done } }
-
-    /// The metric columns: the demo's four when present, otherwise every test metric.
-    var metricNames: [(String, String)] {
-        let available = Set(trained.flatMap { $0.testMetrics.keys })
-        let preferred = Self.columns.filter { available.contains($0.0) }
-        return preferred.isEmpty ? available.sorted().map { ($0, $0) } : preferred
+    /// The blocks to print: in-domain always, out-of-domain when any metric has its prefix.
+    static func blocks(_ available: Set<String>) -> [(title: String, prefix: String)] {
+        let ood = NoisyStudentPipeline.outOfDomainPrefix
+        var blocks = [("test split (in-domain)", "")]
+        if available.contains(where: { $0.hasPrefix(ood) }) { blocks.append(("out-of-domain test split", ood)) }
+        return blocks
     }
 
+    /// A block's metric columns (full keys and titles): the demo's four when present, otherwise
+    /// every metric of the block.
+    static func columns(_ available: Set<String>, prefix: String) -> [(String, String)] {
+        let ood = NoisyStudentPipeline.outOfDomainPrefix
+        let preferred = headline.map { (prefix + $0.0, $0.1) }.filter { available.contains($0.0) }
+        guard preferred.isEmpty else { return preferred }
+        let own = available.filter { prefix.isEmpty ? !$0.hasPrefix(ood) : $0.hasPrefix(prefix) }
+        return own.sorted().map { ($0, String($0.dropFirst(prefix.count))) }
+    }
+
+    var trained: [StageRecord] { state.stages.filter { $0.kind != .pseudoLabel && $0.status == .done } }
+
     var text: String {
-        let names = metricNames
-        var lines = ["stage".padding(toLength: 22, withPad: " ", startingAt: 0) + "model".padding(toLength: 11, withPad: " ", startingAt: 0)
-                     + "params".padding(toLength: 12, withPad: " ", startingAt: 0)
-                     + names.map { $0.1.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()]
-        for stage in trained {
-            var line = stage.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-            line += (stage.preset?.rawValue ?? "?").padding(toLength: 11, withPad: " ", startingAt: 0)
-            line += (stage.parameters.map { String(format: "%.2fM", Double($0) / 1e6) } ?? "?").padding(toLength: 12, withPad: " ", startingAt: 0)
-            for (key, _) in names {
-                line += (stage.testMetrics[key].map { String(format: "%.4f", $0) } ?? "—").padding(toLength: 14, withPad: " ", startingAt: 0)
+        let available = Set(trained.flatMap { $0.testMetrics.keys })
+        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: Swift.max(n, s.count + 1), withPad: " ", startingAt: 0) }
+        var lines: [String] = []
+        for (title, prefix) in Self.blocks(available) {
+            let names = Self.columns(available, prefix: prefix)
+            lines.append(title)
+            lines.append(pad("stage", 22) + pad("model", 11) + pad("params", 12) + names.map { pad($0.1, 14) }.joined())
+            for stage in trained {
+                var line = pad(stage.name, 22) + pad(stage.preset?.rawValue ?? "?", 11)
+                line += pad(stage.parameters.map { String(format: "%.2fM", Double($0) / 1e6) } ?? "?", 12)
+                for (key, _) in names { line += pad(stage.testMetrics[key].map { String(format: "%.4f", $0) } ?? "—", 14) }
+                lines.append(line)
             }
-            lines.append(line)
         }
         return lines.joined(separator: "\n")
     }

@@ -89,10 +89,19 @@ struct FullTrackPredictorTests {
         #expect(model.batchSizes == [2, 1])
         let per = [Self.track[0..<4], Self.track[4..<8], Self.track[6..<10]].map(Self.handValues)
         func reduce(_ column: [Double]) -> Double {
-            aggregation == .mean ? column.reduce(0, +) / Double(column.count) : column.max() ?? 0
+            aggregation == .max ? column.max() ?? 0 : column.reduce(0, +) / Double(column.count)
         }
         Self.expectClose(prediction.values["tags"], (0..<2).map { i in reduce(per.map { $0.tags[i] }) }, "tags")
-        Self.expectClose(prediction.values["key"], (0..<3).map { i in reduce(per.map { $0.key[i] }) }, "key")
+        if aggregation == .logMean {
+            // Multi-class: the geometric mean of each class's probability, renormalised.
+            let geometric = (0..<3).map { i in Foundation.exp(per.map { Foundation.log($0.key[i]) }.reduce(0, +) / 3) }
+            let total = geometric.reduce(0, +)
+            Self.expectClose(prediction.values["key"], geometric.map { $0 / total }, "key")
+            let arithmetic = (0..<3).map { i in reduce(per.map { $0.key[i] }) }
+            #expect(abs(Double(prediction.values["key"]![0]) - arithmetic[0]) > 1e-4)  // not the plain mean
+        } else {
+            Self.expectClose(prediction.values["key"], (0..<3).map { i in reduce(per.map { $0.key[i] }) }, "key")
+        }
         Self.expectClose(prediction.values["level"], [reduce(per.map(\.level))], "level")
         #expect(prediction.trackSamples == 10)
         #expect(prediction.chunkValues.isEmpty)

@@ -15,6 +15,10 @@ public struct Batch: @unchecked Sendable {
     public var trackIndices: [Int]
     /// Examples whose audio could not be read (waveform zero, every mask 0), with the reason.
     public var failures: [(index: Int, message: String)]
+    /// Semitones by which the model must transpose each example's pitch input
+    /// (`AudioModel.inputTransposition`): set when a key transposition moved the labels but left
+    /// the waveform to a model that transposes inside its front end. nil: nothing pending.
+    public var pitchShifts: [Int]? = nil
 
     /// Assembles a batch from decoded clips and their tracks.
     static func make(clips: [[Float]], tracks: [LabeledTrack], indices: [Int], tasks: [TaskSpec],

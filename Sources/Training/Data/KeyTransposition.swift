@@ -63,16 +63,23 @@ public struct KeyTransposition: Sendable, Codable, Equatable {
     }
 
     /// Transposes the chosen examples of `batch` and permutes the key task's targets to match.
-    /// Returns the shift of each example (0: unchanged).
+    /// With `resampling` the waveforms are pitch-shifted here; without it they stay as they are
+    /// and the shifts go to `batch.pitchShifts` for a model that transposes its own input
+    /// (exactly, in its constant-Q bins). Returns the shift of each example (0: unchanged).
     @discardableResult
-    public func apply(to batch: inout Batch, spec: TaskSpec, sampleRate: Int, random: AugmentationRandom) throws -> [Int] {
+    public func apply(to batch: inout Batch, spec: TaskSpec, sampleRate: Int, random: AugmentationRandom,
+                      resampling: Bool = true) throws -> [Int] {
         let maps = try classMaps(for: spec)
         let count = try batch.waveforms.size(0)
         let chosen = try random.bernoulli(count, probability: probability)
         let drawn = try random.integers(count, in: semitones)
         let shifts = zip(chosen, drawn).map { $0 ? $1 : 0 }
         guard shifts.contains(where: { $0 != 0 }) else { return shifts }
-        batch.waveforms = try PitchShift().shift(batch.waveforms, semitones: shifts.map(Double.init), sampleRate: sampleRate)
+        if resampling {
+            batch.waveforms = try PitchShift().shift(batch.waveforms, semitones: shifts.map(Double.init), sampleRate: sampleRate)
+        } else {
+            batch.pitchShifts = shifts
+        }
         if let targets = batch.targets[spec.name] {
             // moved[i][map[c]] = old[i][c]: gather with the inverse map of each row's shift.
             let classes = spec.classes.count

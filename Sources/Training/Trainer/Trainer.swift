@@ -6,8 +6,18 @@ import Torch
 /// Input noise applied to a training batch (augmentations, mixup); deterministic given the generator.
 public protocol BatchNoise: Sendable {
     func apply(to batch: inout Batch, generator: Generator) throws
+    /// The same for a model that transposes its own pitch input when `modelTransposesInput`
+    /// (`AudioModel.transposesInput`): a key transposition then moves the labels and leaves the
+    /// shifts in `batch.pitchShifts` instead of resampling the audio.
+    func apply(to batch: inout Batch, generator: Generator, modelTransposesInput: Bool) throws
     /// A spectrogram transform for this batch (SpecAugment), drawing from `generator`; nil for none.
     func spectrogramTransform(generator: Generator) throws -> SpectrogramAugmentationHook?
+}
+
+extension BatchNoise {
+    public func apply(to batch: inout Batch, generator: Generator, modelTransposesInput: Bool) throws {
+        try apply(to: &batch, generator: generator)
+    }
 }
 
 /// The outcome of `Trainer.fit`.
@@ -198,10 +208,19 @@ public final class Trainer {
             if let noise {
                 var seeds = SplitMix64(seed: config.seed ^ UInt64(rank) << 32, UInt64(epoch), UInt64(state.batchInEpoch))
                 let generator = try Generator(seed: seeds.next())
-                try noise.apply(to: &batch, generator: generator)
+                try noise.apply(to: &batch, generator: generator, modelTransposesInput: model.transposesInput)
                 model.spectrogramAugmentation = try noise.spectrogramTransform(generator: generator)
             }
-            defer { model.spectrogramAugmentation = nil }
+            if let shifts = batch.pitchShifts {
+                guard model.transposesInput else {
+                    throw TrainingError.invalidConfig(key: "key_transposition", reason: "the batch holds input transpositions but the model cannot apply them")
+                }
+                model.inputTransposition = shifts
+            }
+            defer {
+                model.spectrogramAugmentation = nil
+                model.inputTransposition = nil
+            }
             let lr = schedule.learningRate(atStep: state.step)
             optimizer.learningRate = lr
             let logits = try model(batch.waveforms)

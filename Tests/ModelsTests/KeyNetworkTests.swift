@@ -1,0 +1,159 @@
+import Audio
+import Foundation
+import Testing
+import NN
+import Torch
+@testable import Models
+
+@Suite("Key network: constant-Q input, a head that rotates with transposition, routing per task")
+struct KeyNetworkTests {
+    /// The demo's key classes: majors C…B, then minors, with the demo's spellings.
+    static let keyNames = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"].map { "\($0) major" }
+        + ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B"].map { "\($0) minor" }
+    static let key = TaskSpec(name: "key", kind: .multiClass, classes: keyNames)
+    static let instruments = TaskSpec(name: "instruments", kind: .multiLabel, classes: ["piano", "organ", "flute"])
+
+    /// The task class of canonical key `c` (tonic + 12 × minor) moved up `k` semitones.
+    static func rotated(_ canonical: Int, by k: Int) -> Int {
+        ((canonical % 12 + k) % 12 + 12) % 12 + 12 * (canonical / 12)
+    }
+
+    @Test("class layout: spellings, order and errors")
+    func layout() throws {
+        let layout = try KeyClassLayout(classes: Self.keyNames, task: "key")
+        #expect(layout.taskClass == Array(0..<24))
+        let shuffled = Self.keyNames.reversed().map { $0 }
+        let reversedLayout = try KeyClassLayout(classes: shuffled, task: "key")
+        #expect(reversedLayout.taskClass[0] == 23)  // C major is last
+        #expect(KeyClassLayout.canonicalIndex("C# minor") == 13)
+        #expect(KeyClassLayout.canonicalIndex("Cb major") == 11)
+        #expect(KeyClassLayout.canonicalIndex("B# minor") == 12)
+        #expect(KeyClassLayout.canonicalIndex("H major") == nil)
+        #expect(KeyClassLayout.canonicalIndex("C dorian") == nil)
+        #expect(throws: ModelError.self) { try KeyClassLayout(classes: Array(Self.keyNames.dropLast()), task: "key") }
+        var twice = Self.keyNames
+        twice[1] = "B# major"  // C major again
+        #expect(throws: ModelError.self) { try KeyClassLayout(classes: twice, task: "key") }
+        #expect(throws: ModelError.self) { try KeyClassLayout(classes: (0..<24).map { "k\($0)" }, task: "key") }
+    }
+
+    @Test("the head's logits rotate exactly by k when its input moves up k semitones", arguments: [1, 2, 5, -3])
+    func headRotation(k: Int) throws {
+        // Task classes in a scrambled order: the rotation must hold in the task's own order.
+        let scrambled = (0..<24).map { Self.keyNames[($0 * 5) % 24] }
+        let layout = try KeyClassLayout(classes: scrambled, task: "key")
+        let head = try PitchClassKeyHead(features: 4, binsPerSemitone: 3, lowestPitchClass: 0, layout: layout,
+                                         generator: Generator(seed: 7))
+        let bins = 3 * 12 * 4
+        // Energy only away from the edges, so that a shift of up to 6 semitones loses nothing.
+        let inner = try Tensor.randn([2, 4, bins - 2 * 18], generator: Generator(seed: 8))
+        let x = try inner.constantPad([18, 18])
+        let moved = try inner.constantPad([18 + 3 * k, 18 - 3 * k])
+        let a = try head(x).toArray(Float.self)
+        let b = try head(moved).toArray(Float.self)
+        var largest: Float = 0
+        var spread: Float = 0
+        for example in 0..<2 {
+            for canonical in 0..<24 {
+                let from = layout.taskClass[canonical], to = layout.taskClass[Self.rotated(canonical, by: k)]
+                largest = max(largest, abs(a[example * 24 + from] - b[example * 24 + to]))
+                spread = max(spread, abs(a[example * 24 + from] - a[example * 24]))
+            }
+        }
+        #expect(largest < 1e-5)
+        #expect(spread > 1e-3)  // the logits are not all equal, so the check means something
+    }
+
+    @Test("the head starts its pitch classes where the input starts")
+    func lowestPitchClass() throws {
+        let layout = try KeyClassLayout(classes: Self.keyNames, task: "key")
+        let fromC = try PitchClassKeyHead(features: 2, binsPerSemitone: 3, lowestPitchClass: 0, layout: layout,
+                                          generator: Generator(seed: 3))
+        let fromA = try PitchClassKeyHead(features: 2, binsPerSemitone: 3, lowestPitchClass: 9, layout: layout,
+                                          generator: Generator(seed: 3))
+        let x = try Tensor.randn([1, 2, 72], generator: Generator(seed: 4))
+        let c = try fromC(x).toArray(Float.self), a = try fromA(x).toArray(Float.self)
+        // The same input read as starting at A: every key's score moves up 9 semitones.
+        for canonical in 0..<24 { #expect(abs(c[canonical] - a[Self.rotated(canonical, by: 9)]) < 1e-6) }
+    }
+
+    /// A harmonic chord (three notes, 6 partials each) `k` semitones above C4-E4-G4, 15 s.
+    static func chord(semitones k: Int, samples: Int = KeyNetwork.defaultClipSamples) throws -> Tensor {
+        var wave = [Float](repeating: 0, count: samples)
+        for midi in [60, 64, 67, 48] {
+            let f0 = 440 * pow(2, Double(midi + k - 69) / 12)
+            for partial in 1...6 where Double(partial) * f0 < 7000 {
+                let step = 2 * Double.pi * Double(partial) * f0 / 16000
+                let amplitude = Float(0.05 / Double(partial))
+                for t in 0..<samples { wave[t] += amplitude * Float(Foundation.sin(step * Double(t))) }
+            }
+        }
+        return try Tensor(wave, shape: [1, samples])
+    }
+
+    @Test("a transposed chord moves the whole network's logits with it (within the constant-Q's approximation)")
+    func networkRotation() throws {
+        let model = try KeyNetwork(width: 8, task: Self.key, generator: Generator(seed: 11))
+        model.eval()
+        let base = try model(Self.chord(semitones: 0))["key"]!.toArray(Float.self)
+        let spread = (base.max() ?? 0) - (base.min() ?? 0)
+        #expect(spread > 1e-3)
+        for k in [2, -3] {
+            let moved = try model(Self.chord(semitones: k))["key"]!.toArray(Float.self)
+            let error = (0..<24).map { abs(base[$0] - moved[Self.rotated($0, by: k)]) }.max() ?? 0
+            #expect(error < 0.05 * spread, "k \(k): error \(error), logit spread \(spread)")
+        }
+    }
+
+    @Test("in training mode the input transposition moves the key exactly as moving the audio would, and only there")
+    func inputTransposition() throws {
+        let model = try KeyNetwork(width: 8, task: Self.key, noise: ModelNoise(dropout: 0), generator: Generator(seed: 12))
+        #expect(model.transposesInput)
+        let audio = try Tensor.cat([Self.chord(semitones: 0), Self.chord(semitones: 0)], dim: 0)
+        let shifted = try Tensor.cat([Self.chord(semitones: 2), Self.chord(semitones: 0)], dim: 0)
+        // Batch statistics in training mode: the same batch content gives the same statistics only
+        // if the transposition happens before the network, which is what is checked.
+        model.inputTransposition = [2, 0]
+        let inModel = try model(audio)["key"]!.toArray(Float.self)
+        model.inputTransposition = nil
+        let inAudio = try model(shifted)["key"]!.toArray(Float.self)
+        let error = zip(inModel, inAudio).map { abs($0 - $1) }.max() ?? 0
+        #expect(error < 0.05 * ((inAudio.max() ?? 0) - (inAudio.min() ?? 0)))
+        // Evaluation ignores it: a teacher labels what it hears.
+        model.eval()
+        model.inputTransposition = [2, 0]
+        let ignored = try model(audio)["key"]!.toArray(Float.self)
+        model.inputTransposition = nil
+        let plain = try model(audio)["key"]!.toArray(Float.self)
+        #expect(ignored == plain)
+    }
+
+    @Test("front ends per task: key on a key network, instruments on the preset's ResNet")
+    func routing() throws {
+        let variant = ModelVariant(taskBranchBlocks: 0, frontEnds: ["key": .constantQ])
+        let model = try ModelPreset.resnetXS.build(tasks: [Self.key, Self.instruments], variant: variant,
+                                                   generator: Generator(seed: 2))
+        let routed = try #require(model as? TaskRoutedModel)
+        #expect(routed.members.map(\.name) == ["constant_q", "log_mel"])
+        #expect(model.clipSamples == KeyNetwork.defaultClipSamples)
+        #expect(model.transposesInput)
+        let names = Set(model.stateDict().keys)
+        #expect(names.contains("constant_q.head.template.weight"))
+        #expect(names.contains("log_mel.dense2.weight"))
+        model.eval()
+        let x = try Tensor.randn([2, model.clipSamples], generator: Generator(seed: 5)) * 0.1
+        let out = try model(x)
+        #expect(try out["key"]?.size(1) == 24)
+        #expect(try out["instruments"]?.size(1) == 3)
+        let copy = try model.copy()
+        copy.eval()
+        #expect(try copy(x)["key"]!.toArray(Float.self) == out["key"]!.toArray(Float.self))
+        // Errors name what is wrong.
+        #expect(throws: ModelError.self) {
+            try ModelPreset.resnetXS.build(tasks: [Self.key], variant: ModelVariant(frontEnds: ["tempo": .constantQ]))
+        }
+        #expect(throws: ModelError.self) {
+            try ModelPreset.resnetXS.build(tasks: [Self.instruments], variant: ModelVariant(frontEnds: ["instruments": .constantQ]))
+        }
+    }
+}
