@@ -10,9 +10,17 @@ import Foundation
 /// puts it. Each octave group is one framed matrix product, (frames, N) × (N, 2·bins), real and
 /// imaginary parts side by side, N the group's longest kernel.
 ///
-/// Why decimation: at the full rate the lowest octave's kernels are 2 s long and cost 16× the
-/// top octave's; halving the rate per octave (as librosa does) makes every group cost about
-/// the same. A group is computed at sr/2^d for the largest d that divides the hop and keeps its
+/// Why decimation: at the full rate the lowest octave's kernels are 2.2 s (36 000 samples)
+/// long, 128× the top octave's, and the whole transform costs 3 GFLOP per minute of audio,
+/// no faster than librosa; halving the rate per octave (as librosa does) makes every group
+/// cost about the same as the top one.
+///
+/// Why float32: computed in float64 (a NumPy prototype of the same formula), the full-rate
+/// magnitudes differ from these by less than 1e-6 of the frame maximum.
+///
+/// What decimation changes: away from the ends of the signal, under 1% of the frame maximum
+/// against the full-rate definition (0.2% on steady tones); in the frames whose longest
+/// kernels overhang an end, up to 7%, as in librosa, which this matches there to 1.5%. A group is computed at sr/2^d for the largest d that divides the hop and keeps its
 /// highest kernel frequency (centre + the Hann main lobe's half-width 2f/Q) below
 /// ``HalfbandDecimator/passbandEdge`` of that rate. The kernels there are the same formula at
 /// that rate, still scaled by √L_k at the full rate.
