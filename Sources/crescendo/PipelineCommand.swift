@@ -41,7 +41,7 @@ struct PipelineCommand: AsyncParsableCommand {
         let resultsURL = URL(fileURLWithPath: results ?? URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("results.json").path)
         guard !seeds.isEmpty else {
             let state = try await NoisyStudentPipeline(config: config, data: data).run()
-            let table = ResultsTable(state: state)
+            let table = ResultsTable(state: state, peers: try PeerResult.load(runsDirectory: config.runsDirectory))
             print(table.text)
             try table.json().write(to: resultsURL, options: .atomic)
             print("results: \(resultsURL.path)")
@@ -61,7 +61,7 @@ struct PipelineCommand: AsyncParsableCommand {
             states.append((seed, state))
         }
         let summary = SeedSummary(states: states)
-        print(SeedSummaryTable(summary: summary).text)
+        print(SeedSummaryTable(summary: summary, peers: try PeerResult.load(runsDirectory: config.runsDirectory)).text)
         try summary.save(to: resultsURL)
         print("results over seeds \(seeds.map(String.init).joined(separator: ", ")): \(resultsURL.path)")
     }
@@ -79,6 +79,7 @@ struct PipelineCommand: AsyncParsableCommand {
 /// the in-domain test split, then the out-of-domain one when the pipeline has it.
 struct SeedSummaryTable {
     let summary: SeedSummary
+    var peers: [PeerResult] = []
 
     var text: String {
         let available = Set(summary.stages.flatMap { $0.mean.keys })
@@ -98,6 +99,11 @@ struct SeedSummaryTable {
                 }
                 lines.append(line)
             }
+            for peer in peers where names.contains(where: { peer.metrics[$0.0] != nil }) {
+                var line = pad("peer: \(peer.name)", 40)
+                for (key, _) in names { line += pad(peer.metrics[key].map { String(format: "%.3f", $0) } ?? "—", 18) }
+                lines.append(line)
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -107,6 +113,8 @@ struct SeedSummaryTable {
 /// pipeline has one (its metrics carry the `ood/` prefix).
 struct ResultsTable {
     let state: PipelineState
+    /// Other systems' results on the same splits (`PeerResult.load`), printed as extra rows.
+    var peers: [PeerResult] = []
 
     static let headline: [(String, String)] = [
         ("key/weighted_score", "key weighted"), ("key/accuracy", "key acc"),
@@ -147,6 +155,11 @@ struct ResultsTable {
                 for (key, _) in names { line += pad(stage.testMetrics[key].map { String(format: "%.4f", $0) } ?? "—", 14) }
                 lines.append(line)
             }
+            for peer in peers where names.contains(where: { peer.metrics[$0.0] != nil }) {
+                var line = pad("peer: \(peer.name)", 45)
+                for (key, _) in names { line += pad(peer.metrics[key].map { String(format: "%.4f", $0) } ?? "—", 14) }
+                lines.append(line)
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -159,6 +172,26 @@ struct ResultsTable {
             row["valid"] = stage.validMetrics
             return row
         }
-        return try JSONSerialization.data(withJSONObject: ["stages": rows], options: [.prettyPrinted, .sortedKeys])
+        let peerRows: [[String: Any]] = peers.map { ["name": $0.name, "test": $0.metrics] }
+        return try JSONSerialization.data(withJSONObject: ["stages": rows, "peers": peerRows], options: [.prettyPrinted, .sortedKeys])
+    }
+}
+
+/// Another system's metrics on the pipeline's test splits (a DSP key finder, say), read from
+/// `<runs_directory>/peers.json`: `[{"name": …, "metrics": {"key/weighted_score": …,
+/// "ood/key/weighted_score": …}}]`, metric names as the pipeline's. Written by the demo from
+/// tools/key_peers; absent for runs without peers.
+struct PeerResult: Decodable {
+    var name: String
+    var metrics: [String: Double]
+
+    static func load(runsDirectory: String) throws -> [PeerResult] {
+        let url = URL(fileURLWithPath: runsDirectory).appendingPathComponent("peers.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        do {
+            return try JSONDecoder().decode([PeerResult].self, from: data)
+        } catch {
+            throw ValidationError("\(url.path): not a list of {name, metrics} peer results (\(error))")
+        }
     }
 }
