@@ -75,7 +75,11 @@ def parse_args(argv=None):
     ap.add_argument("--ood-folk", type=int, default=36, metavar="N",
                     help="folk tunes in the out-of-domain test split test_ood (default: 36)")
     ap.add_argument("--ood-poly", type=int, default=36, metavar="N",
-                    help="polyphonic works of other composers in test_ood (default: 36)")
+                    help="at most N polyphonic works of other composers in test_ood (default: 36; "
+                         "music21's corpus has fewer that qualify, all are used)")
+    ap.add_argument("--ood-poly-versions", type=int, default=2, metavar="N",
+                    help="renderings of each polyphonic test_ood work (own transposition, "
+                         "instrumentation and tempo; default: 2); folk tunes get one")
     ap.add_argument("--pool-renders", type=int, default=240, metavar="N",
                     help="number of unlabeled music21 renders for the pool (default: 240)")
     ap.add_argument("--pool-seconds", type=float, default=30.0,
@@ -143,8 +147,9 @@ def main(argv=None) -> int:
     t0 = time.time()
     ood_pieces, ood_stats = choose_ood(out, args.seed, args.ood_folk, args.ood_poly, jobs) \
         if args.ood_folk + args.ood_poly > 0 else ([], {})
-    ood_plans = [plan_ood(p, args.seed, OOD_SOUNDFONT) for p in ood_pieces]
-    log(f"out-of-domain: {len(ood_plans)} pieces ({time.time() - t0:.0f} s)")
+    ood_plans = [plan_ood(p, args.seed, OOD_SOUNDFONT, v) for p in ood_pieces
+                 for v in range(1 if p["kind"] == "folk" else max(1, args.ood_poly_versions))]
+    log(f"out-of-domain: {len(ood_pieces)} pieces, {len(ood_plans)} clips ({time.time() - t0:.0f} s)")
     plans += ood_plans
     try:  # fail before rendering when the plan itself leaks
         check_no_leaks([(p["split"], p["identities"]) for p in plans])
@@ -338,7 +343,7 @@ def main(argv=None) -> int:
     stats = {
         "seed": args.seed, "max_chorales": args.max_chorales, "pool_renders": args.pool_renders,
         "train_versions": args.train_versions, "eval_versions": args.eval_versions,
-        "ood_folk": args.ood_folk, "ood_poly": args.ood_poly,
+        "ood_folk": args.ood_folk, "ood_poly": args.ood_poly, "ood_poly_versions": args.ood_poly_versions,
         "with_pk3": args.with_pk3, "jobs": jobs,
         "music21_version": music21.__version__, "script_version": SCRIPT_VERSION,
         "soundfonts": {k: v[0] for k, v in SOUNDFONTS.items()},

@@ -93,7 +93,7 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "writes one) confirmed by the final note (the final on the signature's major tonic gives the major "
         "key, on its relative minor tonic the minor key); pieces whose final does not confirm the written "
         "key, with key changes within the rendered excerpt, or with modal signatures are skipped "
-        f"(skipped: {st.get('ood_selection', {}).get('skipped', {})}). Each piece is rendered once: a random "
+        f"(skipped: {st.get('ood_selection', {}).get('skipped', {})}). Each folk tune is rendered once, each polyphonic work {st.get('ood_poly_versions', 1)} times: a random "
         f"{TRANSPOSE_RANGE[0]}..+{TRANSPOSE_RANGE[1]} semitone transposition (label moved), random "
         f"instrumentation from the same 12 classes, a random {POOL_TEMPO_RANGE[0]}–{POOL_TEMPO_RANGE[1]} bpm "
         "tempo, and the MuseScore General (Lite) soundfont, which no other labeled clip uses; folk "

@@ -197,11 +197,13 @@ def chorale_plans(selected, seed: int, dorian_fix: bool, train_versions: int, ev
 FOLK_TEXTURES = (("solo", 0.4), ("doubled", 0.3), ("bass", 0.3))
 
 
-def plan_ood(piece: dict, seed: int, soundfont: str) -> dict:
+def plan_ood(piece: dict, seed: int, soundfont: str, version: int = 0) -> dict:
     """One test_ood clip of a piece chosen by corpora.choose_ood: random transposition (the
-    label moves with it), random instrumentation from the 12 classes, random tempo."""
+    label moves with it), random instrumentation from the 12 classes, random tempo; further
+    versions draw their own."""
     src, tune = piece["src"], piece.get("tune")
-    rng = rng_for(seed, "ood", src, tune or "")
+    rng = rng_for(seed, "ood", src, tune or "") if version == 0 else \
+        rng_for(seed, "ood", src, tune or "", "version", version)
     semis = rng.randint(*TRANSPOSE_RANGE)
     bpm = rng.randint(*POOL_TEMPO_RANGE)
     pc, mode = piece["key"]
@@ -228,6 +230,8 @@ def plan_ood(piece: dict, seed: int, soundfont: str) -> dict:
     params = {"v": RENDER_VERSION, "src": src, "tune": tune, "semitones": semis, "programs": programs,
               "bpm": bpm, "texture": texture, "sr": SAMPLE_RATE, "clip": CLIP_SECONDS,
               "soundfont": soundfont}
+    if version:
+        params["version"] = version
     h = stable_hash(json.dumps(params, sort_keys=True))[:8]
     stem = safe_name(os.path.splitext(src)[0].replace("/", "__") + (f"_{tune}" if tune else ""))
     return {"kind": "ood_" + piece["kind"], "rel": f"labeled/{OOD_SPLIT}/{stem}_{h}.flac",
@@ -235,6 +239,6 @@ def plan_ood(piece: dict, seed: int, soundfont: str) -> dict:
             "bwv": "", "group": work, "semitones": semis, "classes": classes, "programs": programs,
             "bpm": bpm, "texture": texture, "label": label,
             "key_notated": key_label(pc, mode), "key_rule": "signature+final",
-            "label_notated": label, "version": 0, "soundfont": soundfont, "source": source,
+            "label_notated": label, "version": version, "soundfont": soundfont, "source": source,
             "style": style, "work": work, "title": piece.get("title", ""),
             "identities": identities}
