@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Build Crescendo's demo data set (labeled Bach-chorale renders + unlabeled pool).
+# Build Crescendo's demo data set (labeled Bach-chorale renders, an out-of-domain test split of
+# folk tunes and other composers' works, and the unlabeled pool) with the package tools/demo_data.
 #
 # Idempotently installs what the builder needs, then runs it:
-#   * Debian packages: fluidsynth, fluid-soundfont-gm, python3-venv and the game-music
+#   * Debian packages: fluidsynth, the General-MIDI soundfonts fluid-soundfont-gm (FluidR3:
+#     train/valid/test/pool), timgm6mb-soundfont (train) and musescore-general-soundfont-small
+#     (reserved for the out-of-domain split test_ood), python3-venv and the game-music
 #     packages (wesnoth-1.16-music, singularity-music, warzone2100-music; with
 #     --with-pk3 also ufoai-music and nexuiz-music). Packages without an apt candidate
 #     are skipped with a warning.
 #   * a virtual environment .venv-demo (Debian's /usr/bin/python3) with music21,
 #     soundfile and numpy from PyPI (pinned versions, reinstalled only when they change).
 #
-# All arguments go to tools/make_demo_dataset.py, e.g.
+# All arguments go to `python -m demo_data` (PYTHONPATH=tools), e.g.
 #   tools/make_demo_dataset.sh                      # full build into data/demo
 #   tools/make_demo_dataset.sh --max-chorales 12 --pool-renders 2 --out /tmp/demo
 #
@@ -22,7 +25,7 @@ cd "$ROOT"
 VENV="${DEMO_VENV:-$ROOT/.venv-demo}"
 PY_REQS=("music21==10.5.1" "soundfile==0.14.0" "numpy==2.4.6")
 
-APT_PKGS=(fluidsynth fluid-soundfont-gm python3-venv
+APT_PKGS=(fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small python3-venv
           wesnoth-1.16-music singularity-music warzone2100-music)
 for a in "$@"; do
     [[ "$a" == "--with-pk3" ]] && APT_PKGS+=(ufoai-music nexuiz-music)
@@ -93,4 +96,5 @@ if [[ "${DEMO_SKIP_PIP:-0}" != 1 ]]; then
     fi
 fi
 
-exec "$VENV/bin/python" "$ROOT/tools/make_demo_dataset.py" "$@"
+export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"
+exec "$VENV/bin/python" -m demo_data "$@"

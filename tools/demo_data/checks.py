@@ -1,0 +1,82 @@
+"""Checks and statistics: the split-leak check (standard library only), audio checks of the
+rendered clips, key-analysis relation statistics."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from .labels import KEY_CLASSES, mirex_score, relation_counts
+
+# Every place a piece can land. A piece (identified by each of its work identities) may be in
+# one of them only.
+PLACES = ("train", "valid", "test", "test_ood", "pool")
+
+
+class LeakError(RuntimeError):
+    """A piece appears in more than one of train / valid / test / test_ood / pool."""
+
+    def __init__(self, leaks: dict):
+        self.leaks = leaks
+        shown = "; ".join(f"{k} in {', '.join(sorted(v))}" for k, v in sorted(leaks.items())[:10])
+        more = f" (and {len(leaks) - 10} more)" if len(leaks) > 10 else ""
+        super().__init__(f"split leak: {len(leaks)} work identities in more than one split: "
+                         f"{shown}{more}")
+
+
+def find_leaks(items) -> dict:
+    """items: iterable of (place, identities) with place one of PLACES and identities an
+    iterable of strings naming the source work (e.g. 'bwv:269', 'group:bwv:269',
+    'work:haydn/opus74no1', 'tune:ryansMammoth/AcaciaReel.abc#1'). Returns {identity:
+    {places}} for every identity found in more than one place."""
+    where: dict[str, set] = {}
+    for place, ids in items:
+        if place not in PLACES:
+            raise ValueError(f"unknown split {place!r} (expected one of {', '.join(PLACES)})")
+        for i in ids:
+            if i:
+                where.setdefault(i, set()).add(place)
+    return {k: v for k, v in where.items() if len(v) > 1}
+
+
+def check_no_leaks(items) -> int:
+    """Raise LeakError when a work identity appears in more than one place; returns the
+    number of distinct identities checked otherwise."""
+    items = list(items)
+    leaks = find_leaks(items)
+    if leaks:
+        raise LeakError(leaks)
+    return len({i for _p, ids in items for i in ids if i})
+
+
+def check_clip(path: Path, expect_seconds: float | None):
+    import numpy as np
+    import soundfile as sf
+
+    from .common import SAMPLE_RATE
+    info = sf.info(str(path))
+    problems = []
+    if info.samplerate != SAMPLE_RATE:
+        problems.append(f"samplerate {info.samplerate}")
+    if info.channels != 1:
+        problems.append(f"channels {info.channels}")
+    if expect_seconds is not None and abs(info.duration - expect_seconds) > 1.0 / SAMPLE_RATE:
+        problems.append(f"duration {info.duration:.3f}")
+    x, _ = sf.read(str(path), dtype="float32")
+    rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))
+    rms_db = 20 * math.log10(rms + 1e-12)
+    if rms_db < -45:
+        problems.append(f"rms {rms_db:.1f} dBFS")
+    return info.duration, rms_db, problems
+
+
+def analysis_stats(plans, meta, field: str = "label") -> dict:
+    """Relation counts of music21's key analysis against the labels (each clip once)."""
+    pairs = []
+    for p in plans:
+        ak = meta[p["rel"]].get("analyzed_key", "")
+        pairs.append((p[field], ak if ak in KEY_CLASSES else "?"))
+    counts = relation_counts(pairs)
+    n = max(1, len(pairs))
+    return {"counts": counts, "agreement": round(counts["same"] / n, 4),
+            "mirex_score": round(mirex_score(counts), 4)}

@@ -1,0 +1,5 @@
+import sys
+
+from .essentia_key import main
+
+sys.exit(main())
