@@ -31,8 +31,10 @@ public final class ConstantQFrontEnd: Module {
 
 extension ConstantQTransform {
     /// The key network's front end: 16 kHz, 36 bins per octave over 7 octaves from C1
-    /// (32.7 Hz–4.2 kHz), 5 frames per second, a margin of 6 semitones on each side.
-    public static var keyDefault: ConstantQTransform { ConstantQTransform() }
+    /// (32.7 Hz–4.2 kHz), 5 frames per second, a margin of 6 semitones on each side, dB floored
+    /// 80 dB below each example's maximum (librosa's `top_db` default): what lies below is
+    /// window sidelobes and silence, whose exact level says nothing about the key.
+    public static var keyDefault: ConstantQTransform { ConstantQTransform(topDB: 80) }
 
     /// Pitch class of the lowest bin the network reads (C = 0), from `fmin` (A4 = 440 Hz).
     public var lowestPitchClass: Int {
