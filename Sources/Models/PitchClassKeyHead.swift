@@ -1,17 +1,25 @@
 import NN
 import Torch
 
-/// Key logits from time-pooled log-frequency features that rotate with transposition: a
-/// learned one-octave template (major and minor) is matched at every semitone of the input, and
-/// the template scores of the semitones that share a pitch class are averaged. Moving the input
-/// up by k semitones (k × `binsPerSemitone` bins) moves every template position by k, so the
-/// logits of key c become those of key c + k — exactly, as long as no energy crosses the edges
-/// of the frequency range (the padding there is zero). The idea is a key profile (Krumhansl's
-/// probe tones) correlated with a pitch-class distribution, with both the profile and the
+/// Key logits from time-pooled log-frequency features that rotate with transposition. Two
+/// stages, both shared across pitch:
+/// 1. `hidden` learned one-octave templates are matched at every semitone of the input (a
+///    convolution of one octave's width, strided by a semitone), rectified, and the matches of
+///    the semitones that share a pitch class are averaged: (batch, hidden, 12 pitch classes).
+/// 2. A circular convolution over the 12 pitch classes turns them into major and minor scores
+///    for each tonic, so every tonic's score can weigh what happens on every other pitch class.
+/// Moving the input up by k semitones (k × `binsPerSemitone` bins) moves every template position
+/// by k and rotates the pitch-class axis by k, so the logits of key c become those of key c + k
+/// — exactly, as long as no energy crosses the edges of the frequency range (the padding there
+/// is zero, and a template reads one octave above its tonic). The idea is a key profile
+/// (Krumhansl's probe tones) matched against a pitch-class distribution, with profile and
 /// features learned; the transposition symmetry is built in rather than learned.
 public final class PitchClassKeyHead: Module, UnaryLayer {
-    /// The template: 2 output maps (major, minor) over one octave, strided by one semitone.
+    /// The templates: `hidden` maps over one octave, strided by one semitone.
     let template: Conv1d
+    @Child var norm: BatchNorm
+    /// Major and minor scores from all 12 pitch classes (applied circularly).
+    let circle: Conv1d
     public let binsPerSemitone: Int
     /// Pitch class of the lowest bin (0 when the input starts at a C).
     public let lowestPitchClass: Int
@@ -19,12 +27,14 @@ public final class PitchClassKeyHead: Module, UnaryLayer {
     /// Gather index from canonical order to the task's class order.
     private let order: Tensor
 
-    public init(features: Int, binsPerSemitone: Int, lowestPitchClass: Int, layout: KeyClassLayout,
+    public init(features: Int, hidden: Int = 32, binsPerSemitone: Int, lowestPitchClass: Int, layout: KeyClassLayout,
                 generator: Generator? = nil) throws {
-        guard binsPerSemitone >= 1, (0..<12).contains(lowestPitchClass) else {
-            throw ModelError.invalidVariant("a key head needs at least one bin per semitone and a pitch class in 0...11")
+        guard binsPerSemitone >= 1, (0..<12).contains(lowestPitchClass), hidden >= 1 else {
+            throw ModelError.invalidVariant("a key head needs at least one bin per semitone, a pitch class in 0...11 and a hidden width")
         }
-        template = try Conv1d(features, 2, kernel: 12 * binsPerSemitone, stride: binsPerSemitone, generator: generator)
+        template = try Conv1d(features, hidden, kernel: 12 * binsPerSemitone, stride: binsPerSemitone, generator: generator)
+        _norm = Child(wrappedValue: try BatchNorm.oneD(hidden), "norm")
+        circle = try Conv1d(hidden, 2, kernel: 12, generator: generator)
         self.binsPerSemitone = binsPerSemitone
         self.lowestPitchClass = lowestPitchClass
         self.layout = layout
@@ -44,11 +54,14 @@ public final class PitchClassKeyHead: Module, UnaryLayer {
         }
         // Window of tonic semitone n: bins [n·b − b/2, n·b − b/2 + 12·b), zero outside the input.
         let padded = try x.constantPad([b / 2, 11 * b - b / 2])
-        let scores = try template(padded)  // (batch, 2, semitones)
-        let semitones = bins / b
-        let byPitchClass = try scores.reshape([batch, 2, semitones / 12, 12]).mean(dims: [2])
+        let matches = try norm(template(padded)).relu()  // (batch, hidden, semitones)
+        let (hidden, semitones) = (try matches.size(1), bins / b)
+        let byPitchClass = try matches.reshape([batch, hidden, semitones / 12, 12]).mean(dims: [2])
         // Column j is pitch class (j + lowest) mod 12: roll so that column 0 is C.
-        let canonical = try byPitchClass.roll(lowestPitchClass, dim: 2).reshape([batch, 24])
+        let pitchClasses = try byPitchClass.roll(lowestPitchClass, dim: 2)
+        // Circular padding: the score of tonic t reads pitch classes t, t+1, …, t+11 (mod 12).
+        let wrapped = try Tensor.cat([pitchClasses, pitchClasses.slice(dim: 2, start: 0, end: 11)], dim: 2)
+        let canonical = try circle(wrapped).reshape([batch, 24])
         return try canonical.indexSelect(dim: 1, index: order.to(x.device))
     }
 }
