@@ -24,6 +24,7 @@ usage (paired protocol of tools/paired_reference.py, Debian's python3-torch):
     /usr/bin/python3 tools/key_reference.py keynet-s --mode train|infer [--batch 8] [--threads 2]
       train = zero_grad + forward + cross-entropy (24 keys) + backward + AdamW (lr 1e-4, wd 1e-2)
       infer = eval mode, no_grad, softmax of the logits
+      frontend = the constant-Q front end alone, no_grad (where the time goes)
     prints "ready <engine> <params>", then one line of seconds per "step" line read; "quit" ends.
 fixture (needs safetensors: bash tools/python-tools.sh tools/key_reference.py --write-fixture):
     writes the reference's state dict (width 8, random BN statistics) under "state.<name>",
@@ -265,12 +266,17 @@ def paired(a):
             opt.zero_grad(set_to_none=True)
             loss_fn(model(x), y).backward()
             opt.step()
-    else:
+    elif a.mode == "infer":
         model.eval()
 
         def step():
             with torch.no_grad():
                 torch.softmax(model(x), dim=1)
+    else:  # the constant-Q front end alone, for profiling
+
+        def step():
+            with torch.no_grad():
+                model.frontend(x)
 
     step()
     print("ready", "pytorch-" + torch.__version__, sum(p.numel() for p in model.parameters()), flush=True)
@@ -315,7 +321,7 @@ def write_fixture():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("preset", nargs="?", choices=sorted(WIDTHS))
-    ap.add_argument("--mode", choices=["train", "infer"])
+    ap.add_argument("--mode", choices=["train", "infer", "frontend"])
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--classes", type=int, default=24, help="ignored: the key task has 24 classes")
