@@ -9,10 +9,15 @@ Same architecture and the same work as Crescendo's:
   by line (librosa's filters without its FFT-basis approximation, octave groups at the lowest
   rate that fits), the same 65-tap Kaiser halfband filter applied as the same banded matrix
   product per block of 32 outputs, one framed matrix product per octave group, |.|, dB.
-  Differences: frames come from `Tensor.unfold` (a view, materialised by matmul) instead of
-  the shim's concatenation of hop-sized chunks (ATen's unfold is not in the shim); the kernel
+  Frames come from `Tensor.unfold` (a view, materialised by matmul), as in Crescendo. The one
+  difference in the work: this pads the signal with F.pad for each frame matrix read from it
+  (the plain way to write it), where Crescendo pads each rate's signal once for all the reads
+  at that rate (one full-signal copy fewer per rate; the FLOPs are the same). The kernel
   matrices are designed in float64 here as in Swift and rounded to float32, so the two agree
   to float32 rounding of the products.
+- inference in eval mode as written (PyTorch eager does not fold batch norm or change the
+  layout); Crescendo's `bench models` infers on a copy prepared for inference (batch norm
+  folded into the convolutions, channels-last), as for the other presets.
 - the centre window of 252 bins (no transposition: the benchmark does not transpose),
   spec_bn, `depth` × (3×3 conv, BN, ReLU) with time max-pool by 2 after layers 1 and 3,
   time mean, dropout, PitchClassKeyHead (Conv1d width→2, kernel 36, stride 3 over the
