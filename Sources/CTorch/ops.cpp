@@ -210,6 +210,7 @@ ct_tensor ct_stack(const ct_tensor *ts, int n, int64_t dim) { CT_TENSOR(at::stac
 ct_tensor ct_repeat(ct_tensor a, const int64_t *r, int n) { CT_TENSOR(T(a).repeat(dims(r, n))) }
 ct_tensor ct_flip(ct_tensor a, const int64_t *d, int n) { CT_TENSOR(at::flip(T(a), dims(d, n))) }
 ct_tensor ct_roll(ct_tensor a, int64_t shift, int64_t dim) { CT_TENSOR(at::roll(T(a), shift, dim)) }
+ct_tensor ct_unfold(ct_tensor a, int64_t dim, int64_t size, int64_t step) { CT_TENSOR(T(a).unfold(dim, size, step)) }
 ct_tensor ct_tril(ct_tensor a, int64_t diagonal) { CT_TENSOR(at::tril(T(a), diagonal)) }
 ct_tensor ct_one_hot(ct_tensor a, int64_t classes) { CT_TENSOR(at::one_hot(T(a), classes)) }
 

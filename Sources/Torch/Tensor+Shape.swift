@@ -52,6 +52,11 @@ extension Tensor {
     public func roll(_ shift: Int, dim: Int) throws -> Tensor {
         try Tensor.wrap(ct_roll(handle, Int64(shift), Int64(dim)), "roll")
     }
+    /// A view of the windows of `size` elements, `step` apart, along `dim`, as a new last
+    /// dimension (ATen's `Tensor.unfold`; no copy).
+    public func unfold(dim: Int, size: Int, step: Int) throws -> Tensor {
+        try Tensor.wrap(ct_unfold(handle, Int64(dim), Int64(size), Int64(step)), "unfold(dim \(dim), size \(size), step \(step)) of \(shape)")
+    }
     /// Lower triangle (elements above `diagonal` zeroed).
     public func tril(diagonal: Int = 0) throws -> Tensor {
         try Tensor.wrap(ct_tril(handle, Int64(diagonal)), "tril")

@@ -19,10 +19,10 @@ extension Bench {
                 runs in the same invocation after each Swift round, and ratio lines follow.
                 """)
 
-        @Option(parsing: .upToNextOption, help: "Presets to measure (e.g. --preset resnet-s resnet-m mtt-s).")
+        @Option(parsing: .upToNextOption, help: "Presets to measure (e.g. --preset resnet-s resnet-m mtt-s); keynet-xs … keynet-xl name the key network of that size's width (24 keys, cross-entropy, softmax; pair it with tools/key_reference.py).")
         var preset: [String]
 
-        @Option(help: "train, infer or both.")
+        @Option(help: "train, infer, both, or frontend (a key network's constant-Q front end alone, for profiling).")
         var mode = "both"
 
         @Option(help: "Clips per step.")
@@ -75,15 +75,18 @@ extension Bench {
 
         func validate() throws {
             guard !preset.isEmpty else { throw ValidationError("name at least one --preset") }
-            for name in preset { _ = try ModelPreset(parsing: name) }
-            guard ["train", "infer", "both"].contains(mode) else { throw ValidationError("--mode is train, infer or both") }
+            for name in preset { _ = try BenchModel(parsing: name) }
+            guard ["train", "infer", "both", "frontend"].contains(mode) else { throw ValidationError("--mode is train, infer, both or frontend") }
+            if mode == "frontend", try preset.contains(where: { if case .preset = try BenchModel(parsing: $0) { return true } else { return false } }) {
+                throw ValidationError("--mode frontend measures key networks only (--preset keynet-…)")
+            }
             guard batch > 0, threads > 0, reps > 0, classes > 1, rounds > 0 else {
                 throw ValidationError("--batch, --threads, --reps and --rounds must be positive, --classes at least 2")
             }
         }
 
         var modes: [ModelBenchmark.Mode] {
-            mode == "both" ? [.train, .infer] : [mode == "train" ? .train : .infer]
+            mode == "both" ? [.train, .infer] : [ModelBenchmark.Mode(rawValue: mode) ?? .infer]
         }
 
         var inference: InferenceOptimizations {
@@ -93,7 +96,7 @@ extension Bench {
         }
 
         func run() throws {
-            let presets = try preset.map(ModelPreset.init(parsing:))
+            let presets = try preset.map(BenchModel.init(parsing:))
             if !noCachingAllocator { try CachingAllocator.enable() }
             let benchmark = ModelBenchmark(batch: batch, threads: threads, repetitions: reps, classes: classes,
                                            inference: inference,
@@ -189,7 +192,7 @@ extension Bench {
         }
 
         /// The reference's JSON lines, verbatim and parsed.
-        func runReference(_ script: String, presets: [ModelPreset]) throws -> [(String, [String: Any])] {
+        func runReference(_ script: String, presets: [BenchModel]) throws -> [(String, [String: Any])] {
             try PythonReference(python: python).runLines(script, presets.map(\.rawValue) + [
                 "--mode", mode, "--batch", String(batch), "--threads", String(threads), "--reps", String(reps),
                 "--classes", String(classes),

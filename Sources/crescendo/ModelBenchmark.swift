@@ -3,17 +3,74 @@ import Models
 import NN
 import Torch
 
+/// What `bench models` measures: a preset with a tagging head (bench_reference.py's models), or
+/// a key network of one width (tools/key_reference.py's) with the 24-key task.
+enum BenchModel: Equatable {
+    case preset(ModelPreset)
+    /// `keynet-xs` … `keynet-xl`: the KeyNetwork the preset of that size gets for a key task.
+    case keyNetwork(name: String, width: Int)
+
+    init(parsing name: String) throws {
+        let lower = name.lowercased()
+        if lower.hasPrefix("keynet-") {
+            guard let preset = ModelPreset(rawValue: "resnet-" + lower.dropFirst("keynet-".count)) else {
+                throw TorchError.invalidArgument("unknown key network \"\(name)\"; choose one of keynet-xs, keynet-s, keynet-m, keynet-l, keynet-xl")
+            }
+            self = .keyNetwork(name: lower, width: preset.keyNetworkWidth)
+        } else {
+            self = .preset(try ModelPreset(parsing: name))
+        }
+    }
+
+    var rawValue: String {
+        switch self {
+        case .preset(let p): return p.rawValue
+        case .keyNetwork(let name, _): return name
+        }
+    }
+
+    var clipSamples: Int {
+        switch self {
+        case .preset(let p): return p.clipSamples
+        case .keyNetwork: return KeyNetwork.defaultClipSamples
+        }
+    }
+
+    /// The task the benchmark trains: 50-ish tags (multi-label) or the 24 keys (multi-class).
+    func task(classes: Int) throws -> TaskSpec {
+        switch self {
+        case .preset:
+            return TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })
+        case .keyNetwork:
+            let tonics = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+            return TaskSpec(name: "key", kind: .multiClass, classes: tonics.map { "\($0) major" } + tonics.map { "\($0) minor" })
+        }
+    }
+
+    /// A fresh model (the caller seeds the generator).
+    func build(task: TaskSpec) throws -> any AudioModel {
+        switch self {
+        case .preset(let p): return try p.build(tasks: [task])
+        case .keyNetwork(_, let width): return try KeyNetwork(width: width, task: task)
+        }
+    }
+}
+
 /// Training and inference throughput of one model preset, defined exactly as
 /// `shared/bench/bench_reference.py` defines it for PyTorch: the same random input and labels
 /// (shapes and distributions), the same step, one warm-up step, then `repetitions` timed steps.
+/// A key network is defined as tools/key_reference.py defines it: class-index labels,
+/// cross-entropy in training, softmax in inference.
 struct ModelBenchmark {
     enum Mode: String, CaseIterable {
         case train, infer
+        /// A key network's constant-Q front end alone (no gradients): where inference time goes.
+        case frontend
     }
 
     /// One (preset, mode) measurement, in the reference's terms.
     struct Result {
-        var preset: ModelPreset
+        var preset: BenchModel
         var mode: Mode
         var batch: Int
         var threads: Int
@@ -44,7 +101,7 @@ struct ModelBenchmark {
     var trainingLayout: MemoryFormat
 
     /// Measures `modes` of `preset` on one model, training first as the reference does.
-    func run(_ preset: ModelPreset, modes: [Mode]) throws -> [Result] {
+    func run(_ preset: BenchModel, modes: [Mode]) throws -> [Result] {
         let (model, x, y) = try setUp(preset)
         return try modes.map { mode in
             let seconds = try timed(step(mode, model, x, y))
@@ -56,7 +113,7 @@ struct ModelBenchmark {
     /// Measures `modes` of `preset` step by step alternating with the PyTorch reference, which
     /// `reference(mode)` starts: `repetitions` pairs per mode, after one warm-up step each.
     /// Returns Crescendo's result, the reference's and the per-pair speed ratios.
-    func runPaired(_ preset: ModelPreset, modes: [Mode], reference: (Mode) throws -> PairedReference)
+    func runPaired(_ preset: BenchModel, modes: [Mode], reference: (Mode) throws -> PairedReference)
         throws -> [(crescendo: Result, pytorch: Result, ratios: [Double], engine: String)] {
         let (model, x, y) = try setUp(preset)
         return try modes.map { mode in
@@ -80,20 +137,21 @@ struct ModelBenchmark {
 
     /// FLOPs of convolutions, linear layers and matrix products in one clip's forward pass
     /// (front end included), counted by `FLOPCounter`.
-    func forwardFLOPsPerClip(_ preset: ModelPreset) throws -> Int {
-        let tasks = [TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })]
-        let model = try preset.build(tasks: tasks).eval()
+    func forwardFLOPsPerClip(_ preset: BenchModel) throws -> Int {
+        let model = try preset.build(task: preset.task(classes: classes)).eval()
         return try FLOPCounter.measure { try withNoGrad { try model(Tensor.zeros([1, preset.clipSamples])) } }.flops
     }
 
-    /// The model (seed 0), random input (scaled by 0.1) and multi-hot labels (10 % ones).
-    func setUp(_ preset: ModelPreset) throws -> (any AudioModel, Tensor, Tensor) {
+    /// The model (seed 0), random input (scaled by 0.1) and multi-hot labels (10 % ones), or
+    /// for a key network one class index per clip.
+    func setUp(_ preset: BenchModel) throws -> (any AudioModel, Tensor, Tensor) {
         Runtime.threads = threads
         manualSeed(0)
-        let tasks = [TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })]
-        let model = try preset.build(tasks: tasks)
+        let task = try preset.task(classes: classes)
+        let model = try preset.build(task: task)
         let x = try Tensor.randn([batch, preset.clipSamples]) * 0.1
-        let y = try Tensor.rand([batch, classes]).gt(0.9).to(.float32)
+        let y = task.kind == .multiClass ? try Tensor.randint(0, task.classes.count, [batch])
+            : try Tensor.rand([batch, classes]).gt(0.9).to(.float32)
         return (model, x, y)
     }
 
@@ -102,26 +160,34 @@ struct ModelBenchmark {
         switch mode {
         case .train: return try trainingStep(model, x, y)
         case .infer: return try inferenceStep(model, x)
+        case .frontend:
+            guard let key = model as? KeyNetwork else { throw TorchError.invalidArgument("--mode frontend measures a key network's front end") }
+            return { try withNoGrad { _ = try key.frontend(x) } }
         }
     }
 
-    /// zero_grad + forward + BCE-with-logits + backward + AdamW step (lr 1e-4, wd 1e-2).
+    /// zero_grad + forward + BCE-with-logits (cross-entropy for keys) + backward + AdamW step
+    /// (lr 1e-4, wd 1e-2).
     func trainingStep(_ model: any AudioModel, _ x: Tensor, _ y: Tensor) throws -> () throws -> Void {
         model.train()
         try model.setConvolutionMemoryFormat(trainingLayout)
         let optimizer = try OptimizerBox(Adam.adamW(parameters: model.parameters(), learningRate: 1e-4, weightDecay: 1e-2))
+        let key = Self.isKey(model)
         return {
             try optimizer.adam.zeroGrad()
-            try Loss.binaryCrossEntropyWithLogits(try Self.tags(model(x)), y).backward()
+            let loss = key ? try Loss.crossEntropy(try Self.keys(model(x)), y)
+                : try Loss.binaryCrossEntropyWithLogits(try Self.tags(model(x)), y)
+            try loss.backward()
             try optimizer.adam.step()
         }
     }
 
-    /// Evaluation mode, no gradients, sigmoid of the logits; with `inference` optimisations on
-    /// a prepared copy (preparation is not timed: it happens once per model).
+    /// Evaluation mode, no gradients, sigmoid of the logits (softmax for keys); with `inference`
+    /// optimisations on a prepared copy (preparation is not timed: it happens once per model).
     func inferenceStep(_ model: any AudioModel, _ x: Tensor) throws -> () throws -> Void {
         try model.setConvolutionMemoryFormat(.contiguous)
         let evaluated = inference == .none ? model.eval() : try model.inferenceCopy(inference)
+        if Self.isKey(model) { return { try withNoGrad { _ = try Self.keys(evaluated(x)).softmax(dim: 1) } } }
         return { try withNoGrad { _ = try Self.tags(evaluated(x)).sigmoid() } }
     }
 
@@ -129,6 +195,13 @@ struct ModelBenchmark {
         guard let logits = outputs["tags"] else { throw TorchError.invalidArgument("the model has no \"tags\" head") }
         return logits
     }
+
+    static func keys(_ outputs: [String: Tensor]) throws -> Tensor {
+        guard let logits = outputs["key"] else { throw TorchError.invalidArgument("the model has no \"key\" head") }
+        return logits
+    }
+
+    static func isKey(_ model: any AudioModel) -> Bool { model.tasks.first?.name == "key" }
 
     /// One warm-up run, then the seconds of each of `repetitions` runs.
     func timed(_ step: () throws -> Void) throws -> [Double] {

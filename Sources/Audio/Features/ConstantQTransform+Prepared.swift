@@ -11,6 +11,8 @@ extension ConstantQTransform {
         let kernels: [Tensor]
         /// The halfband filter as a banded matrix (``HalfbandDecimator/blockMatrix``).
         let halfband: Tensor
+        /// Rows of ``halfband``: the input samples one block of outputs reads.
+        let halfbandRows: Int
         let levels: Int
 
         init(config: ConstantQTransform, device: Device) throws {
@@ -22,6 +24,7 @@ extension ConstantQTransform {
             kernels = try design.groups.map { try Tensor($0.weights, shape: [$0.length, 2 * $0.count], device: device) }
             let band = HalfbandDecimator.blockMatrix
             halfband = try Tensor(band.weights, shape: [band.rows, band.columns], device: device)
+            halfbandRows = band.rows
         }
 
         /// Constant-Q magnitudes of (batch, samples) or (samples) float32 → (batch, totalBins,
@@ -33,44 +36,71 @@ extension ConstantQTransform {
             guard samples >= 1 else { throw ConstantQError.tooFewSamples(samples, needed: 1) }
             let frames = config.frameCount(samples: samples)
             // The signal at each rate the groups need: halfband filter, keep every other sample.
-            // Zero padding at the ends, as the zero-extended signal (librosa's pad_mode) implies.
-            var signals = [x]
-            for _ in 0..<levels { signals.append(try halve(signals[signals.count - 1])) }
-            var parts: [Tensor] = []
-            for (group, kernel) in zip(groups, kernels) {
-                let hop = config.hopLength >> group.level
-                let frameMatrix = try Self.frames(signals[group.level], count: frames, hop: hop,
-                                                  firstOffset: group.firstOffset, length: group.length)
-                let response = try frameMatrix.matmul(kernel)
-                let re = try response.slice(dim: 2, start: 0, end: group.count)
-                let im = try response.slice(dim: 2, start: group.count, end: 2 * group.count)
-                parts.append(try (re.square() + im.square()).sqrt())
+            // Zero padding at the ends, as the zero-extended signal (librosa's pad_mode) implies;
+            // each rate's signal is padded once, for all the frame matrices read from it.
+            var parts: [Tensor?] = Array(repeating: nil, count: groups.count)
+            var signal = x
+            for level in 0...levels {
+                let length = try signal.size(1)
+                var reads: [Read] = []
+                for (g, group) in groups.enumerated() where group.level == level {
+                    reads.append(Read(count: frames, hop: config.hopLength >> level, firstOffset: group.firstOffset,
+                                      length: group.length, group: g))
+                }
+                if level < levels { reads.append(halvingRead(samples: length)) }
+                let padded = try Padded(signal, reads: reads)
+                for read in reads {
+                    let frameMatrix = try padded.frames(read)
+                    guard let g = read.group else {
+                        let outputs = (length + 1) / 2
+                        signal = try frameMatrix.matmul(halfband).reshape([try x.size(0), read.count * HalfbandDecimator.outputsPerBlock])
+                            .slice(dim: 1, start: 0, end: outputs)
+                        continue
+                    }
+                    let count = groups[g].count
+                    let response = try frameMatrix.matmul(kernels[g])
+                    let re = try response.slice(dim: 2, start: 0, end: count)
+                    let im = try response.slice(dim: 2, start: count, end: 2 * count)
+                    parts[g] = try (re.square() + im.square()).sqrt()
+                }
             }
-            return try Tensor.cat(parts, dim: 2).transpose(1, 2).contiguous()
+            return try Tensor.cat(parts.map { $0! }, dim: 2).transpose(1, 2).contiguous()
         }
 
-        /// (batch, ⌈n/2⌉) from (batch, n): output i = Σ_j h[j]·z[2i + j − 32], zeros outside z.
-        func halve(_ z: Tensor) throws -> Tensor {
-            let batch = try z.size(0), outputs = (try z.size(1) + 1) / 2
-            let m = HalfbandDecimator.outputsPerBlock, blocks = (outputs + m - 1) / m
-            let rows = try Self.frames(z, count: blocks, hop: 2 * m, firstOffset: -(HalfbandDecimator.tapCount / 2),
-                                       length: try halfband.size(0))
-            return try rows.matmul(halfband).reshape([batch, blocks * m]).slice(dim: 1, start: 0, end: outputs)
+        /// Frames read from one rate's signal: frame t is z[t·hop + firstOffset ..< t·hop + firstOffset + length]
+        /// (zeros outside z), for octave group `group`, or for the halfband filter when nil.
+        struct Read {
+            var count: Int, hop: Int, firstOffset: Int, length: Int
+            var group: Int?
         }
 
-        /// (batch, frames, length): frame t holds z[t·hop + firstOffset ..< t·hop + firstOffset + length],
-        /// zeros outside the signal. Built from hop-sized chunks of the padded signal, `m` of them
-        /// side by side (m = ⌈length / hop⌉), because ATen's unfold is not in the shim; the copy is
-        /// 1/(2·bins per group) of the matrix product's work.
-        static func frames(_ z: Tensor, count: Int, hop: Int, firstOffset: Int, length: Int) throws -> Tensor {
-            let samples = try z.size(1), batch = try z.size(0)
-            let left = Swift.max(0, -firstOffset), base = firstOffset + left
-            let m = (length + hop - 1) / hop, chunks = count - 1 + m
-            let right = Swift.max(0, base + chunks * hop - (samples + left))
-            let padded = try z.constantPad([left, right])
-            let blocks = try padded.slice(dim: 1, start: base, end: base + chunks * hop).reshape([batch, chunks, hop])
-            let wide = m == 1 ? blocks : try Tensor.cat((0..<m).map { try blocks.slice(dim: 1, start: $0, end: $0 + count) }, dim: 2)
-            return try wide.slice(dim: 1, start: 0, end: count).slice(dim: 2, start: 0, end: length)
+        /// The halfband filter's read of an n-sample signal: ⌈n/2⌉ outputs in blocks of M, block b
+        /// from z[2·M·b − 32 ..< 2·M·b − 32 + rows]; output i = Σ_j h[j]·z[2i + j − 32].
+        func halvingRead(samples: Int) -> Read {
+            let m = HalfbandDecimator.outputsPerBlock, outputs = (samples + 1) / 2
+            return Read(count: (outputs + m - 1) / m, hop: 2 * m, firstOffset: -(HalfbandDecimator.tapCount / 2),
+                        length: halfbandRows, group: nil)
+        }
+
+        /// (batch, samples) zero-padded once for all of `reads`; `frames(_:)` is then a view
+        /// (ATen's unfold), which the matrix product copies once.
+        struct Padded {
+            let tensor: Tensor
+            let left: Int
+
+            init(_ z: Tensor, reads: [Read]) throws {
+                let samples = try z.size(1)
+                left = reads.map { Swift.max(0, -$0.firstOffset) }.max() ?? 0
+                let end = reads.map { $0.firstOffset + (($0.count - 1) * $0.hop + $0.length) }.max() ?? 0
+                let right = Swift.max(0, end - samples)
+                tensor = left == 0 && right == 0 ? z : try z.constantPad([left, right])
+            }
+
+            /// (batch, count, length) view of the frames of `read`.
+            func frames(_ read: Read) throws -> Tensor {
+                let start = read.firstOffset + left, span = (read.count - 1) * read.hop + read.length
+                return try tensor.slice(dim: 1, start: start, end: start + span).unfold(dim: 1, size: read.length, step: read.hop)
+            }
         }
 
         /// Log-magnitude (dB, see ``ConstantQTransform``) of (batch, samples) → (batch, totalBins, frames) float32.

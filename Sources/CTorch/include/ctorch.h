@@ -142,6 +142,8 @@ ct_tensor ct_stack(const ct_tensor *ts, int n, int64_t dim);
 ct_tensor ct_repeat(ct_tensor a, const int64_t *repeats, int n);
 ct_tensor ct_flip(ct_tensor a, const int64_t *dims, int n);
 ct_tensor ct_roll(ct_tensor a, int64_t shift, int64_t dim);
+/* Tensor::unfold: a view of the windows of `size` elements, `step` apart, along `dim` (new last dim). */
+ct_tensor ct_unfold(ct_tensor a, int64_t dim, int64_t size, int64_t step);
 ct_tensor ct_tril(ct_tensor a, int64_t diagonal);
 ct_tensor ct_one_hot(ct_tensor a, int64_t classes);
 
