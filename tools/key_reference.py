@@ -63,6 +63,7 @@ class Config:
     margin_bins = 18
     amin = 1e-5
     reference = 1.0
+    top_db = 80.0  # ConstantQTransform.keyDefault
 
     @property
     def total_bins(self):
@@ -202,7 +203,10 @@ class ConstantQ(nn.Module):
         magnitude = torch.cat(parts, dim=2).transpose(1, 2).contiguous()
         db = magnitude.clamp(min=self.cfg.amin).log10_().mul_(20.0)
         offset = 20.0 * math.log10(max(self.cfg.amin, self.cfg.reference))
-        return db.sub_(offset) if offset != 0 else db
+        db = db.sub_(offset) if offset != 0 else db
+        if self.cfg.top_db is not None:
+            db = torch.maximum(db, db.amax(dim=(1, 2), keepdim=True) - self.cfg.top_db)
+        return db
 
     def window(self, full):
         m = self.cfg.margin_bins
@@ -212,9 +216,11 @@ class ConstantQ(nn.Module):
 # --- the network ----------------------------------------------------------------------------
 
 class PitchClassKeyHead(nn.Module):
-    def __init__(self, features, bins_per_semitone=3, lowest_pitch_class=0, order=None):
+    def __init__(self, features, hidden=32, bins_per_semitone=3, lowest_pitch_class=0, order=None):
         super().__init__()
-        self.template = nn.Conv1d(features, 2, 12 * bins_per_semitone, stride=bins_per_semitone)
+        self.template = nn.Conv1d(features, hidden, 12 * bins_per_semitone, stride=bins_per_semitone)
+        self.norm = nn.BatchNorm1d(hidden)
+        self.circle = nn.Conv1d(hidden, 2, 12)
         self.b = bins_per_semitone
         self.lowest = lowest_pitch_class
         # order[task class] = canonical key; identity for classes in canonical order.
@@ -222,10 +228,11 @@ class PitchClassKeyHead(nn.Module):
 
     def forward(self, x):
         batch, bins, b = x.shape[0], x.shape[2], self.b
-        scores = self.template(F.pad(x, (b // 2, 11 * b - b // 2)))
-        by_pitch_class = scores.reshape(batch, 2, bins // b // 12, 12).mean(dim=2)
-        canonical = by_pitch_class.roll(self.lowest, dims=2).reshape(batch, 24)
-        return canonical.index_select(1, self.order)
+        matches = F.relu(self.norm(self.template(F.pad(x, (b // 2, 11 * b - b // 2)))))
+        hidden = matches.shape[1]
+        pitch_classes = matches.reshape(batch, hidden, bins // b // 12, 12).mean(dim=2).roll(self.lowest, dims=2)
+        wrapped = torch.cat([pitch_classes, pitch_classes[:, :, :11]], dim=2)
+        return self.circle(wrapped).reshape(batch, 24).index_select(1, self.order)
 
 
 class KeyNetwork(nn.Module):
