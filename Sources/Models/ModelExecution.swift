@@ -17,6 +17,16 @@ struct ModelExecution: Sendable {
         if isTraining, prepared != nil { throw ModelError.preparedForInference(model: model) }
     }
 
+    /// Lays out `model`'s convolution weights in `format` and records it for the inputs
+    /// (every model's `setConvolutionMemoryFormat`).
+    mutating func setConvolutionFormat(_ format: MemoryFormat, of model: Module) throws {
+        guard format != .preserve else {
+            throw TorchError.invalidArgument("a model's convolution layout is .contiguous or .channelsLast, not .preserve")
+        }
+        try model.setConvolutionWeightFormat(format)
+        convolutionFormat = format
+    }
+
     /// The front end's float32 output in the network's dtype.
     func networkInput(_ spectrogram: Tensor) throws -> Tensor {
         spectrogram.dtype == computeDType ? spectrogram : try spectrogram.to(computeDType)

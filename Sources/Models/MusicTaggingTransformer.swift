@@ -148,11 +148,7 @@ extension MusicTaggingTransformer {
     }
 
     public func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {
-        guard format != .preserve else {
-            throw TorchError.invalidArgument("a model's convolution layout is .contiguous or .channelsLast, not .preserve")
-        }
-        try setConvolutionWeightFormat(format)
-        execution.convolutionFormat = format
+        try execution.setConvolutionFormat(format, of: self)
     }
 
     public func copy() throws -> any AudioModel {

@@ -186,11 +186,7 @@ public final class ShortChunkResNet: Module, AudioModel {
     }
 
     public func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {
-        guard format != .preserve else {
-            throw TorchError.invalidArgument("a model's convolution layout is .contiguous or .channelsLast, not .preserve")
-        }
-        try setConvolutionWeightFormat(format)
-        execution.convolutionFormat = format
+        try execution.setConvolutionFormat(format, of: self)
     }
 
     public func copy() throws -> any AudioModel {
