@@ -110,15 +110,7 @@ extension ConstantQTransform {
 
         /// librosa's `amplitude_to_db` over each example of a (batch, …) magnitude tensor.
         public func decibels(_ magnitude: Tensor) throws -> Tensor {
-            var db = try magnitude.clamp(min: config.amin).log10()
-            try db.mulInPlace(20.0)
-            let offset = 20.0 * Foundation.log10(Swift.max(config.amin, config.reference))
-            if offset != 0 { try db.addInPlace(-offset) }
-            if let topDB = config.topDB {
-                let floor = try db.amax(dims: Array(1..<db.rank), keepDim: true) - topDB
-                db = try db.maximum(floor)
-            }
-            return db
+            try magnitude.decibels(factor: 20, amin: config.amin, reference: config.reference, topDB: config.topDB)
         }
     }
 }

@@ -123,16 +123,7 @@ public struct LogMelSpectrogram: Sendable, Equatable, Codable {
 
         /// librosa's `power_to_db` over each example of a (batch, …) power tensor.
         public func decibels(_ power: Tensor) throws -> Tensor {
-            var db = try power.clamp(min: config.amin).log10()
-            try db.mulInPlace(10.0)
-            let offset = 10.0 * Foundation.log10(Swift.max(config.amin, config.reference))
-            if offset != 0 { try db.addInPlace(-offset) }
-            if let topDB = config.topDB {
-                let dims = Array(1..<db.rank)
-                let floor = try db.amax(dims: dims, keepDim: true) - topDB
-                db = try db.maximum(floor)
-            }
-            return db
+            try power.decibels(factor: 10, amin: config.amin, reference: config.reference, topDB: config.topDB)
         }
     }
 }
