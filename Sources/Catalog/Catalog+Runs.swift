@@ -68,6 +68,26 @@ extension Catalog {
         return try finishRun(id, metricsJSON: json, status: status)
     }
 
+    /// Replaces the metrics of a finished run (a stage re-evaluated from its checkpoint when
+    /// only its evaluation changed); its status and finish time stay.
+    /// A run still running is finished with the metrics.
+    /// - Throws: ``CatalogError/unknownRun(id:)``, ``CatalogError/invalidJSON(what:message:)``.
+    @discardableResult
+    public func recordMetrics(_ id: Int64, metrics: [String: Double]) throws(CatalogError) -> RunRecord {
+        if let bad = metrics.first(where: { !$0.value.isFinite }) {
+            throw .invalidJSON(what: "the metrics of run \(id)", message: "metric \(bad.key) is \(bad.value)")
+        }
+        let json = try JSONText.encode(metrics, what: "the metrics of run \(id)")
+        let status = try read("reading run \(id)") { db in try RunTable.fetch(id: id, in: db)?.status }
+        guard let status else { throw .unknownRun(id: id) }
+        if status == .running { return try finishRun(id, metricsJSON: json) }
+        return try write("updating the metrics of run \(id)") { db in
+            try db.execute(sql: "UPDATE run SET metrics = ? WHERE id = ?", arguments: [json, id])
+            guard let run = try RunTable.fetch(id: id, in: db) else { throw CatalogError.unknownRun(id: id) }
+            return run
+        }
+    }
+
     /// The run with id `id`, or `nil`.
     public func run(id: Int64) throws(CatalogError) -> RunRecord? {
         try read("reading run \(id)") { db in try RunTable.fetch(id: id, in: db) }

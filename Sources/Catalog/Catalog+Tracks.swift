@@ -19,6 +19,25 @@ extension Catalog {
         }
     }
 
+    /// The content hash (``ContentHash``) and file size of each of `ids` that exists, by id:
+    /// what a stage fingerprint records of the audio it reads.
+    public func contentHashes(ids: [Int64]) throws(CatalogError) -> [Int64: (hash: UInt64, size: Int64)] {
+        try read("reading content hashes") { db in
+            var result: [Int64: (hash: UInt64, size: Int64)] = [:]
+            // Chunks keep each statement under SQLite's bound-parameter limit.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<Swift.min(ids.count, start + 500)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT id, contentHash, fileSize FROM track WHERE id IN (\(marks))",
+                                            arguments: StatementArguments(chunk)) {
+                    let hash: Int64 = row["contentHash"]
+                    result[row["id"]] = (UInt64(bitPattern: hash), row["fileSize"])
+                }
+            }
+            return result
+        }
+    }
+
     /// All tracks whose probe failed, by path.
     public func failedTracks() throws(CatalogError) -> [TrackRecord] {
         try read("listing failed tracks") { db in

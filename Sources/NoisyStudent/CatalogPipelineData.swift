@@ -64,6 +64,13 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
     }
 
     public func finishRun(_ id: Int64, metrics: [String: Double]) throws {
-        _ = try data.catalog.finishRun(id, metrics: metrics)
+        // A stage re-evaluated after its run finished (or resumed after a kill between finishing
+        // the run and saving the pipeline state) replaces the run's metrics.
+        _ = try data.catalog.recordMetrics(id, metrics: metrics)
+    }
+
+    public func audioFingerprints(ids: [Int64]) throws -> [Int64: UInt64] {
+        try data.catalog.contentHashes(ids: ids).mapValues { ContentHash.fnv1a(withUnsafeBytes(of: $0.size.littleEndian, Array.init),
+                                                                              continuing: $0.hash) }
     }
 }

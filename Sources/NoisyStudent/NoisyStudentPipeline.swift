@@ -14,6 +14,11 @@ public final class NoisyStudentPipeline {
     public let data: any PipelineDataSource
     public var reporter: ProgressReporter
     public let directory: URL
+    /// A stage to rerun even when its fingerprint matches (`--force`); every stage after it
+    /// reruns too, because each child's fingerprint holds its parent's run.
+    public var force: String?
+    /// The stages this pipeline object trained, labelled or re-evaluated (not reused), in order.
+    public private(set) var ranStages: [String] = []
     var state: PipelineState
     /// The out-of-domain test tracks, evaluated after every trained stage beside the test split.
     var outOfDomain: [LabeledTrack] = []
@@ -30,6 +35,9 @@ public final class NoisyStudentPipeline {
 
     /// Runs (or resumes) every stage; returns the lineage with each stage's metrics.
     public func run() async throws -> PipelineState {
+        if let force, !Self.stageNames(config).contains(force) {
+            throw PipelineError.invalidConfig(key: "--force", reason: "no stage \(force); this pipeline's stages are \(Self.stageNames(config).joined(separator: ", "))")
+        }
         let splits = try loadSplits()
         let (tasks, train, valid, test) = (splits.tasks, splits.train, splits.valid, splits.test)
         let s = config.splits
@@ -52,13 +60,13 @@ public final class NoisyStudentPipeline {
             let start = config.initializeStudentsFromTeacher && preset == teacher.preset ? teacher.checkpoint : nil
             var student = try await trainedStage(
                 name: "round\(round)-student", kind: .student, preset: preset,
-                noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels.runId,
+                noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels,
                 trainer: config.schedule.studentTrainer(config.student, round: round),
                 studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary, initialCheckpoint: start)
             if let fineTune = config.fineTune {
                 student = try await trainedStage(
                     name: "round\(round)-finetune", kind: .student, preset: config.schedule.students[round - 1],
-                    noise: config.studentNoise, tasks: tasks, train: train, valid: valid, test: test, parent: student.runId,
+                    noise: config.studentNoise, tasks: tasks, train: train, valid: valid, test: test, parent: student,
                     trainer: fineTune, studentNoise: nil, initialCheckpoint: student.checkpoint)
             }
             teacher = student
@@ -95,22 +103,44 @@ public final class NoisyStudentPipeline {
     // MARK: Stages
 
     func trainedStage(name: String, kind: StageRecord.Kind, preset: ModelPreset, noise: ModelNoise, tasks: [TaskSpec],
-                      train: [LabeledTrack], valid: [LabeledTrack], test: [LabeledTrack], parent: Int64?,
+                      train: [LabeledTrack], valid: [LabeledTrack], test: [LabeledTrack], parent: StageRecord?,
                       trainer config: TrainerConfig, studentNoise: StudentNoise?,
                       selection: PseudoLabelSelection.Summary? = nil, initialCheckpoint: String? = nil) async throws -> StageRecord {
-        if let done = state.stage(name), done.status == .done {
-            reporter.line("\(name): done (\(done.preset?.rawValue ?? "?")), skipping")
-            return done
-        }
-        let started = Date()
         let description = ModelDescription(preset: preset, variant: self.config.schedule.variant, tasks: tasks, noise: noise)
+        let fingerprint = try trainedFingerprint(description: description, trainer: config, inputNoise: studentNoise,
+                                                 train: train, valid: valid, test: test, parent: parent,
+                                                 initialCheckpoint: initialCheckpoint)
+        let recorded = state.stage(name)
+        let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
+        switch (decision, recorded) {
+        case let (.reuse, recorded?):
+            reporter.line("\(name): done (\(recorded.preset?.rawValue ?? "?")), inputs unchanged, reusing")
+            return recorded
+        case let (.reevaluate(changed), recorded?) where recorded.checkpoint != nil:
+            reporter.line("\(name): training inputs unchanged; re-evaluating (changed: \(changed.joined(separator: ", ")))")
+            ranStages.append(name)
+            var record = recorded
+            record.fingerprint = fingerprint
+            try await evaluateStage(&record, tasks: tasks, test: test)
+            return record
+        case (.resume, _):
+            reporter.line("\(name): resuming")
+        case let (_, recorded?):
+            reporter.line("\(name): rerunning (\(decision.reason))")
+            try supersede(recorded)
+        case (_, nil):
+            break
+        }
+        ranStages.append(name)
+        let started = Date()
         var record = try state.stage(name) ?? StageRecord(
             name: name, kind: kind, status: .running,
-            runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent),
-            parentRunId: parent, preset: preset)
+            runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent?.runId),
+            parentRunId: parent?.runId, preset: preset)
+        record.fingerprint = fingerprint
         try persist(record)
-        manualSeed(config.seed)
-        let model = try description.build(generator: Generator(seed: config.seed))
+        manualSeed(self.config.seed)
+        let model = try description.build(generator: Generator(seed: self.config.seed))
         if let initialCheckpoint {
             try model.load(stateDict: Checkpoint.load(from: URL(fileURLWithPath: initialCheckpoint)).modelState)
         }
@@ -124,33 +154,62 @@ public final class NoisyStudentPipeline {
         record.validMetrics = result.bestMetrics
         record.trainingExamples = train.count
         record.selection = selection
-        let best = try Checkpoint.load(from: result.bestCheckpoint).model()
+        record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
+        try await evaluateStage(&record, tasks: tasks, test: test)
+        return record
+    }
+
+    /// Evaluates a trained stage's best checkpoint on the test and out-of-domain splits and
+    /// records it as done.
+    func evaluateStage(_ record: inout StageRecord, tasks: [TaskSpec], test: [LabeledTrack]) async throws {
+        guard let checkpoint = record.checkpoint else { throw PipelineError.missingStage("\(record.name) has no checkpoint") }
+        let best = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
         let evaluation = try await evaluateTracks(best, tracks: test, tasks: tasks)
         record.testMetrics = evaluation.metrics
-        for (metric, value) in try await evaluateTracks(best, tracks: outOfDomain, tasks: tasks).metrics {
-            record.testMetrics[Self.outOfDomainPrefix + metric] = value
+        var counts = ["test": evaluation.clips]
+        if !outOfDomain.isEmpty {
+            let ood = try await evaluateTracks(best, tracks: outOfDomain, tasks: tasks)
+            for (metric, value) in ood.metrics { record.testMetrics[Self.outOfDomainPrefix + metric] = value }
+            counts["out_of_domain"] = ood.clips
         }
+        record.evaluatedClips = counts
         record.testClassResults = ClassResults.compute(evaluation.predictions)
         record.taskKinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         record.status = .done
-        record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
         try data.finishRun(record.runId, metrics: record.testMetrics)
         try persist(record)
-        reporter.line("\(name): test " + Self.format(record.testMetrics))
-        return record
+        let failed = counts.values.map(\.failed).reduce(0, +)
+        reporter.line("\(record.name): test " + Self.format(record.testMetrics)
+                      + (failed > 0 ? " (\(failed) clips could not be read and are not counted)" : ""))
     }
 
     func pseudoLabelStage(round: Int, teacher: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) async throws -> StageRecord {
         let name = "round\(round)-pseudo-labels"
-        if let done = state.stage(name), done.status == .done { return done }
         guard let checkpoint = teacher.checkpoint else { throw PipelineError.missingStage("\(teacher.name) has no checkpoint") }
-        let started = Date()
         var options = config.inference
         options.temperature = config.pseudoLabels.temperature
+        let fingerprint = try pseudoLabelFingerprint(teacher: teacher, options: options, tasks: tasks, pool: pool)
+        let recorded = state.stage(name)
+        let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
+        switch (decision, recorded) {
+        case let (.reuse, recorded?):
+            reporter.line("\(name): done, inputs unchanged, reusing")
+            return recorded
+        case (.resume, _):
+            reporter.line("\(name): resuming")
+        case let (_, recorded?):
+            reporter.line("\(name): rerunning (\(decision.reason))")
+            try supersede(recorded)
+        case (_, nil):
+            break
+        }
+        ranStages.append(name)
+        let started = Date()
         var record = try state.stage(name) ?? StageRecord(
             name: name, kind: .pseudoLabel, status: .running,
             runId: data.createRun(kind: "pseudo-label", configJSON: Checkpoint.json(options), parent: teacher.runId),
             parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
+        record.fingerprint = fingerprint
         try persist(record)
         let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
         let labeler = try PseudoLabeler(teacher: model, options: options)
@@ -191,15 +250,32 @@ public final class NoisyStudentPipeline {
 
     /// Full-track evaluation with the per-track predictions (for per-class results).
     func evaluateTracks(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws
-        -> (metrics: [String: Double], predictions: [TaskPredictions]) {
-        guard !tracks.isEmpty else { return ([:], []) }
+        -> (metrics: [String: Double], predictions: [TaskPredictions], clips: ClipCount) {
+        guard !tracks.isEmpty else { return ([:], [], ClipCount(clips: 0, failed: 0)) }
         let result = try await FullTrackEvaluation(options: config.inference).evaluate(model, tracks: tracks, tasks: tasks)
-        for (path, message) in result.failures { reporter.line("evaluation skipped \(path): \(message)") }
-        return (result.metrics, result.predictions)
+        for (path, message) in result.failures.sorted(by: { $0.key < $1.key }) { reporter.line("evaluation skipped \(path): \(message)") }
+        return (result.metrics, result.predictions, ClipCount(clips: tracks.count - result.failures.count, failed: result.failures.count))
     }
 
     func persist(_ record: StageRecord) throws {
         state.upsert(record)
+        try state.save(to: stateURL)
+    }
+
+    /// Moves a recorded stage out of the way of its re-run: its run directory (checkpoints,
+    /// logs) to `superseded/<name>-run<id>`, its record to the state's superseded list.
+    func supersede(_ record: StageRecord) throws {
+        var old = record
+        let from = directory.appendingPathComponent(record.name)
+        if FileManager.default.fileExists(atPath: from.path) {
+            let to = directory.appendingPathComponent("superseded/\(record.name)-run\(record.runId)")
+            try FileManager.default.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: to.path) { try FileManager.default.removeItem(at: to) }
+            try FileManager.default.moveItem(at: from, to: to)
+            old.supersededDirectory = to.path
+        }
+        state.superseded = (state.superseded ?? []) + [old]
+        state.stages.removeAll { $0.name == record.name }
         try state.save(to: stateURL)
     }
 

@@ -15,4 +15,12 @@ public protocol PipelineDataSource: Sendable {
     /// Records a run (teacher, pseudo-label, student) with its configuration and parent.
     func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64
     func finishRun(_ id: Int64, metrics: [String: Double]) throws
+    /// A hash of each track's audio file (content and size), by id, for stage fingerprints;
+    /// tracks it cannot vouch for are left out (the fingerprint then covers paths and labels only).
+    func audioFingerprints(ids: [Int64]) throws -> [Int64: UInt64]
+}
+
+extension PipelineDataSource {
+    /// In-memory sources have no stored file hashes: fingerprints cover paths and labels.
+    public func audioFingerprints(ids: [Int64]) throws -> [Int64: UInt64] { [:] }
 }

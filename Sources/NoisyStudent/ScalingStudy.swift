@@ -34,6 +34,7 @@ public final class ScalingStudy {
         shared.poolFraction = Swift.max(maxFraction, Double.leastNonzeroMagnitude)
         let pipeline = try NoisyStudentPipeline(config: shared, data: data, reporter: reporter)
         let splits = try pipeline.loadSplits()
+        pipeline.outOfDomain = splits.outOfDomain
         try config.validateSizes(tasks: splits.tasks)
         let cells = config.cells
         reporter.line("study: \(cells.count) cells (\(config.poolFractions.count) pool fractions × \(config.students.count) students × \(config.seeds.count) seeds); \(splits.train.count) train tracks, pool \(splits.pool.count) tracks")
@@ -52,11 +53,8 @@ public final class ScalingStudy {
 
         var results = try cells.map { try recordedResult($0) }
         try summary(teacher: teacher, labels: labels, cells: results).write(to: directory)
+        // Every cell goes through its stages, which are reused only when their fingerprints match.
         for (i, cell) in cells.enumerated() {
-            if results[i].done {
-                reporter.line("\(cell.name): done, skipping")
-                continue
-            }
             results[i] = try await runCell(cell, splits: splits, teacher: teacher, labels: labels)
             try summary(teacher: teacher, labels: labels, cells: results).write(to: directory)
         }
@@ -101,6 +99,7 @@ public final class ScalingStudy {
                  labels: StageRecord?) async throws -> StudyResults.CellResult {
         let c = cellConfig(cell)
         let pipeline = try NoisyStudentPipeline(config: c, data: data, reporter: reporter)
+        pipeline.outOfDomain = splits.outOfDomain
         var pseudo: [LabeledTrack] = []
         var selection: PseudoLabelSelection.Summary?
         if cell.poolFraction > 0, let labels {
@@ -111,14 +110,15 @@ public final class ScalingStudy {
         reporter.line("\(cell.name): \(pseudo.count) pseudo-labeled and \(splits.train.count) labeled tracks → \(mixed.count) examples per epoch")
         let student = try await pipeline.trainedStage(
             name: "student", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,
-            train: mixed, valid: splits.valid, test: splits.test, parent: labels?.runId ?? teacher.runId,
+            train: mixed, valid: splits.valid, test: splits.test, parent: labels ?? teacher,
             trainer: c.student, studentNoise: try c.studentInputNoise(tasks: splits.tasks), selection: selection)
         if let fineTune = c.fineTune {
             _ = try await pipeline.trainedStage(
                 name: "finetune", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,
-                train: splits.train, valid: splits.valid, test: splits.test, parent: student.runId,
+                train: splits.train, valid: splits.valid, test: splits.test, parent: student,
                 trainer: fineTune, studentNoise: nil, initialCheckpoint: student.checkpoint)
         }
+        if pipeline.ranStages.isEmpty { reporter.line("\(cell.name): done, inputs unchanged, reusing") }
         return try recordedResult(cell)
     }
 }

@@ -30,6 +30,13 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var selection: PseudoLabelSelection.Summary?
     public var trainingExamples: Int?
     public var seconds: Double?
+    /// What the stage's result depends on; a re-run reuses the stage only when it matches.
+    public var fingerprint: StageFingerprint?
+    /// Per evaluated split (`test`, `out_of_domain`): on how many clips the test metrics were
+    /// computed and how many could not be read.
+    public var evaluatedClips: [String: ClipCount]?
+    /// Where the stage's run directory went when it was superseded by a re-run.
+    public var supersededDirectory: String?
 
     public init(name: String, kind: Kind, status: Status, runId: Int64, parentRunId: Int64? = nil, preset: ModelPreset? = nil,
                 parameters: Int? = nil, checkpoint: String? = nil, labeler: String? = nil) {
@@ -45,9 +52,25 @@ public struct StageRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// How many clips of a split an evaluation used, and how many failed to decode.
+public struct ClipCount: Codable, Sendable, Equatable {
+    public var clips: Int
+    public var failed: Int
+
+    public init(clips: Int, failed: Int) {
+        self.clips = clips
+        self.failed = failed
+    }
+
+    enum CodingKeys: String, CodingKey { case clips = "n_clips", failed = "n_failed" }
+}
+
 /// The pipeline's state file (`pipeline.json` in its runs directory), rewritten atomically.
 public struct PipelineState: Codable, Sendable, Equatable {
     public var stages: [StageRecord] = []
+    /// Stages replaced by a re-run (changed inputs or `--force`), oldest first: the lineage of
+    /// what was computed before, with where its files went.
+    public var superseded: [StageRecord]?
 
     public init() {}
 

@@ -24,6 +24,10 @@ struct PipelineCommand: AsyncParsableCommand {
             help: "Run the whole pipeline once per seed (in <runs_directory>/seed-<seed>) and summarise each stage's test metrics as mean ± standard deviation.")
     var seeds: [UInt64] = []
 
+    @Option(help: ArgumentHelp("Rerun this stage and every stage after it, even where inputs are unchanged (e.g. teacher, round1-pseudo-labels, round1-student).",
+                               valueName: "stage"))
+    var force: String?
+
     @Flag(help: "Also write the HTML report of the run to <runs_directory>/report.html.")
     var report = false
 
@@ -40,7 +44,9 @@ struct PipelineCommand: AsyncParsableCommand {
                                            splitSet: config.splits.splitSet)
         let resultsURL = URL(fileURLWithPath: results ?? URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("results.json").path)
         guard !seeds.isEmpty else {
-            let state = try await NoisyStudentPipeline(config: config, data: data).run()
+            let pipeline = try NoisyStudentPipeline(config: config, data: data)
+            pipeline.force = force
+            let state = try await pipeline.run()
             let table = ResultsTable(state: state, peers: try PeerResult.load(runsDirectory: config.runsDirectory))
             print(table.text)
             try table.json().write(to: resultsURL, options: .atomic)
@@ -52,7 +58,9 @@ struct PipelineCommand: AsyncParsableCommand {
         for seed in seeds {
             let seeded = config.seeded(seed)
             print("seed \(seed): \(seeded.runsDirectory)")
-            let state = try await NoisyStudentPipeline(config: seeded, data: data).run()
+            let pipeline = try NoisyStudentPipeline(config: seeded, data: data)
+            pipeline.force = force
+            let state = try await pipeline.run()
             let table = ResultsTable(state: state)
             print(table.text)
             try table.json().write(to: URL(fileURLWithPath: seeded.runsDirectory).appendingPathComponent("results.json"),
@@ -148,12 +156,12 @@ struct ResultsTable {
         for (title, prefix) in Self.blocks(available) {
             let names = Self.columns(available, prefix: prefix)
             lines.append(title)
-            lines.append(pad("stage", 22) + pad("model", 11) + pad("params", 12) + names.map { pad($0.1, 14) }.joined())
+            lines.append(pad("stage", 22) + pad("model", 11) + pad("params", 12) + names.map { pad($0.1, 14) }.joined() + "clips")
             for stage in trained {
                 var line = pad(stage.name, 22) + pad(stage.preset?.rawValue ?? "?", 11)
                 line += pad(stage.parameters.map { String(format: "%.2fM", Double($0) / 1e6) } ?? "?", 12)
                 for (key, _) in names { line += pad(stage.testMetrics[key].map { String(format: "%.4f", $0) } ?? "—", 14) }
-                lines.append(line)
+                lines.append(line + Self.clips(stage.evaluatedClips?[prefix.isEmpty ? "test" : "out_of_domain"]))
             }
             for peer in peers where names.contains(where: { peer.metrics[$0.0] != nil }) {
                 var line = pad("peer: \(peer.name)", 45)
@@ -164,10 +172,19 @@ struct ResultsTable {
         return lines.joined(separator: "\n")
     }
 
+    /// On how many clips a block's metrics were computed, and how many could not be read.
+    static func clips(_ count: ClipCount?) -> String {
+        guard let count else { return "?" }
+        return count.failed == 0 ? "\(count.clips)" : "\(count.clips) (\(count.failed) failed)"
+    }
+
     func json() throws -> Data {
         let rows: [[String: Any]] = trained.map { stage in
             var row: [String: Any] = ["stage": stage.name, "model": stage.preset?.rawValue ?? "", "run_id": stage.runId]
             if let p = stage.parameters { row["parameters"] = p }
+            if let counts = stage.evaluatedClips {
+                row["evaluated_clips"] = counts.mapValues { ["n_clips": $0.clips, "n_failed": $0.failed] }
+            }
             row["test"] = stage.testMetrics
             row["valid"] = stage.validMetrics
             return row

@@ -59,10 +59,10 @@ struct StudyKillTests {
         #expect(resumed.output.contains("teacher: done"), "the teacher was trained again:\n\(resumed.output)")
         for cell in Self.cells {
             if let before = finishedBefore[cell] {
-                #expect(resumed.output.contains("\(cell): done, skipping"), "\(cell) was redone")
+                #expect(resumed.output.contains("\(cell): done, inputs unchanged, reusing"), "\(cell) was redone")
                 #expect(cellState(dir, cell) == before, "\(cell)'s record changed")
             } else {
-                #expect(!resumed.output.contains("\(cell): done, skipping"))
+                #expect(!resumed.output.contains("\(cell): done, inputs unchanged, reusing"))
                 #expect(isDone(cellState(dir, cell)), "\(cell) did not finish")
             }
         }

@@ -1,0 +1,84 @@
+import Audio
+import Foundation
+import Models
+import Training
+
+extension NoisyStudentPipeline {
+    /// The tracks a stage reads, in order (order matters to training), with their labels
+    /// (human or pseudo) and the hash of each audio file where the data source has one.
+    struct TrackDigest: Encodable {
+        var tracks: [LabeledTrack]
+        var audio: [UInt64?]
+    }
+
+    /// The parent a stage starts from: its catalog run (a re-run is a new run, so everything
+    /// downstream of a rerun stage reruns) and its identity.
+    struct ParentDigest: Encodable {
+        var runId: Int64
+        var identity: String?
+    }
+
+    /// A student's or noisy teacher's input noise, as configured.
+    struct InputNoiseDigest: Encodable {
+        var policy: AugmentationPolicy
+        var sampleRate: Int
+        var transposition: KeyTransposition?
+    }
+
+    func trackDigest(_ tracks: [LabeledTrack]) throws -> TrackDigest {
+        let hashes = try data.audioFingerprints(ids: Array(Set(tracks.map(\.id))))
+        return TrackDigest(tracks: tracks, audio: tracks.map { hashes[$0.id] })
+    }
+
+    func parentDigest(_ parent: StageRecord?) -> ParentDigest? {
+        parent.map { ParentDigest(runId: $0.runId, identity: $0.fingerprint?.identity) }
+    }
+
+    /// A trained stage: model, trainer, noise, seed, training and validation data, parent and
+    /// start; its evaluation (test splits, inference options) as `evaluation.*` components.
+    func trainedFingerprint(description: ModelDescription, trainer: TrainerConfig, inputNoise: StudentNoise?,
+                            train: [LabeledTrack], valid: [LabeledTrack], test: [LabeledTrack],
+                            parent: StageRecord?, initialCheckpoint: String?) throws -> StageFingerprint {
+        var f = StageFingerprint()
+        try f.add("code", StageFingerprint.codeVersion)
+        try f.add("model", description)
+        try f.add("trainer", trainer)
+        try f.add("input_noise", inputNoise.map {
+            InputNoiseDigest(policy: $0.policy, sampleRate: $0.sampleRate, transposition: $0.transposition?.0)
+        })
+        try f.add("seed", config.seed)
+        try f.add("data.train", trackDigest(train))
+        try f.add("data.valid", trackDigest(valid))
+        try f.add("parent", parentDigest(parent))
+        try f.add("start", initialCheckpoint)
+        try f.add("evaluation.test", trackDigest(test))
+        try f.add("evaluation.out_of_domain", trackDigest(outOfDomain))
+        try f.add("evaluation.inference", config.inference)
+        return f
+    }
+
+    /// A pseudo-label stage: the teacher, the labelling options, the tasks and the pool.
+    func pseudoLabelFingerprint(teacher: StageRecord, options: FullTrackOptions, tasks: [TaskSpec],
+                                pool: [PoolTrack]) throws -> StageFingerprint {
+        var f = StageFingerprint()
+        try f.add("code", StageFingerprint.codeVersion)
+        try f.add("teacher", parentDigest(teacher))
+        try f.add("inference", options)
+        try f.add("tasks", tasks)
+        let hashes = try data.audioFingerprints(ids: pool.map(\.id))
+        try f.add("pool", PoolDigest(tracks: pool, audio: pool.map { hashes[$0.id] }))
+        return f
+    }
+
+    struct PoolDigest: Encodable {
+        var tracks: [PoolTrack]
+        var audio: [UInt64?]
+    }
+
+    /// The stage names of this pipeline's configuration, in order (for `--force`).
+    public static func stageNames(_ config: PipelineConfig) -> [String] {
+        ["teacher"] + (1...Swift.max(1, config.schedule.rounds)).flatMap { round in
+            ["round\(round)-pseudo-labels", "round\(round)-student"] + (config.fineTune == nil ? [] : ["round\(round)-finetune"])
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// `crescendo pipeline` re-run after a config edit reruns exactly the stages the edit affects
+/// (and says why), re-evaluates where only the evaluation changed, and `--force` reruns from a
+/// stage on.
+@Suite("Pipeline stage fingerprints")
+struct PipelineFingerprintTests {
+    let config = """
+        catalog: c.sqlite
+        runs_directory: runs/f
+        tasks: [register, layers]
+        schedule: {teacher: resnet-xs, students: [resnet-xs]}
+        teacher: {epochs: 1, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3}
+        student: {epochs: 1, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3}
+        inference: {batch_size: 4}
+        seed: 3
+        """
+
+    /// Stage name → what the run said of it: reused, re-evaluated, rerun (with its reason), or trained fresh.
+    func actions(_ output: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in output.split(separator: "\n").map(String.init) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let stage = String(line[..<colon]), rest = line[colon...]
+            guard ["teacher", "round1-pseudo-labels", "round1-student"].contains(stage), result[stage] == nil || result[stage] == "fresh" else { continue }
+            if rest.contains("reusing") { result[stage] = "reused" }
+            else if rest.contains("re-evaluating") { result[stage] = "re-evaluated" }
+            else if let r = rest.range(of: "rerunning ") { result[stage] = "rerun " + rest[r.upperBound...] }
+            else if result[stage] == nil { result[stage] = "fresh" }
+        }
+        return result
+    }
+
+    @Test("edit one value, re-run: exactly the affected stages rerun; --force reruns from a stage")
+    func editAndRerun() throws {
+        guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
+        let set = try ToneDataSet(tracks: 12, pool: 4)
+        defer { set.remove() }
+        let dir = set.directory
+        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
+        #expect(imported.status == 0, "\(imported.output)")
+        try config.write(to: dir.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
+        func pipeline(_ extra: [String]) throws -> [String: String] {
+            let r = try CrescendoBinary.run(["pipeline", "--config", "f.yaml"] + extra, in: dir)
+            #expect(r.status == 0, "\(extra): \(r.output)")
+            return actions(r.output)
+        }
+
+        let first = try pipeline([])
+        #expect(first == ["teacher": "fresh", "round1-pseudo-labels": "fresh", "round1-student": "fresh"], "\(first)")
+        let same = try pipeline([])
+        #expect(same == ["teacher": "reused", "round1-pseudo-labels": "reused", "round1-student": "reused"], "\(same)")
+
+        // The student's trainer changes: only the student reruns, and the run says why.
+        var sets = ["--set", "student.epochs=2"]
+        let student = try pipeline(sets)
+        #expect(student["teacher"] == "reused" && student["round1-pseudo-labels"] == "reused", "\(student)")
+        #expect(student["round1-student"] == "rerun (changed: trainer)", "\(student)")
+
+        // The labelling temperature changes: the labels rerun, and the student because its parent and data did.
+        sets += ["--set", "pseudo_labels.temperature=2"]
+        let labels = try pipeline(sets)
+        #expect(labels["teacher"] == "reused", "\(labels)")
+        #expect(labels["round1-pseudo-labels"] == "rerun (changed: inference)", "\(labels)")
+        #expect(labels["round1-student"]?.hasPrefix("rerun (changed: data.train") == true
+                || labels["round1-student"]?.hasPrefix("rerun (changed: parent") == true, "\(labels)")
+
+        // Only the evaluation changes (an out-of-domain split added): re-evaluated, not retrained.
+        sets += ["--set", "splits.out_of_domain=valid"]
+        let evaluation = try pipeline(sets)
+        #expect(evaluation == ["teacher": "re-evaluated", "round1-pseudo-labels": "reused", "round1-student": "re-evaluated"],
+                "\(evaluation)")
+        let state = try String(contentsOf: dir.appendingPathComponent("runs/f/pipeline.json"), encoding: .utf8)
+        #expect(state.contains("\"ood\\/register\\/accuracy\"") || state.contains("\"ood/register/accuracy\""))
+        #expect(state.contains("\"n_clips\""))
+
+        // --force a middle stage: it and everything after it rerun; the superseded runs are kept.
+        let forced = try pipeline(sets + ["--force", "round1-pseudo-labels"])
+        #expect(forced["teacher"] == "reused" && forced["round1-pseudo-labels"] == "rerun (forced (--force))", "\(forced)")
+        #expect(forced["round1-student"]?.hasPrefix("rerun (changed: ") == true, "\(forced)")
+        let superseded = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("runs/f/superseded").path)
+        #expect(superseded.filter { $0.hasPrefix("round1-student-run") }.count == 3, "\(superseded)")
+
+        let bad = try CrescendoBinary.run(["pipeline", "--config", "f.yaml", "--force", "round9-student"], in: dir)
+        #expect(bad.status != 0 && bad.output.contains("no stage round9-student") && bad.output.contains("round1-pseudo-labels"), "\(bad.output)")
+    }
+}
