@@ -77,8 +77,16 @@ extension NoisyStudentPipeline {
 
     /// The stage names of this pipeline's configuration, in order (for `--force`).
     public static func stageNames(_ config: PipelineConfig) -> [String] {
-        ["teacher"] + (1...Swift.max(1, config.schedule.rounds)).flatMap { round in
-            ["round\(round)-pseudo-labels", "round\(round)-student"] + (config.fineTune == nil ? [] : ["round\(round)-finetune"])
+        let fineTuned = config.fineTune != nil
+        var names = ["teacher"]
+        for round in 1...Swift.max(1, config.schedule.rounds) {
+            names += ["round\(round)-pseudo-labels", "round\(round)-student"]
+            if fineTuned { names.append("round\(round)-finetune") }
+            if round == 1, config.labeledOnlyControl {
+                names.append(controlStage)
+                if fineTuned { names.append(controlStage + "-finetune") }
+            }
         }
+        return names
     }
 }

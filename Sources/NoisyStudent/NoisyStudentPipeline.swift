@@ -69,6 +69,10 @@ public final class NoisyStudentPipeline {
                     noise: config.studentNoise, tasks: tasks, train: train, valid: valid, test: test, parent: student,
                     trainer: fineTune, studentNoise: nil, initialCheckpoint: student.checkpoint)
             }
+            if round == 1, config.labeledOnlyControl {
+                try await controlStage(teacher: teacher, preset: preset, start: start, tasks: tasks, train: train,
+                                       examples: mixed.count, valid: valid, test: test)
+            }
             teacher = student
         }
         return state
@@ -157,6 +161,37 @@ public final class NoisyStudentPipeline {
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
         try await evaluateStage(&record, tasks: tasks, test: test)
         return record
+    }
+
+    /// The labeled-only control of the round-1 student: the same preset, start, trainer, steps
+    /// (the labeled set repeated to the student's examples per epoch), model and input noise, on
+    /// human labels only; with fine-tuning, fine-tuned alike. What the student gains over it is
+    /// what the pool added.
+    @discardableResult
+    func controlStage(teacher: StageRecord, preset: ModelPreset, start: String?, tasks: [TaskSpec], train: [LabeledTrack],
+                      examples: Int, valid: [LabeledTrack], test: [LabeledTrack]) async throws -> StageRecord {
+        let repeated = Self.repeated(train, count: Swift.max(examples, train.count))
+        var control = try await trainedStage(
+            name: Self.controlStage, kind: .control, preset: preset, noise: config.studentNoise, tasks: tasks,
+            train: repeated, valid: valid, test: test, parent: teacher,
+            trainer: config.schedule.studentTrainer(config.student, round: 1),
+            studentNoise: try config.studentInputNoise(tasks: tasks), initialCheckpoint: start)
+        if let fineTune = config.fineTune {
+            control = try await trainedStage(
+                name: Self.controlStage + "-finetune", kind: .control, preset: preset, noise: config.studentNoise, tasks: tasks,
+                train: train, valid: valid, test: test, parent: control, trainer: fineTune, studentNoise: nil,
+                initialCheckpoint: control.checkpoint)
+        }
+        return control
+    }
+
+    /// The name of the labeled-only control stage.
+    public static let controlStage = "round1-control"
+
+    /// `tracks` cycled to `count` examples (in order, whole passes first).
+    static func repeated(_ tracks: [LabeledTrack], count: Int) -> [LabeledTrack] {
+        guard !tracks.isEmpty else { return [] }
+        return (0..<count).map { tracks[$0 % tracks.count] }
     }
 
     /// Evaluates a trained stage's best checkpoint on the test and out-of-domain splits and

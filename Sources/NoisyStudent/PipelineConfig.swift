@@ -33,6 +33,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// (Xie et al. 2020 train students from scratch and note that starting from the teacher is
     /// sometimes worse); a larger student always starts from scratch.
     public var initializeStudentsFromTeacher: Bool = false
+    /// Whether the pipeline trains the round-1 student's labeled-only twin (`round1-control`):
+    /// the control that says what the pool itself adds.
+    public var labeledOnlyControl: Bool = true
     /// Pseudo-labeled examples per labeled example in a student's epoch.
     public var pseudoRatio: Double = 1
     /// Fraction of the pool used (the scaling study's data axis), drawn deterministically.
@@ -69,7 +72,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         case catalog, runsDirectory = "runs_directory", tasks, splits, schedule, teacher, student
         case fineTune = "fine_tune", pseudoLabels = "pseudo_labels", inference, studentNoise = "student_noise"
         case teacherNoise = "teacher_noise", augmentation, keyTransposition = "key_transposition"
-        case initializeStudentsFromTeacher = "initialize_students_from_teacher", noisyTeacher = "noisy_teacher", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
+        case initializeStudentsFromTeacher = "initialize_students_from_teacher", noisyTeacher = "noisy_teacher", labeledOnlyControl = "labeled_only_control", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
     }
 
     public init(catalog: String, runsDirectory: String, tasks: [String], schedule: KnowledgeExpansionSchedule) {
@@ -97,6 +100,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         keyTransposition = try c.decodeIfPresent(KeyTransposition.self, forKey: .keyTransposition)
         initializeStudentsFromTeacher = try c.decodeIfPresent(Bool.self, forKey: .initializeStudentsFromTeacher) ?? false
         noisyTeacher = try c.decodeIfPresent(Bool.self, forKey: .noisyTeacher) ?? false
+        labeledOnlyControl = try c.decodeIfPresent(Bool.self, forKey: .labeledOnlyControl) ?? true
         pseudoRatio = try c.decodeIfPresent(Double.self, forKey: .pseudoRatio) ?? 1
         poolFraction = try c.decodeIfPresent(Double.self, forKey: .poolFraction) ?? 1
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0

@@ -24,6 +24,22 @@ public struct SeedSummary: Codable, Sendable, Equatable {
 
     public var stages: [Stage]
 
+    /// A stage minus a baseline stage, seed by seed (only seeds that finished both): the mean
+    /// and sample standard deviation of the differences, per metric. Paired, so the seed's own
+    /// luck (its data order, its start) cancels.
+    public struct PairedDifference: Codable, Sendable, Equatable {
+        public var stage: String
+        public var baseline: String
+        public var seeds: [UInt64]
+        public var mean: [String: Double]
+        public var standardDeviation: [String: Double]
+
+        enum CodingKeys: String, CodingKey { case stage, baseline, seeds, mean, standardDeviation = "std" }
+    }
+
+    /// Every student minus the labeled-only control and minus the first teacher.
+    public var differences: [PairedDifference]?
+
     /// Summarises finished trained stages (teacher and students) of each seed's pipeline state;
     /// stages keep the order of the first seed that has them. A metric enters a stage's summary
     /// only from seeds that report it.
@@ -46,6 +62,30 @@ public struct SeedSummary: Codable, Sendable, Equatable {
                          seeds: runs.map(\.0), values: values,
                          mean: values.mapValues(Self.mean), standardDeviation: values.mapValues(Self.sampleStandardDeviation))
         }
+        let students = states.flatMap { $0.state.stages.filter { $0.kind == .student }.map(\.name) }
+        var pairs: [(String, String)] = []
+        for name in order where students.contains(name) {
+            for baseline in [NoisyStudentPipeline.controlStage, "teacher"] where bySeed[baseline] != nil { pairs.append((name, baseline)) }
+        }
+        differences = pairs.map { stage, baseline in
+            Self.paired(stage: stage, baseline: baseline, runs: bySeed[stage] ?? [], baselineRuns: bySeed[baseline] ?? [])
+        }
+    }
+
+    static func paired(stage: String, baseline: String, runs: [(UInt64, StageRecord)],
+                       baselineRuns: [(UInt64, StageRecord)]) -> PairedDifference {
+        let base = Dictionary(baselineRuns.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var seeds: [UInt64] = []
+        var values: [String: [Double]] = [:]
+        for (seed, record) in runs {
+            guard let other = base[seed] else { continue }
+            seeds.append(seed)
+            for (metric, value) in record.testMetrics {
+                if let b = other.testMetrics[metric] { values[metric, default: []].append(value - b) }
+            }
+        }
+        return PairedDifference(stage: stage, baseline: baseline, seeds: seeds, mean: values.mapValues(mean),
+                                standardDeviation: values.mapValues(sampleStandardDeviation))
     }
 
     static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }

@@ -3,7 +3,11 @@ import Models
 
 /// One stage of a pipeline and where it stands; the list is the pipeline's lineage.
 public struct StageRecord: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case teacher, pseudoLabel = "pseudo-label", student }
+    public enum Kind: String, Codable, Sendable {
+        case teacher, pseudoLabel = "pseudo-label", student
+        /// A labeled-only student: the round-1 student's twin without the pool.
+        case control
+    }
     public enum Status: String, Codable, Sendable { case running, done }
 
     public var name: String

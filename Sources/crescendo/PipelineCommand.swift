@@ -107,6 +107,13 @@ struct SeedSummaryTable {
                 }
                 lines.append(line)
             }
+            for d in summary.differences ?? [] {
+                var line = pad("\(d.stage) − \(d.baseline)", 33) + pad("\(d.seeds.count)", 7)
+                for (key, _) in names {
+                    line += pad(d.mean[key].map { String(format: "%+.3f ± %.3f", $0, d.standardDeviation[key] ?? 0) } ?? "—", 18)
+                }
+                lines.append(line)
+            }
             for peer in peers where names.contains(where: { peer.metrics[$0.0] != nil }) {
                 var line = pad("peer: \(peer.name)", 40)
                 for (key, _) in names { line += pad(peer.metrics[key].map { String(format: "%.3f", $0) } ?? "—", 18) }

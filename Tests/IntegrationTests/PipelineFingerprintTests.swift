@@ -23,7 +23,7 @@ struct PipelineFingerprintTests {
         for line in output.split(separator: "\n").map(String.init) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let stage = String(line[..<colon]), rest = line[colon...]
-            guard ["teacher", "round1-pseudo-labels", "round1-student"].contains(stage), result[stage] == nil || result[stage] == "fresh" else { continue }
+            guard ["teacher", "round1-pseudo-labels", "round1-student", "round1-control"].contains(stage), result[stage] == nil || result[stage] == "fresh" else { continue }
             if rest.contains("reusing") { result[stage] = "reused" }
             else if rest.contains("re-evaluating") { result[stage] = "re-evaluated" }
             else if let r = rest.range(of: "rerunning ") { result[stage] = "rerun " + rest[r.upperBound...] }
@@ -48,20 +48,29 @@ struct PipelineFingerprintTests {
         }
 
         let first = try pipeline([])
-        #expect(first == ["teacher": "fresh", "round1-pseudo-labels": "fresh", "round1-student": "fresh"], "\(first)")
+        #expect(first == ["teacher": "fresh", "round1-pseudo-labels": "fresh", "round1-student": "fresh", "round1-control": "fresh"],
+                "\(first)")
+        // The labeled-only control: the student's twin, as many examples per epoch, human labels only.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("runs/f/pipeline.json"))) as? [String: Any]
+        let stages = (json?["stages"] as? [[String: Any]] ?? []).reduce(into: [String: [String: Any]]()) { $0[$1["name"] as? String ?? ""] = $1 }
+        #expect(stages["round1-control"]?["kind"] as? String == "control")
+        #expect(stages["round1-control"]?["trainingExamples"] as? Int == stages["round1-student"]?["trainingExamples"] as? Int)
+        #expect((stages["round1-control"]?["trainingExamples"] as? Int ?? 0) > 9, "the control's epoch was not the student's length")
         let same = try pipeline([])
-        #expect(same == ["teacher": "reused", "round1-pseudo-labels": "reused", "round1-student": "reused"], "\(same)")
+        #expect(same == ["teacher": "reused", "round1-pseudo-labels": "reused", "round1-student": "reused", "round1-control": "reused"],
+                "\(same)")
 
         // The student's trainer changes: only the student reruns, and the run says why.
         var sets = ["--set", "student.epochs=2"]
         let student = try pipeline(sets)
         #expect(student["teacher"] == "reused" && student["round1-pseudo-labels"] == "reused", "\(student)")
         #expect(student["round1-student"] == "rerun (changed: trainer)", "\(student)")
+        #expect(student["round1-control"] == "rerun (changed: trainer)", "the control shares the student's trainer: \(student)")
 
         // The labelling temperature changes: the labels rerun, and the student because its parent and data did.
         sets += ["--set", "pseudo_labels.temperature=2"]
         let labels = try pipeline(sets)
-        #expect(labels["teacher"] == "reused", "\(labels)")
+        #expect(labels["teacher"] == "reused" && labels["round1-control"] == "reused", "\(labels)")
         #expect(labels["round1-pseudo-labels"] == "rerun (changed: inference)", "\(labels)")
         #expect(labels["round1-student"]?.hasPrefix("rerun (changed: data.train") == true
                 || labels["round1-student"]?.hasPrefix("rerun (changed: parent") == true, "\(labels)")
@@ -69,7 +78,8 @@ struct PipelineFingerprintTests {
         // Only the evaluation changes (an out-of-domain split added): re-evaluated, not retrained.
         sets += ["--set", "splits.out_of_domain=valid"]
         let evaluation = try pipeline(sets)
-        #expect(evaluation == ["teacher": "re-evaluated", "round1-pseudo-labels": "reused", "round1-student": "re-evaluated"],
+        #expect(evaluation == ["teacher": "re-evaluated", "round1-pseudo-labels": "reused", "round1-student": "re-evaluated",
+                               "round1-control": "re-evaluated"],
                 "\(evaluation)")
         let state = try String(contentsOf: dir.appendingPathComponent("runs/f/pipeline.json"), encoding: .utf8)
         #expect(state.contains("\"ood\\/register\\/accuracy\"") || state.contains("\"ood/register/accuracy\""))
@@ -78,7 +88,7 @@ struct PipelineFingerprintTests {
         // --force a middle stage: it and everything after it rerun; the superseded runs are kept.
         let forced = try pipeline(sets + ["--force", "round1-pseudo-labels"])
         #expect(forced["teacher"] == "reused" && forced["round1-pseudo-labels"] == "rerun (forced (--force))", "\(forced)")
-        #expect(forced["round1-student"]?.hasPrefix("rerun (changed: ") == true, "\(forced)")
+        #expect(forced["round1-student"]?.hasPrefix("rerun (changed: ") == true && forced["round1-control"] == "reused", "\(forced)")
         let superseded = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("runs/f/superseded").path)
         #expect(superseded.filter { $0.hasPrefix("round1-student-run") }.count == 3, "\(superseded)")
 

@@ -41,3 +41,37 @@ import Testing
         #expect(seeded.seed == 3 && seeded.teacher.seed == 3 && seeded.student.seed == 3 && seeded.fineTune?.seed == 3)
     }
 }
+
+@Suite struct PairedDifferenceTests {
+    func state(teacher: Double, student: Double, control: Double?) -> PipelineState {
+        var s = PipelineState()
+        var t = StageRecord(name: "teacher", kind: .teacher, status: .done, runId: 1)
+        t.testMetrics = ["m": teacher]
+        var st = StageRecord(name: "round1-student", kind: .student, status: .done, runId: 2)
+        st.testMetrics = ["m": student]
+        s.stages = [t, st]
+        if let control {
+            var c = StageRecord(name: "round1-control", kind: .control, status: .done, runId: 3)
+            c.testMetrics = ["m": control]
+            s.stages.append(c)
+        }
+        return s
+    }
+
+    @Test func studentMinusControlSeedBySeed() throws {
+        // Seed 2 has no control: it drops out of that pair but not of student − teacher.
+        let summary = SeedSummary(states: [(0, state(teacher: 0.5, student: 0.7, control: 0.6)),
+                                           (1, state(teacher: 0.4, student: 0.5, control: 0.2)),
+                                           (2, state(teacher: 0.1, student: 0.9, control: nil))])
+        let pairs = summary.differences ?? []
+        let control = try #require(pairs.first { $0.baseline == "round1-control" })
+        #expect(control.stage == "round1-student" && control.seeds == [0, 1])
+        #expect(abs((control.mean["m"] ?? 0) - 0.2) < 1e-12)
+        // Differences 0.1 and 0.3: sample sd 0.1414.
+        #expect(abs((control.standardDeviation["m"] ?? 0) - 0.02.squareRoot()) < 1e-12)
+        let teacher = try #require(pairs.first { $0.baseline == "teacher" })
+        #expect(teacher.seeds == [0, 1, 2])
+        #expect(abs((teacher.mean["m"] ?? 0) - (0.2 + 0.1 + 0.8) / 3) < 1e-12)
+        #expect(!pairs.contains { $0.stage == "round1-control" }, "the control is a baseline, not a student")
+    }
+}
