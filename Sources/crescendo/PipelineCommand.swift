@@ -28,6 +28,11 @@ struct PipelineCommand: AsyncParsableCommand {
                                valueName: "stage"))
     var force: String?
 
+    @Option(name: .customLong("cell-results"),
+            help: ArgumentHelp("With --seeds: write each finished seed's results to DIR/seed-<n>.json (small, meant to be committed) and read back, instead of running, a seed whose file is there for the same configuration.",
+                               valueName: "dir"))
+    var cellResults: String?
+
     @Flag(help: "Also write the HTML report of the run to <runs_directory>/report.html.")
     var report = false
 
@@ -37,6 +42,7 @@ struct PipelineCommand: AsyncParsableCommand {
         if try DistributedEnvironment().isDistributed {
             throw ValidationError("the pipeline runs in one process; under launch/torchrun/Slurm run its stages instead: crescendo train, crescendo pseudo-label (docs/DISTRIBUTED.md)")
         }
+        if cellResults != nil, seeds.isEmpty { throw ValidationError("--cell-results needs --seeds") }
         let config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
         Runtime.threads = config.teacher.threads
@@ -55,9 +61,18 @@ struct PipelineCommand: AsyncParsableCommand {
             return
         }
         var states: [(seed: UInt64, state: PipelineState)] = []
+        let cellDirectory = cellResults.map { URL(fileURLWithPath: $0) }
+        let configuration = try SeedResultFile.configurationFingerprint(config)
         for seed in seeds {
             let seeded = config.seeded(seed)
+            if let cellDirectory, force == nil,
+               let recorded = try SeedResultFile.load(directory: cellDirectory, seed: seed, configuration: configuration) {
+                print("seed \(seed): results recorded in \(SeedResultFile.url(directory: cellDirectory, seed: seed).path), not rerun")
+                states.append((seed, recorded.state))
+                continue
+            }
             print("seed \(seed): \(seeded.runsDirectory)")
+            let started = Date()
             let pipeline = try NoisyStudentPipeline(config: seeded, data: data)
             pipeline.force = force
             let state = try await pipeline.run()
@@ -67,6 +82,11 @@ struct PipelineCommand: AsyncParsableCommand {
                                    options: .atomic)
             try writeReport(runsDirectory: seeded.runsDirectory)
             states.append((seed, state))
+            if let cellDirectory {
+                try SeedResultFile(seed: seed, configuration: configuration, stages: state.stages, finishedAt: Date(),
+                                   seconds: Date().timeIntervalSince(started)).save(directory: cellDirectory)
+                print("seed \(seed): results in \(SeedResultFile.url(directory: cellDirectory, seed: seed).path) (commit them)")
+            }
         }
         let summary = SeedSummary(states: states)
         print(SeedSummaryTable(summary: summary, peers: try PeerResult.load(runsDirectory: config.runsDirectory)).text)

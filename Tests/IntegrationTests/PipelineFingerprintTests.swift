@@ -95,4 +95,32 @@ struct PipelineFingerprintTests {
         let bad = try CrescendoBinary.run(["pipeline", "--config", "f.yaml", "--force", "round9-student"], in: dir)
         #expect(bad.status != 0 && bad.output.contains("no stage round9-student") && bad.output.contains("round1-pseudo-labels"), "\(bad.output)")
     }
+
+    @Test("a seed's committed results file survives a fresh machine and guards against another configuration")
+    func seedResultFiles() throws {
+        guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
+        let set = try ToneDataSet(tracks: 12, pool: 4)
+        defer { set.remove() }
+        let dir = set.directory
+        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
+        #expect(imported.status == 0, "\(imported.output)")
+        try (config + "\nlabeled_only_control: false\n").write(to: dir.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
+        let args = ["pipeline", "--config", "f.yaml", "--seeds", "5", "--cell-results", "results/exp"]
+        let first = try CrescendoBinary.run(args, in: dir)
+        #expect(first.status == 0 && first.output.contains("round1-student: training"), "\(first.output)")
+        let file = dir.appendingPathComponent("results/exp/seed-5.json")
+        let recorded = try String(contentsOf: file, encoding: .utf8)
+        #expect(recorded.contains("\"configuration\"") && recorded.contains("\"round1-student\""))
+
+        // A fresh machine: no runs directory, only the committed file. Nothing is trained again.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("runs"))
+        let again = try CrescendoBinary.run(args, in: dir)
+        #expect(again.status == 0 && again.output.contains("not rerun") && !again.output.contains("training"), "\(again.output)")
+        #expect(again.output.contains("round1-student"), "the summary lists the recorded stages: \(again.output)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == recorded)
+
+        // Another configuration must not overwrite (or be mistaken for) the recorded seed.
+        let other = try CrescendoBinary.run(args + ["--set", "student.epochs=2"], in: dir)
+        #expect(other.status != 0 && other.output.contains("seed-5.json") && other.output.contains("another configuration"), "\(other.output)")
+    }
 }
