@@ -129,15 +129,22 @@ public struct ClipLoader: Sendable {
         BatchSequence(loader: self, epoch: epoch, start: start)
     }
 
-    /// Offset (seconds) of the crop of track `index` in `epoch`.
+    /// Offset (seconds) of the crop of track `index` in `epoch`: inside the track's segment when
+    /// it has one (a segment shorter than the clip gets a crop centred on it).
     public func cropOffset(track index: Int, epoch: Int) -> Double {
         let clip = Double(config.clipSamples) / Double(config.sampleRate)
-        let room = Swift.max(0, tracks[index].duration - clip)
+        let region = tracks[index].croppable
+        let room = region.duration - clip
+        guard room > 0 else {
+            // Centred on a short segment, kept inside the track where the track allows.
+            let centred = region.start + room / 2
+            return Swift.max(0, Swift.min(centred, tracks[index].duration - clip))
+        }
         switch config.crop {
-        case .center: return room / 2
+        case .center: return region.start + room / 2
         case .random:
             var rng = SplitMix64(seed: config.seed, UInt64(epoch) &+ 0xC0FFEE, UInt64(index))
-            return room * rng.nextUnit()
+            return region.start + room * rng.nextUnit()
         }
     }
 
