@@ -38,10 +38,14 @@ import GRDB
 /// - `split_by_name (splitSetId, name, trackId)`: the tracks of one split in id order;
 /// - `split_by_track (trackId)`: the foreign key (deleting a track);
 /// - `track_by_hash (contentHash)`: duplicate detection;
-/// - `run_by_parent (parentRunId)`: the foreign key and children of a run.
+/// - `run_by_parent (parentRunId)`: the foreign key and children of a run;
+/// - `segmentLabel_by_confidence (runId, taskId, confidence)`: selecting a run's confident segments.
+///
+/// v2 adds `segmentLabel (runId, trackId, taskId, start, duration, probabilities BLOB,
+/// confidence, entropy, round)`: a teacher's label of one window of a pool track.
 enum Schema {
     /// Version written to `meta` by the latest migration.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -119,7 +123,28 @@ enum Schema {
                 CREATE INDEX split_by_name ON split(splitSetId, name, trackId);
                 CREATE INDEX split_by_track ON split(trackId);
                 """)
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schemaVersion', ?)",
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schemaVersion', '1')")
+        }
+        // Segment-level pseudo-labels: one row per (run, track, task, segment start), the
+        // probabilities as little-endian float32, the confidence (top probability, or the
+        // multi-label distance from 0.5) and the normalised entropy for selection by SQL.
+        migrator.registerMigration("v2-segment-labels") { db in
+            try db.execute(sql: """
+                CREATE TABLE segmentLabel (
+                    runId INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    trackId INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+                    taskId INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+                    start REAL NOT NULL CHECK (start >= 0),
+                    duration REAL NOT NULL CHECK (duration > 0),
+                    probabilities BLOB NOT NULL,
+                    confidence REAL NOT NULL,
+                    entropy REAL NOT NULL,
+                    round INTEGER NOT NULL,
+                    PRIMARY KEY (runId, trackId, taskId, start)
+                ) WITHOUT ROWID;
+                CREATE INDEX segmentLabel_by_confidence ON segmentLabel(runId, taskId, confidence);
+                """)
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('schemaVersion', ?)",
                            arguments: [String(version)])
         }
         return migrator
