@@ -43,19 +43,35 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         return result
     }
 
+    public func segmentPseudoLabels(run: Int64, tasks: [Models.TaskSpec]) throws -> [PseudoLabel] {
+        try data.catalog.segmentLabels(runId: run, tasks: tasks.map(\.name)).map {
+            PseudoLabel(trackId: $0.trackId, task: $0.task, probabilities: $0.probabilities,
+                        segment: TrackSegment(start: $0.start, duration: $0.duration), round: $0.round)
+        }
+    }
+
     public func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
-        guard let first = try data.catalog.tasks().first?.spec.name else { return [] }
+        let segmented = Set(try data.catalog.segmentLabelledTasks(runId: run).keys)
+        guard let first = try data.catalog.tasks().first?.spec.name else { return segmented }
         let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: [first], labels: .pseudo(runId: run))
-        return Set(rows.filter { $0.labels.first.map { $0 != nil } ?? false }.map(\.id))
+        return segmented.union(rows.filter { $0.labels.first.map { $0 != nil } ?? false }.map(\.id))
     }
 
     public func store(_ labels: [PseudoLabel], run: Int64, tasks: [Models.TaskSpec]) throws {
         let kinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
-        let inputs = labels.map { label in
+        // Segment labels go to their own table, in the same commit granularity as track labels.
+        let segments = labels.compactMap { label -> SegmentLabel? in
+            guard let segment = label.segment, let kind = kinds[label.task] else { return nil }
+            return SegmentLabel(trackId: label.trackId, task: label.task, start: segment.start, duration: segment.duration,
+                                probabilities: label.probabilities, confidence: label.confidence(kind: kind),
+                                entropy: label.normalizedEntropy(kind: kind), round: label.round ?? 1)
+        }
+        if !segments.isEmpty { try data.catalog.addSegmentLabels(segments, runId: run) }
+        let inputs = labels.filter { $0.segment == nil }.map { label in
             LabelInput(trackId: label.trackId, task: label.task, value: .probabilities(label.probabilities),
                        confidence: kinds[label.task].map { label.confidence(kind: $0) })
         }
-        _ = try data.catalog.addLabels(inputs, source: .pseudo(runId: run))
+        if !inputs.isEmpty { _ = try data.catalog.addLabels(inputs, source: .pseudo(runId: run)) }
     }
 
     public func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64 {

@@ -64,6 +64,7 @@ extension NoisyStudentPipeline {
         try f.add("code", StageFingerprint.codeVersion)
         try f.add("teacher", parentDigest(teacher))
         try f.add("inference", options)
+        try f.add("granularity", config.pseudoLabels.granularity)
         try f.add("tasks", tasks)
         let hashes = try data.audioFingerprints(ids: pool.map(\.id))
         try f.add("pool", PoolDigest(tracks: pool, audio: pool.map { hashes[$0.id] }))

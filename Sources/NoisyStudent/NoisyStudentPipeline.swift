@@ -247,7 +247,7 @@ public final class NoisyStudentPipeline {
         record.fingerprint = fingerprint
         try persist(record)
         let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
-        let labeler = try PseudoLabeler(teacher: model, options: options)
+        let labeler = try PseudoLabeler(teacher: model, options: options, granularity: config.pseudoLabels.granularity, round: round)
         let reporter = self.reporter
         let report = try await labeler.label(pool: pool, run: record.runId, store: data.pseudoLabelStore) { done, total in
             reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
@@ -257,8 +257,13 @@ public final class NoisyStudentPipeline {
         let truth = try data.labeledTracks(split: config.splits.pool, splitSet: config.splits.splitSet, tasks: tasks)
             .filter { ids.contains($0.id) }
         if !truth.isEmpty {
-            record.poolAgreement = PseudoLabelAgreement.measure(try data.pseudoLabels(run: record.runId, tasks: tasks),
-                                                                truth: truth, tasks: tasks)
+            if config.pseudoLabels.granularity == .segment {
+                let groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: record.runId, tasks: tasks))
+                record.poolAgreement = PseudoLabelAgreement.measure(groups: groups, truth: truth, tasks: tasks)
+            } else {
+                record.poolAgreement = PseudoLabelAgreement.measure(try data.pseudoLabels(run: record.runId, tasks: tasks),
+                                                                    truth: truth, tasks: tasks)
+            }
         }
         record.status = .done
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
@@ -271,10 +276,15 @@ public final class NoisyStudentPipeline {
 
     func selectPseudo(_ stage: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) throws
         -> ([LabeledTrack], PseudoLabelSelection.Summary) {
-        let labels = try data.pseudoLabels(run: stage.runId, tasks: tasks)
         var info: [Int64: (path: String, duration: Double)] = [:]
         for t in pool { info[t.id] = (t.path, t.duration) }
-        let (examples, summary) = PseudoLabelSelection(options: config.pseudoLabels, tasks: tasks).select(labels, tracks: info)
+        let selection = PseudoLabelSelection(options: config.pseudoLabels, tasks: tasks)
+        guard config.pseudoLabels.granularity == .segment else {
+            let (examples, summary) = selection.select(try data.pseudoLabels(run: stage.runId, tasks: tasks), tracks: info)
+            return (examples, summary)
+        }
+        let groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: stage.runId, tasks: tasks))
+        let (examples, summary) = selection.select(groups: groups, tracks: info)
         return (examples, summary)
     }
 

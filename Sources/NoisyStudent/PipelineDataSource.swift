@@ -11,6 +11,8 @@ public protocol PipelineDataSource: Sendable {
     func poolTracks(split: String, splitSet: String) throws -> [PoolTrack]
     /// The pseudo-labels a run stored, per track and task.
     func pseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [Int64: [String: PseudoLabel]]
+    /// The segment pseudo-labels a run stored for `tasks`, ordered by track, start and task.
+    func segmentPseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [PseudoLabel]
     var pseudoLabelStore: any PseudoLabelStore { get }
     /// Records a run (teacher, pseudo-label, student) with its configuration and parent.
     func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64

@@ -5,7 +5,8 @@ import Training
 /// for a multi-class task the fraction of tracks whose top class is the true class; for a
 /// multi-label task the fraction of (track, tag) decisions (probability ≥ 0.5) that match.
 public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
-    /// Pool tracks with both a pseudo-label and a human label for the task.
+    /// Pool tracks (or, for segment labels, segments) with both a pseudo-label and a human
+    /// label of their track for the task.
     public var tracks: Int
     public var agreement: Double
     /// "top-class accuracy" or "tag decision accuracy".
@@ -27,12 +28,22 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
     /// without any such track are left out).
     public static func measure(_ labels: [Int64: [String: PseudoLabel]], truth: [LabeledTrack],
                                tasks: [TaskSpec]) -> [String: PseudoLabelAgreement] {
+        measure(groups: labels.keys.sorted().compactMap { id in
+            labels[id].map { PseudoLabelSelection.Group(trackId: id, segment: nil, labels: $0) }
+        }, truth: truth, tasks: tasks)
+    }
+
+    /// Per task: the agreement of each group's labels (a track's, or a segment's) with its
+    /// track's label in `truth`.
+    public static func measure(groups: [PseudoLabelSelection.Group], truth: [LabeledTrack],
+                               tasks: [TaskSpec]) -> [String: PseudoLabelAgreement] {
+        let truthByID = Dictionary(truth.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var result: [String: PseudoLabelAgreement] = [:]
         for task in tasks where task.kind != .regression {
             var tracks = 0, agreeing = 0, decisions = 0
             var scores: [[Float]] = [], truths: [[Bool]] = []
-            for track in truth {
-                guard let label = labels[track.id]?[task.name], let target = track.targets[task.name],
+            for group in groups {
+                guard let track = truthByID[group.trackId], let label = group.labels[task.name], let target = track.targets[task.name],
                       let dense = try? target.dense(for: task), dense.count == label.probabilities.count else { continue }
                 tracks += 1
                 if task.kind == .multiClass {

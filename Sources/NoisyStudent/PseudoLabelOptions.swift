@@ -1,5 +1,14 @@
+import Foundation
 import Models
 import Training
+
+/// What a pseudo-label describes: a whole track, or each window the teacher saw.
+public enum PseudoLabelGranularity: String, Codable, Sendable {
+    /// One label per track: the chunks' outputs combined (the inference aggregation).
+    case track
+    /// One label per window (the inference chunks), learnt by the student from that window.
+    case segment
+}
 
 /// How a teacher's outputs become training targets, as Noisy Student (Xie et al. 2020) has it.
 public struct PseudoLabelOptions: Codable, Sendable, Equatable {
@@ -21,12 +30,14 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     /// Per-task confidence floors: a track keeps a task's pseudo-label only when the teacher's
     /// confidence for that task reaches its floor; the track stays if any task remains.
     public var taskThresholds: [String: Double] = [:]
+    /// Track-level labels (the default) or one label per window the teacher saw.
+    public var granularity: PseudoLabelGranularity = .track
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
-        case tasks, taskThresholds = "task_thresholds"
+        case tasks, taskThresholds = "task_thresholds", granularity
     }
 
     /// Whether `task`'s pseudo-label of a track with this confidence is used.
@@ -44,20 +55,42 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
         tasks = try c.decodeIfPresent([String].self, forKey: .tasks)
         taskThresholds = try c.decodeIfPresent([String: Double].self, forKey: .taskThresholds) ?? [:]
+        granularity = try c.decodeIfPresent(PseudoLabelGranularity.self, forKey: .granularity) ?? .track
     }
 }
 
-/// A teacher's prediction for one track and one task: probabilities (after temperature) for
-/// classification, values for regression.
+/// A teacher's prediction for one track (or one segment of it) and one task: probabilities
+/// (after temperature) for classification, values for regression.
 public struct PseudoLabel: Sendable, Equatable, Codable {
     public var trackId: Int64
     public var task: String
     public var probabilities: [Float]
+    /// The window of the track this label describes; nil for a whole-track label.
+    public var segment: TrackSegment?
+    /// The noisy-student round whose teacher made a segment label (nil for track labels).
+    public var round: Int?
 
-    public init(trackId: Int64, task: String, probabilities: [Float]) {
+    public init(trackId: Int64, task: String, probabilities: [Float], segment: TrackSegment? = nil, round: Int? = nil) {
         self.trackId = trackId
         self.task = task
         self.probabilities = probabilities
+        self.segment = segment
+        self.round = round
+    }
+
+    /// Entropy over its maximum, in [0, 1] (0: one class certain; 1: uniform): the softmax's
+    /// for multi-class tasks, the mean of the tags' binary entropies for multi-label ones.
+    public func normalizedEntropy(kind: TaskKind) -> Double {
+        func h(_ p: Double) -> Double { p > 0 ? -p * Foundation.log(p) : 0 }
+        switch kind {
+        case .multiClass:
+            guard probabilities.count > 1 else { return 0 }
+            return probabilities.reduce(0) { $0 + h(Double($1)) } / Foundation.log(Double(probabilities.count))
+        case .multiLabel:
+            guard !probabilities.isEmpty else { return 0 }
+            return probabilities.reduce(0) { $0 + (h(Double($1)) + h(1 - Double($1))) / Foundation.log(2) } / Double(probabilities.count)
+        case .regression: return 0
+        }
     }
 
     /// Confidence in [0, 1]: the top probability for multi-class; for multi-label the mean

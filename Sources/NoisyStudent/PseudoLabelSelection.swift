@@ -42,16 +42,53 @@ public struct PseudoLabelSelection: Sendable {
         }
     }
 
+    /// The pseudo-labels of one example, per task: a whole track, or one segment of it.
+    public struct Group: Sendable, Equatable {
+        public var trackId: Int64
+        public var segment: TrackSegment?
+        public var labels: [String: PseudoLabel]
+
+        public init(trackId: Int64, segment: TrackSegment?, labels: [String: PseudoLabel]) {
+            self.trackId = trackId
+            self.segment = segment
+            self.labels = labels
+        }
+    }
+
+    /// Segment labels grouped into one example per (track, segment start), in track and time order.
+    public static func groups(segments: [PseudoLabel]) -> [Group] {
+        var order: [Int64: [Double]] = [:]
+        var byKey: [Int64: [Double: Group]] = [:]
+        for label in segments {
+            guard let segment = label.segment else { continue }
+            if byKey[label.trackId]?[segment.start] == nil {
+                order[label.trackId, default: []].append(segment.start)
+                byKey[label.trackId, default: [:]][segment.start] = Group(trackId: label.trackId, segment: segment, labels: [:])
+            }
+            byKey[label.trackId]?[segment.start]?.labels[label.task] = label
+        }
+        return order.keys.sorted().flatMap { id in (order[id] ?? []).sorted().compactMap { byKey[id]?[$0] } }
+    }
+
     /// Selects examples from `labels` (per track: per task), given each track's path and duration.
     /// The balancing task is the first multi-class task; confidence is that task's, else the mean
     /// over tasks.
     public func select(_ labels: [Int64: [String: PseudoLabel]], tracks: [Int64: (path: String, duration: Double)])
         -> (examples: [LabeledTrack], summary: Summary) {
+        select(groups: labels.keys.sorted().compactMap { id in labels[id].map { Group(trackId: id, segment: nil, labels: $0) } },
+               tracks: tracks)
+    }
+
+    /// Selects examples from per-example label groups (tracks or segments); a segment's example
+    /// is cropped inside its segment.
+    public func select(groups: [Group], tracks: [Int64: (path: String, duration: Double)])
+        -> (examples: [LabeledTrack], summary: Summary) {
         var summary = Summary()
         let balanceTask = tasks.first { $0.kind == .multiClass }
         var candidates: [(track: LabeledTrack, confidence: Double, topClass: Int?)] = []
-        for id in labels.keys.sorted() {
-            guard let perTask = labels[id], let info = tracks[id] else { continue }
+        for group in groups {
+            let id = group.trackId, perTask = group.labels
+            guard let info = tracks[id] else { continue }
             summary.candidates += 1
             var targets: [String: TaskTarget] = [:]
             var confidences: [Double] = []
@@ -76,14 +113,16 @@ public struct PseudoLabelSelection: Sendable {
             for name in targets.keys { summary.taskCounts[name, default: 0] += 1 }
             let top = balanceTask.flatMap { targets[$0.name] != nil ? perTask[$0.name]?.topClass : nil }
             candidates.append((LabeledTrack(id: id, path: info.path, duration: info.duration, targets: targets,
-                                            weight: Float(options.weight)), confidence, top))
+                                            weight: Float(options.weight), segment: group.segment), confidence, top))
         }
         var selected: [LabeledTrack]
         if let perClass = options.balancePerClass, let task = balanceTask, perClass > 0 {
             selected = []
             for c in task.classes.indices {
                 let members = candidates.filter { $0.topClass == c }.sorted {
-                    $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.track.id < $1.track.id
+                    if $0.confidence != $1.confidence { return $0.confidence > $1.confidence }
+                    if $0.track.id != $1.track.id { return $0.track.id < $1.track.id }
+                    return ($0.track.segment?.start ?? 0) < ($1.track.segment?.start ?? 0)
                 }
                 guard !members.isEmpty else { continue }
                 if members.count >= perClass {

@@ -72,12 +72,21 @@ public struct PseudoLabeler: Sendable {
     /// Only tracks with `id % shardCount == shardIndex` (sharded labelling across ranks).
     public var shardIndex: Int
     public var shardCount: Int
+    /// Track labels, or one label per inference chunk (its window recorded in the label).
+    public let granularity: PseudoLabelGranularity
+    /// The noisy-student round, recorded with segment labels.
+    public var round: Int
 
     /// `optimizations`, when given, makes the teacher's predictions run on a copy prepared for
     /// inference (`AudioModel.inferenceCopy(_:)`); the teacher itself is left as it is.
     public init(teacher: any AudioModel, options: FullTrackOptions, optimizations: InferenceOptimizations? = nil,
-                commitEvery: Int = 16, shardIndex: Int = 0, shardCount: Int = 1) throws {
+                commitEvery: Int = 16, shardIndex: Int = 0, shardCount: Int = 1,
+                granularity: PseudoLabelGranularity = .track, round: Int = 1) throws {
         teacher.eval()
+        var options = options
+        if granularity == .segment { options.keepChunkPredictions = true }
+        self.granularity = granularity
+        self.round = round
         predictor = try FullTrackPredictor(model: teacher, options: options, optimizations: optimizations)
         self.commitEvery = Swift.max(1, commitEvery)
         self.shardIndex = shardIndex
@@ -106,9 +115,10 @@ public struct PseudoLabeler: Sendable {
             let track = todo[i]
             do {
                 let prediction = try outcome.get()
-                let labels = tasks.compactMap { task in
-                    prediction.values[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
-                }
+                let labels = granularity == .segment ? segmentLabels(prediction, track: track.id, tasks: tasks)
+                    : tasks.compactMap { task in
+                        prediction.values[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
+                    }
                 pending += labels
                 report.labeled += 1
                 report.audioSeconds += prediction.duration
@@ -124,5 +134,19 @@ public struct PseudoLabeler: Sendable {
         }
         report.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return report
+    }
+
+    /// One label per chunk and task, with the chunk's window (its audio, without padding).
+    func segmentLabels(_ prediction: TrackPrediction, track: Int64, tasks: [TaskSpec]) -> [PseudoLabel] {
+        let rate = Double(prediction.sampleRate)
+        var labels: [PseudoLabel] = []
+        for (i, chunk) in prediction.chunks.enumerated() where chunk.audioSamples > 0 {
+            let segment = TrackSegment(start: Double(chunk.start) / rate, duration: Double(chunk.audioSamples) / rate)
+            for task in tasks {
+                guard let rows = prediction.chunkValues[task.name], i < rows.count else { continue }
+                labels.append(PseudoLabel(trackId: track, task: task.name, probabilities: rows[i], segment: segment, round: round))
+            }
+        }
+        return labels
     }
 }
