@@ -49,7 +49,9 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         return Set(rows.filter { $0.labels.first.map { $0 != nil } ?? false }.map(\.id))
     }
 
-    public func store(_ labels: [PseudoLabel], run: Int64, tasks: [Models.TaskSpec]) throws {
+    /// Failures are not stored in the catalog: the stage's report lists them and a resumed run
+    /// tries those tracks again.
+    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [Models.TaskSpec]) throws {
         let kinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         let inputs = labels.map { label in
             LabelInput(trackId: label.trackId, task: label.task, value: .probabilities(label.probabilities),
