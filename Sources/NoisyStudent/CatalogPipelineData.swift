@@ -43,10 +43,12 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         return result
     }
 
-    public func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
-        guard let first = try data.catalog.tasks().first?.spec.name else { return [] }
-        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: [first], labels: .pseudo(runId: run))
-        return Set(rows.filter { $0.labels.first.map { $0 != nil } ?? false }.map(\.id))
+    /// Keyed on every task asked for (it used to be the catalog's first task, so a run resumed
+    /// with more tasks skipped tracks that lacked the new ones) and on the run's own labels.
+    public func labeledTrackIDs(run: Int64, tasks: [Models.TaskSpec]) throws -> Set<Int64> {
+        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: tasks.map(\.name),
+                                           labels: .pseudo(runId: run), requireAllLabels: true)
+        return Set(rows.map(\.id))
     }
 
     /// Failures are not stored in the catalog: the stage's report lists them and a resumed run

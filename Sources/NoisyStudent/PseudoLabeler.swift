@@ -32,8 +32,10 @@ public struct PseudoLabelFailure: Sendable, Equatable, Codable {
 /// Where a labelling run keeps its labels. Writes are transactions: a batch of tracks is
 /// stored completely or not at all, and storing a track twice replaces it (idempotent).
 public protocol PseudoLabelStore: Sendable {
-    /// Tracks this run has already labelled.
-    func labeledTrackIDs(run: Int64) throws -> Set<Int64>
+    /// Tracks that `run` has labelled for every one of `tasks`. Resume asks with the tasks being
+    /// labelled now, so a track missing any of them (a task added since) is labelled again, and
+    /// labels of another run never count.
+    func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64>
     /// Stores the labels of some tracks, and the tracks that failed, in one transaction. Failures
     /// are a record for the merge and the report; a failed track is not done and is retried.
     func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws
@@ -77,7 +79,7 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
 
 /// A teacher labelling an unlabeled pool: eval mode, no noise, full-track chunked inference,
 /// per-task probabilities stored with the producing run. Resumable: tracks already stored for
-/// the run are skipped, so a killed run restarted ends with exactly
+/// the run for every task of the teacher are skipped, so a killed run restarted ends with exactly
 /// the labels of an uninterrupted one. One unreadable track is reported, recorded in the store
 /// and skipped.
 public struct PseudoLabeler: Sendable {
@@ -109,7 +111,7 @@ public struct PseudoLabeler: Sendable {
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PseudoLabelReport {
         let tasks = predictor.model.tasks
         let mine = shard(of: pool)
-        let done = try store.labeledTrackIDs(run: run)
+        let done = try store.labeledTrackIDs(run: run, tasks: tasks)
         var report = PseudoLabelReport()
         report.tracksInPool = mine.count
         report.alreadyLabeled = mine.filter { done.contains($0.id) }.count

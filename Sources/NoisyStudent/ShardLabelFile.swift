@@ -77,7 +77,9 @@ public struct ShardLabelFile: PseudoLabelStore {
         return stored
     }
 
-    public func labeledTrackIDs(run: Int64) throws -> Set<Int64> { Set(try stored(run: run).labels.keys) }
+    public func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> {
+        try stored(run: run).tracks(labelledFor: tasks.map(\.name))
+    }
 
     public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
         let encoder = JSONEncoder()

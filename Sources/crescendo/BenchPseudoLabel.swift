@@ -44,7 +44,7 @@ struct BenchPseudoLabel: AsyncParsableCommand {
 
     /// Keeps labels in memory: the benchmark measures labelling, not the database.
     final class DiscardingStore: PseudoLabelStore, @unchecked Sendable {
-        func labeledTrackIDs(run: Int64) throws -> Set<Int64> { [] }
+        func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> { [] }
         func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {}
     }
 

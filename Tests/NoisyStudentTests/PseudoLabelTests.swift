@@ -16,9 +16,9 @@ final class MemoryStore: PseudoLabelStore, @unchecked Sendable {
     var failAfterCommits: Int?
     struct Crash: Error {}
 
-    func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
+    func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> {
         lock.lock(); defer { lock.unlock() }
-        return Set(labels.keys)
+        return Set(labels.filter { _, byTask in tasks.allSatisfy { byTask[$0.name] != nil } }.keys)
     }
 
     func store(_ new: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {

@@ -83,7 +83,7 @@ struct ShardLabelFileTests {
             previous = now
         }
         #expect(try file.commits().count == commits)
-        #expect(try file.labeledTrackIDs(run: 3).count == commits)
+        #expect(try file.labeledTrackIDs(run: 3, tasks: [MeanModel.key]).count == commits)
     }
 
     @Test("a killed rank's torn last line is ignored, and its rerun continues to the uninterrupted labels")
@@ -103,7 +103,7 @@ struct ShardLabelFileTests {
         try FileManager.default.removeItem(at: PseudoLabelMerge(directory: killed).url)
 
         #expect(try file.commits().count == 2)
-        let done = try file.labeledTrackIDs(run: 7)
+        let done = try file.labeledTrackIDs(run: 7, tasks: [MeanModel.key, MeanModel.inst])
         #expect(done.count == 4)
         // The merge sees tracks missing, not a corrupt file.
         #expect(throws: PseudoLabelShardError.incomplete(missingShards: [0], missingTracks: 5)) {
