@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Audio", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures"]),
-        .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "Models", "Audio", "NN", "Torch"]),
+        .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "Models", "Audio", "NN", "Torch", "Catalog"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Training", "Models", "Audio", "Torch"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
     ],

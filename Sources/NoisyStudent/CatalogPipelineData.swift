@@ -50,14 +50,20 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         }
     }
 
-    public func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
-        let segmented = Set(try data.catalog.segmentLabelledTasks(runId: run).keys)
-        guard let first = try data.catalog.tasks().first?.spec.name else { return segmented }
-        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: [first], labels: .pseudo(runId: run))
-        return segmented.union(rows.filter { $0.labels.first.map { $0 != nil } ?? false }.map(\.id))
+    /// Keyed on every task asked for (it used to be the catalog's first task, so a run resumed
+    /// with more tasks skipped tracks that lacked the new ones) and on the run's own labels, in
+    /// the track table or, for a segment-level run, the segment table.
+    public func labeledTrackIDs(run: Int64, tasks: [Models.TaskSpec]) throws -> Set<Int64> {
+        let names = Set(tasks.map(\.name))
+        let segmented = try data.catalog.segmentLabelledTasks(runId: run).filter { names.isSubset(of: $0.value) }.keys
+        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: tasks.map(\.name),
+                                           labels: .pseudo(runId: run), requireAllLabels: true)
+        return Set(rows.map(\.id)).union(segmented)
     }
 
-    public func store(_ labels: [PseudoLabel], run: Int64, tasks: [Models.TaskSpec]) throws {
+    /// Failures are not stored in the catalog: the stage's report lists them and a resumed run
+    /// tries those tracks again.
+    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [Models.TaskSpec]) throws {
         let kinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         // Segment labels go to their own table, in the same commit granularity as track labels.
         let segments = labels.compactMap { label -> SegmentLabel? in

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Merges the shard files of a labelling directory into `labels.json` (labels sorted by track and
-/// task). Idempotent: merging again gives the same file, byte for byte. Refuses when a track of the
-/// pool has no labels, naming the shards to rerun.
+/// Merges the shard files of a labelling directory into `labels.json`: one run's labels sorted by
+/// track and task, and the tracks that failed (sorted by track; the key is left out when none did).
+/// Idempotent: merging again gives the same file, byte for byte. Tracks that failed are left out
+/// and reported, so one undecodable file does not hold the merge back; a track with neither
+/// labels for every task nor a recorded failure makes it refuse, naming the shards to rerun.
 public struct PseudoLabelMerge {
     public let directory: URL
 
@@ -13,37 +15,73 @@ public struct PseudoLabelMerge {
     /// The merged file holds nothing about the sharding, so any split of the work gives the same bytes.
     struct Merged: Codable {
         var labels: [PseudoLabel]
+        var failed: [PseudoLabelFailure]?
+    }
+
+    /// What a merge wrote.
+    public struct Result: Sendable, Equatable {
+        public var labels: [PseudoLabel]
+        /// Pool tracks without labels because labelling them failed.
+        public var failed: [PseudoLabelFailure]
+        /// Tracks labelled for every task.
+        public var labelledTracks: Int
     }
 
     /// The shard count of the files present.
-    public func shardCount() throws -> Int {
+    public func shardCount() throws(PseudoLabelShardError) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var counts = Set<Int>()
-        for name in names where name.hasPrefix("shard-") && name.hasSuffix(".json") {
-            let parts = name.dropFirst("shard-".count).dropLast(".json".count).components(separatedBy: "-of-")
+        for name in names where name.hasPrefix("shard-") && name.hasSuffix(".jsonl") {
+            let parts = name.dropFirst("shard-".count).dropLast(".jsonl".count).components(separatedBy: "-of-")
             if parts.count == 2, let count = Int(parts[1]) { counts.insert(count) }
         }
-        guard let count = counts.first else { throw PseudoLabelShardError.noShards(directory.path) }
-        guard counts.count == 1 else { throw PseudoLabelShardError.mixedShardCounts(counts.sorted()) }
+        guard let count = counts.first else { throw .noShards(directory.path) }
+        guard counts.count == 1 else { throw .mixedShardCounts(counts.sorted()) }
         return count
     }
 
-    /// Merges the shards covering `pool` (the track ids that must be labelled); returns the labels.
+    /// Merges the labels that `run` stored for `tasks` in the shards covering `pool`.
     @discardableResult
-    public func merge(pool: [PoolTrack], failedTracks: Set<Int64> = []) throws -> [PseudoLabel] {
+    public func merge(pool: [PoolTrack], run: Int64, tasks: [String]) throws(PseudoLabelShardError) -> Result {
         let count = try shardCount()
         var labels: [PseudoLabel] = []
+        var labelled = Set<Int64>()
+        var failures: [Int64: PseudoLabelFailure] = [:]
         for index in 0..<count {
-            labels += try ShardLabelFile(directory: directory, shardIndex: index, shardCount: count).labels()
+            let stored = try ShardLabelFile(directory: directory, shardIndex: index, shardCount: count).stored(run: run)
+            labels += stored.labels.values.flatMap(\.values)
+            labelled.formUnion(stored.tracks(labelledFor: tasks))
+            failures.merge(stored.failures) { _, later in later }
         }
-        let labelled = Set(labels.map(\.trackId))
-        let missing = pool.filter { !labelled.contains($0.id) && !failedTracks.contains($0.id) }
+        let inPool = Set(pool.map(\.id))
+        let failed = failures.values.filter { inPool.contains($0.trackId) && !labelled.contains($0.trackId) }
+            .sorted { $0.trackId < $1.trackId }
+        let failedIDs = Set(failed.map(\.trackId))
+        let missing = pool.filter { !labelled.contains($0.id) && !failedIDs.contains($0.id) }
         if !missing.isEmpty {
             let shards = Set(missing.map { Int(($0.id % Int64(count) + Int64(count)) % Int64(count)) }).sorted()
-            throw PseudoLabelShardError.incomplete(missingShards: shards, missingTracks: missing.count)
+            throw .incomplete(missingShards: shards, missingTracks: missing.count)
         }
         labels.sort { ($0.trackId, $0.task) < ($1.trackId, $1.task) }
-        try ShardLabelFile.writeAtomically(Merged(labels: labels), to: url)
-        return labels
+        try Self.writeAtomically(Merged(labels: labels, failed: failed.isEmpty ? nil : failed), to: url)
+        return Result(labels: labels, failed: failed, labelledTracks: labelled.count)
+    }
+
+    static func writeAtomically<T: Encodable>(_ value: T, to url: URL) throws(PseudoLabelShardError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encoder.encode(value).write(to: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw .write(path: url.path, reason: "\(error)")
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw .write(path: url.path, reason: reason)
+        }
     }
 }

@@ -16,13 +16,29 @@ public struct PoolTrack: Sendable, Equatable, Codable {
     }
 }
 
+/// A pool track that could not be labelled (unreadable or undecodable audio), with the reason.
+public struct PseudoLabelFailure: Sendable, Equatable, Codable {
+    public var trackId: Int64
+    public var path: String
+    public var error: String
+
+    public init(trackId: Int64, path: String, error: String) {
+        self.trackId = trackId
+        self.path = path
+        self.error = error
+    }
+}
+
 /// Where a labelling run keeps its labels. Writes are transactions: a batch of tracks is
 /// stored completely or not at all, and storing a track twice replaces it (idempotent).
 public protocol PseudoLabelStore: Sendable {
-    /// Tracks this run has already labelled.
-    func labeledTrackIDs(run: Int64) throws -> Set<Int64>
-    /// Stores the labels of some tracks in one transaction.
-    func store(_ labels: [PseudoLabel], run: Int64, tasks: [TaskSpec]) throws
+    /// Tracks that `run` has labelled for every one of `tasks`. Resume asks with the tasks being
+    /// labelled now, so a track missing any of them (a task added since) is labelled again, and
+    /// labels of another run never count.
+    func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64>
+    /// Stores the labels of some tracks, and the tracks that failed, in one transaction. Failures
+    /// are a record for the merge and the report; a failed track is not done and is retried.
+    func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws
 }
 
 /// Statistics of a labelling run, for the report.
@@ -63,8 +79,9 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
 
 /// A teacher labelling an unlabeled pool: eval mode, no noise, full-track chunked inference,
 /// per-task probabilities stored with the producing run. Resumable: tracks already stored for
-/// the run are skipped, so a killed run restarted ends with exactly the labels of an
-/// uninterrupted one. One unreadable track is reported and skipped.
+/// the run for every task of the teacher are skipped, so a killed run restarted ends with exactly
+/// the labels of an uninterrupted one. One unreadable track is reported, recorded in the store
+/// and skipped.
 public struct PseudoLabeler: Sendable {
     public let predictor: FullTrackPredictor
     /// Tracks per write transaction.
@@ -103,13 +120,14 @@ public struct PseudoLabeler: Sendable {
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PseudoLabelReport {
         let tasks = predictor.model.tasks
         let mine = shard(of: pool)
-        let done = try store.labeledTrackIDs(run: run)
+        let done = try store.labeledTrackIDs(run: run, tasks: tasks)
         var report = PseudoLabelReport()
         report.tracksInPool = mine.count
         report.alreadyLabeled = mine.filter { done.contains($0.id) }.count
         let todo = mine.filter { !done.contains($0.id) }
         let start = DispatchTime.now().uptimeNanoseconds
         var pending: [PseudoLabel] = []
+        var pendingFailures: [PseudoLabelFailure] = []
         // Decoding runs ahead of the model across tracks (`FullTrackPredictor.predict(paths:)`).
         try await predictor.predict(paths: todo.map(\.path)) { i, outcome in
             let track = todo[i]
@@ -125,10 +143,14 @@ public struct PseudoLabeler: Sendable {
                 report.add(labels, tasks: tasks)
             } catch {
                 report.failed[track.path] = "\(error)"
+                pendingFailures.append(PseudoLabelFailure(trackId: track.id, path: track.path, error: "\(error)"))
             }
             if (i + 1) % commitEvery == 0 || i + 1 == todo.count {
-                if !pending.isEmpty { try store.store(pending, run: run, tasks: tasks) }
+                if !pending.isEmpty || !pendingFailures.isEmpty {
+                    try store.store(pending, failures: pendingFailures, run: run, tasks: tasks)
+                }
                 pending.removeAll(keepingCapacity: true)
+                pendingFailures.removeAll()
             }
             progress?(i + 1, todo.count)
         }

@@ -1,10 +1,16 @@
 import Foundation
 import Models
 
-/// The labels one rank wrote for its shard of the pool: `shard-<index>-of-<count>.json` in a
-/// labelling directory. Each commit rewrites the file atomically (temporary file + rename), so a
-/// killed rank leaves the labels of its completed commits and a rerun of that shard continues.
+/// The labels one rank wrote for its shard of the pool: `shard-<index>-of-<count>.jsonl` in a
+/// labelling directory, in JSON Lines. The first line names the shard; each commit of the labeler
+/// appends one line with its run, the labels of its tracks and the tracks that failed.
+///
+/// Appending makes a commit cost its own size (rewriting the whole file made a shard quadratic in
+/// its length). A killed rank leaves at most a torn last line, which is ignored, and a rerun of the
+/// shard continues after the last complete commit.
 public struct ShardLabelFile: PseudoLabelStore {
+    public static let format = "crescendo-shard-labels-1"
+
     public let directory: URL
     public let shardIndex: Int
     public let shardCount: Int
@@ -15,70 +21,99 @@ public struct ShardLabelFile: PseudoLabelStore {
         self.shardCount = shardCount
     }
 
-    public var url: URL { directory.appendingPathComponent("shard-\(shardIndex)-of-\(shardCount).json") }
+    public static func fileName(shardIndex: Int, shardCount: Int) -> String { "shard-\(shardIndex)-of-\(shardCount).jsonl" }
 
-    struct Contents: Codable {
+    public var url: URL { directory.appendingPathComponent(Self.fileName(shardIndex: shardIndex, shardCount: shardCount)) }
+
+    /// The first line: which shard of which split the file holds.
+    struct Header: Codable, Equatable {
+        var format: String
         var shardIndex: Int
         var shardCount: Int
-        var labels: [PseudoLabel]
     }
 
-    /// The labels stored so far (none when the file does not exist).
-    public func labels() throws -> [PseudoLabel] {
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+    /// One line: what one commit of the labeler stored.
+    public struct Commit: Codable, Sendable, Equatable {
+        /// The labelling run (for files written by `crescendo pseudo-label`, the teacher's fingerprint).
+        public var run: Int64
+        public var labels: [PseudoLabel]
+        public var failed: [PseudoLabelFailure]
+    }
+
+    /// The complete commits so far, in order; none when the file does not exist.
+    public func commits() throws(PseudoLabelShardError) -> [Commit] {
+        let lines = try AppendOnlyLines(url: url).read().lines
+        guard let first = lines.first else { return [] }
+        let decoder = JSONDecoder()
+        let header: Header
         do {
-            let contents = try JSONDecoder().decode(Contents.self, from: Data(contentsOf: url))
-            guard contents.shardIndex == shardIndex, contents.shardCount == shardCount else {
-                throw PseudoLabelShardError.corrupt(path: url.path, reason: "holds shard \(contents.shardIndex) of \(contents.shardCount)")
-            }
-            return contents.labels
-        } catch let error as PseudoLabelShardError {
-            throw error
+            header = try decoder.decode(Header.self, from: first)
         } catch {
-            throw PseudoLabelShardError.corrupt(path: url.path, reason: "\(error)")
+            throw .corrupt(path: url.path, reason: "line 1 is not a shard header: \(error)")
         }
+        guard header.format == Self.format else {
+            throw .corrupt(path: url.path, reason: "format \(header.format), expected \(Self.format)")
+        }
+        guard header.shardIndex == shardIndex, header.shardCount == shardCount else {
+            throw .corrupt(path: url.path, reason: "holds shard \(header.shardIndex) of \(header.shardCount)")
+        }
+        var commits: [Commit] = []
+        commits.reserveCapacity(lines.count - 1)
+        for (offset, line) in lines.enumerated().dropFirst() {
+            do {
+                commits.append(try decoder.decode(Commit.self, from: line))
+            } catch {
+                // Complete lines were written whole: a bad one is damage, not a killed writer.
+                throw .corrupt(path: url.path, reason: "line \(offset + 1): \(error)")
+            }
+        }
+        return commits
     }
 
-    public func labeledTrackIDs(run: Int64) throws -> Set<Int64> { Set(try labels().map(\.trackId)) }
-
-    public func store(_ labels: [PseudoLabel], run: Int64, tasks: [TaskSpec]) throws {
-        var byKey: [String: PseudoLabel] = [:]
-        for label in try self.labels() + labels { byKey["\(label.trackId)/\(label.task)"] = label }
-        let sorted = byKey.values.sorted { ($0.trackId, $0.task) < ($1.trackId, $1.task) }
-        try ShardLabelFile.writeAtomically(Contents(shardIndex: shardIndex, shardCount: shardCount, labels: sorted), to: url)
+    /// What `run` stored in this shard, later commits replacing earlier ones.
+    public func stored(run: Int64) throws(PseudoLabelShardError) -> StoredPseudoLabels {
+        var stored = StoredPseudoLabels()
+        for commit in try commits() where commit.run == run { stored.add(commit) }
+        return stored
     }
 
-    static func writeAtomically<T: Encodable>(_ value: T, to url: URL) throws {
+    public func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> {
+        try stored(run: run).tracks(labelledFor: tasks.map(\.name))
+    }
+
+    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        try encoder.encode(value).write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw PseudoLabelShardError.write(path: url.path, reason: String(cString: strerror(errno)))
+        func encode(_ value: some Encodable) throws(PseudoLabelShardError) -> Data {
+            do { return try encoder.encode(value) } catch {
+                throw .write(path: url.path, reason: "cannot encode: \(error)")
+            }
+        }
+        let line = try encode(Commit(run: run, labels: labels, failed: failures))
+        try AppendOnlyLines(url: url).append(line) { () throws(PseudoLabelShardError) in
+            try encode(Header(format: Self.format, shardIndex: shardIndex, shardCount: shardCount))
         }
     }
 }
 
-/// Failures of sharded labelling and its merge.
-public enum PseudoLabelShardError: Error, CustomStringConvertible, Equatable {
-    case corrupt(path: String, reason: String)
-    case write(path: String, reason: String)
-    /// Shards of different splits (counts) lie in one directory.
-    case mixedShardCounts([Int])
-    /// Shards (or tracks of them) are not labelled yet: rerun them (`--shard i/n`).
-    case incomplete(missingShards: [Int], missingTracks: Int)
-    case noShards(String)
+/// One run's labels and failures gathered from shard commits: the last label of each track and
+/// task, and the last failure of each track that has not been labelled since.
+public struct StoredPseudoLabels: Sendable, Equatable {
+    public private(set) var labels: [Int64: [String: PseudoLabel]] = [:]
+    public private(set) var failures: [Int64: PseudoLabelFailure] = [:]
 
-    public var description: String {
-        switch self {
-        case .corrupt(let path, let reason): return "\(path) is not a shard label file: \(reason)"
-        case .write(let path, let reason): return "could not write \(path): \(reason)"
-        case .mixedShardCounts(let counts): return "the directory holds shards of \(counts.map(String.init).joined(separator: " and ")) ranks; label into an empty directory"
-        case .incomplete(let shards, let tracks):
-            return "cannot merge yet: \(tracks) pool tracks unlabelled" + (shards.isEmpty ? "" : "; rerun shard\(shards.count == 1 ? "" : "s") \(shards.map(String.init).joined(separator: ", "))")
-        case .noShards(let path): return "no shard-*-of-*.json files in \(path)"
+    public init() {}
+
+    mutating func add(_ commit: ShardLabelFile.Commit) {
+        for label in commit.labels {
+            labels[label.trackId, default: [:]][label.task] = label
+            failures[label.trackId] = nil
         }
+        for failure in commit.failed { failures[failure.trackId] = failure }
+    }
+
+    /// Tracks with a label for every one of `tasks`.
+    public func tracks(labelledFor tasks: [String]) -> Set<Int64> {
+        Set(labels.filter { _, byTask in tasks.allSatisfy { byTask[$0] != nil } }.keys)
     }
 }

@@ -44,8 +44,8 @@ struct BenchPseudoLabel: AsyncParsableCommand {
 
     /// Keeps labels in memory: the benchmark measures labelling, not the database.
     final class DiscardingStore: PseudoLabelStore, @unchecked Sendable {
-        func labeledTrackIDs(run: Int64) throws -> Set<Int64> { [] }
-        func store(_ labels: [PseudoLabel], run: Int64, tasks: [TaskSpec]) throws {}
+        func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> { [] }
+        func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {}
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Foundation
 import Models
 import NoisyStudent
@@ -12,7 +13,8 @@ struct PseudoLabelCommand: AsyncParsableCommand {
         abstract: "Label a catalog's pool with a trained run; each rank labels the tracks with id % ranks == rank into its own shard file, then rank 0 merges them into labels.json.",
         discussion: """
             Under `crescendo launch` (or torchrun/Slurm variables) the shard is the rank. A rank that died can be rerun \
-            alone with --shard RANK/RANKS (already labelled tracks are kept), then --merge-only merges; merging is idempotent.
+            alone with --shard RANK/RANKS (already labelled tracks are kept), then --merge-only merges; merging is idempotent. \
+            Tracks that fail to decode are recorded in their shard and left out of the merge, which lists them.
             """)
 
     @Option(help: "The teacher: a run directory or a checkpoint.")
@@ -62,20 +64,21 @@ struct PseudoLabelCommand: AsyncParsableCommand {
         guard !pool.isEmpty else { throw ValidationError("split \(split) of \(catalogPath) has no tracks") }
         let directory = URL(fileURLWithPath: output)
         let merge = PseudoLabelMerge(directory: directory)
+        let contents = try Checkpoint.load(from: checkpoint)
+        let tasks = contents.description.tasks.map(\.name)
+        let teacher = try Self.teacherFingerprint(checkpoint)
         if mergeOnly {
-            let labels = try merge.merge(pool: pool)
-            print("merged \(labels.count) labels of \(pool.count) tracks into \(merge.url.path)")
+            try Self.merge(merge, pool: pool, teacher: teacher, tasks: tasks)
             return
         }
         let (index, count) = try shard.map(Self.parseShard) ?? (environment.rank, environment.worldSize)
         // Joining first makes a misconfigured job fail before any work.
         let group = shard == nil && environment.isDistributed ? try environment.connect() : nil
-        let contents = try Checkpoint.load(from: checkpoint)
         let model = try contents.model()
         let labeler = try PseudoLabeler(teacher: model, options: FullTrackOptions(batchSize: batch), commitEvery: 4,
                                         shardIndex: index, shardCount: count)
         let store = ShardLabelFile(directory: directory, shardIndex: index, shardCount: count)
-        let report = try await labeler.label(pool: pool, run: 0, store: store)
+        let report = try await labeler.label(pool: pool, run: teacher, store: store)
         print("shard \(index)/\(count): labelled \(report.labeled) tracks (\(report.alreadyLabeled) already), \(report.failed.count) failed, \(String(format: "%.1f", report.audioSeconds / 3600)) h of audio in \(String(format: "%.1f", report.wallSeconds)) s")
         for (path, message) in report.failed.sorted(by: { $0.key < $1.key }) { print("  failed \(path): \(message)") }
         if let group {
@@ -85,8 +88,26 @@ struct PseudoLabelCommand: AsyncParsableCommand {
             print("shard written to \(store.url.path); merge with --merge-only once every shard is done")
             return
         }
-        let labels = try merge.merge(pool: pool)
-        print("merged \(labels.count) labels of \(pool.count) tracks into \(merge.url.path)")
+        try Self.merge(merge, pool: pool, teacher: teacher, tasks: tasks)
+    }
+
+    /// Merges, listing the tracks left out because they failed; refuses while any is unlabelled.
+    static func merge(_ merge: PseudoLabelMerge, pool: [PoolTrack], teacher: Int64, tasks: [String]) throws {
+        let result = try merge.merge(pool: pool, run: teacher, tasks: tasks)
+        print("merged \(result.labels.count) labels of \(pool.count - result.failed.count) tracks into \(merge.url.path)"
+              + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed and left out:"))
+        for failure in result.failed { print("  failed \(failure.path): \(failure.error)") }
+    }
+
+    /// Shard files have no catalog run, so the teacher checkpoint's content fingerprint stands in
+    /// for it: labels written by another teacher into the same directory are neither resumed
+    /// nor merged.
+    static func teacherFingerprint(_ checkpoint: URL) throws -> Int64 {
+        do {
+            return Int64(bitPattern: try ContentHash.of(path: checkpoint.path).contentHash)
+        } catch {
+            throw ValidationError("cannot read the teacher \(checkpoint.path): \(error)")
+        }
     }
 
     static func parseShard(_ text: String) throws -> (Int, Int) {

@@ -7,23 +7,25 @@ import Torch
 @testable import Training
 @testable import NoisyStudent
 
-/// Stores labels in memory; can be told to fail after some commits (a crash mid-run).
+/// Stores one run's labels in memory; can be told to fail after some commits (a crash mid-run).
 final class MemoryStore: PseudoLabelStore, @unchecked Sendable {
     private let lock = NSLock()
     var labels: [Int64: [String: [Float]]] = [:]
+    var failures: [Int64: PseudoLabelFailure] = [:]
     var commits = 0
     var failAfterCommits: Int?
     struct Crash: Error {}
 
-    func labeledTrackIDs(run: Int64) throws -> Set<Int64> {
+    func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> {
         lock.lock(); defer { lock.unlock() }
-        return Set(labels.keys)
+        return Set(labels.filter { _, byTask in tasks.allSatisfy { byTask[$0.name] != nil } }.keys)
     }
 
-    func store(_ new: [PseudoLabel], run: Int64, tasks: [TaskSpec]) throws {
+    func store(_ new: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
         lock.lock(); defer { lock.unlock() }
         if let limit = failAfterCommits, commits >= limit { throw Crash() }
         for l in new { labels[l.trackId, default: [:]][l.task] = l.probabilities }
+        for f in failures { self.failures[f.trackId] = f }
         commits += 1
     }
 }
@@ -36,19 +38,26 @@ final class MeanModel: Module, AudioModel {
     var inferenceOptimizations: InferenceOptimizations? { nil }
     func prepareForInference(_ optimizations: InferenceOptimizations) throws {}
     func setConvolutionMemoryFormat(_ format: MemoryFormat) throws {}
-    func copy() throws -> any AudioModel { MeanModel() }
-    let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b", "c"]),
-                 TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])]
+    func copy() throws -> any AudioModel { MeanModel(tasks: tasks) }
+    static let key = TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b", "c"])
+    static let inst = TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q"])
+    let tasks: [TaskSpec]
+    /// A teacher of some of the tasks (both by default), to resume a run with a changed task list.
+    init(tasks: [TaskSpec] = [MeanModel.key, MeanModel.inst]) { self.tasks = tasks }
     func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {
         let m = try waveform.mean(dims: [1], keepDim: true) * 10
-        return ["key": try Tensor.cat([m, m * -1, m * 0.5], dim: 1), "inst": try Tensor.cat([m, m - 1], dim: 1)]
+        var outputs: [String: Tensor] = [:]
+        for task in tasks {
+            outputs[task.name] = task.name == "key" ? try Tensor.cat([m, m * -1, m * 0.5], dim: 1) : try Tensor.cat([m, m - 1], dim: 1)
+        }
+        return outputs
     }
     func setNoise(_ noise: ModelNoise) {}
 }
 
 @Suite("Pseudo-labelling")
 struct PseudoLabelTests {
-    func makePool(_ n: Int) throws -> (URL, [PoolTrack]) {
+    static func makePool(_ n: Int) throws -> (URL, [PoolTrack]) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-pool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var pool: [PoolTrack] = []
@@ -64,7 +73,7 @@ struct PseudoLabelTests {
 
     @Test("a crashed run, restarted, ends with exactly the labels of an uninterrupted one")
     func resumable() async throws {
-        let (dir, pool) = try makePool(11)
+        let (dir, pool) = try Self.makePool(11)
         defer { try? FileManager.default.removeItem(at: dir) }
         var broken = pool
         broken.append(PoolTrack(id: 999, path: dir.appendingPathComponent("missing.wav").path, duration: 1))
@@ -73,6 +82,9 @@ struct PseudoLabelTests {
         let full = try await labeler.label(pool: broken, run: 1, store: reference)
         #expect(full.labeled == 11 && full.failed.count == 1)
         #expect(full.failed.keys.first?.hasSuffix("missing.wav") == true)
+        // The failure reaches the store with its track, for a shard merge to report.
+        #expect(reference.failures[999]?.path.hasSuffix("missing.wav") == true)
+        #expect(reference.failures[999]?.error.isEmpty == false)
 
         let crashing = MemoryStore()
         crashing.failAfterCommits = 2
