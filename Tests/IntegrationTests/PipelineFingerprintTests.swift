@@ -104,13 +104,18 @@ struct PipelineFingerprintTests {
         let dir = set.directory
         let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
         #expect(imported.status == 0, "\(imported.output)")
-        try (config + "\nlabeled_only_control: false\n").write(to: dir.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
+        // Segment-level pseudo-labels: each 4.5-s pool track is two 3.69-s windows (the last aligned to the end).
+        try (config + "\nlabeled_only_control: false\npseudo_labels: {granularity: segment}\n").write(to: dir.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
         let args = ["pipeline", "--config", "f.yaml", "--seeds", "5", "--cell-results", "results/exp"]
         let first = try CrescendoBinary.run(args, in: dir)
         #expect(first.status == 0 && first.output.contains("round1-student: training"), "\(first.output)")
         let file = dir.appendingPathComponent("results/exp/seed-5.json")
         let recorded = try String(contentsOf: file, encoding: .utf8)
         #expect(recorded.contains("\"configuration\"") && recorded.contains("\"round1-student\""))
+        let parsed = try JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any]
+        let student = (parsed?["stages"] as? [[String: Any]])?.first { $0["name"] as? String == "round1-student" }
+        let selection = student?["selection"] as? [String: Any]
+        #expect(selection?["candidates"] as? Int == 8, "4 pool tracks × 2 windows: \(selection ?? [:])")
 
         // A fresh machine: no runs directory, only the committed file. Nothing is trained again.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("runs"))
