@@ -17,7 +17,7 @@ struct KeyTranspositionTests {
         let b = keyRows.count
         var wave: [Float] = []
         for i in 0..<b { wave += (0..<samples).map { Float(sin(2 * Double.pi * 440 * Double($0 + 7 * i) / 16000)) } }
-        return Batch(waveforms: try Tensor(wave, shape: [b, samples]),
+        return Batch(waveforms: try Tensor(wave, shape: [b, samples]), sampleRate: 16000,
                      targets: ["key": try Tensor(keyRows.flatMap { $0 }, shape: [b, 24]),
                                "tags": try Tensor(tagRows.flatMap { $0 }, shape: [b, 3])],
                      masks: ["key": try Tensor([Float](repeating: 1, count: b), shape: [b]),
@@ -68,7 +68,7 @@ struct KeyTranspositionTests {
         let original = try batch(keyRows: keys, tagRows: tags)
         var moved = original
         let t = KeyTransposition(task: "key", semitones: 3...3, probability: 1)
-        let shifts = try t.apply(to: &moved, spec: Self.key, sampleRate: 16000, random: AugmentationRandom(seed: 5))
+        let shifts = try t.apply(to: &moved, spec: Self.key, random: AugmentationRandom(seed: 5))
         #expect(shifts == [3, 3, 3])
         let rows = try moved.targets["key"]!.toArray(Float.self)
         #expect(Array(rows[0..<24]) == oneHot(0))        // A major + 3 → C major
@@ -84,7 +84,7 @@ struct KeyTranspositionTests {
 
         var untouched = original
         let none = try KeyTransposition(task: "key", semitones: -4...4, probability: 0)
-            .apply(to: &untouched, spec: Self.key, sampleRate: 16000, random: AugmentationRandom(seed: 5))
+            .apply(to: &untouched, spec: Self.key, random: AugmentationRandom(seed: 5))
         #expect(none == [0, 0, 0])
         #expect(try untouched.targets["key"]!.toArray(Float.self) == original.targets["key"]!.toArray(Float.self))
         #expect(try (untouched.waveforms - original.waveforms).abs().max().item() == 0)

@@ -62,12 +62,12 @@ public struct KeyTransposition: Sendable, Codable, Equatable {
         return maps
     }
 
-    /// Transposes the chosen examples of `batch` and permutes the key task's targets to match.
-    /// With `resampling` the waveforms are pitch-shifted here; without it they stay as they are
-    /// and the shifts go to `batch.pitchShifts` for a model that transposes its own input
-    /// (exactly, in its constant-Q bins). Returns the shift of each example (0: unchanged).
+    /// Transposes the chosen examples of `batch` (at its sample rate) and permutes the key task's
+    /// targets to match. With `resampling` the waveforms are pitch-shifted here; without it they
+    /// stay as they are and the shifts go to `batch.pitchShifts` for a model that transposes its
+    /// own input (exactly, in its constant-Q bins). Returns the shift of each example (0: unchanged).
     @discardableResult
-    public func apply(to batch: inout Batch, spec: TaskSpec, sampleRate: Int, random: AugmentationRandom,
+    public func apply(to batch: inout Batch, spec: TaskSpec, random: AugmentationRandom,
                       resampling: Bool = true) throws -> [Int] {
         let maps = try classMaps(for: spec)
         let count = try batch.waveforms.size(0)
@@ -76,7 +76,7 @@ public struct KeyTransposition: Sendable, Codable, Equatable {
         let shifts = zip(chosen, drawn).map { $0 ? $1 : 0 }
         guard shifts.contains(where: { $0 != 0 }) else { return shifts }
         if resampling {
-            batch.waveforms = try PitchShift().shift(batch.waveforms, semitones: shifts.map(Double.init), sampleRate: sampleRate)
+            batch.waveforms = try PitchShift().shift(batch.waveforms, semitones: shifts.map(Double.init), sampleRate: batch.sampleRate)
         } else {
             batch.pitchShifts = shifts
         }
