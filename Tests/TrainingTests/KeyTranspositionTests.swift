@@ -102,6 +102,29 @@ struct KeyTranspositionTests {
         #expect(abs(hz - 440 * pow(2, -5.0 / 12)) < 3)
     }
 
+    @Test("a transposition up fills the whole crop at the new pitch: no zero padding at the end")
+    func upwardFillsCrop() throws {
+        let n = 16000
+        let tone = try Tensor((0..<n).map { Float(sin(2 * Double.pi * 440 * Double($0) / 16000)) }, shape: [1, n])
+        var batch = Batch(waveforms: tone, sampleRate: 16000, targets: ["key": try Tensor(oneHot(0), shape: [1, 24])],
+                          masks: ["key": try Tensor([Float(1)], shape: [1])], weights: try Tensor([Float(1)], shape: [1]),
+                          trackIndices: [0], failures: [])
+        let shifts = try KeyTransposition(task: "key", semitones: 4...4, probability: 1)
+            .apply(to: &batch, spec: Self.key, random: AugmentationRandom(seed: 1))
+        #expect(shifts == [4])
+        let x = try batch.waveforms.toArray(Float.self)
+        #expect(x.count == n)
+        // The last 21% (what resampling alone left as zeros for +4 semitones), 10 ms at a time.
+        let tail = Int(Double(n) * (1 - pow(2, -4.0 / 12)))
+        for start in stride(from: n - tail, to: n - 160, by: 160) {
+            let rms = (x[start..<(start + 160)].reduce(0) { $0 + Double($1 * $1) } / 160).squareRoot()
+            #expect(rms > 0.6, "RMS \(rms) at sample \(start)")
+        }
+        let crossings = ((n - tail + 1)..<n).filter { (x[$0 - 1] < 0) != (x[$0] < 0) }.count
+        let hz = Double(crossings) / 2 / (Double(tail - 1) / 16000)
+        #expect(abs(hz - 440 * pow(2, 4.0 / 12)) < 6, "the tail is at \(hz) Hz")
+    }
+
     @Test("configuration decodes [low, high] and rejects bad ranges")
     func decoding() throws {
         let t = try JSONDecoder().decode(KeyTransposition.self, from: Data(#"{"task":"key","semitones":[-5,6],"probability":0.8}"#.utf8))

@@ -7,8 +7,8 @@ import Torch
 /// key estimation is equivariant to transposition, so a clip of a piece in D major shifted up
 /// two semitones is a clip in E major. The label (hard or soft, human or pseudo) of the key task
 /// is permuted class by class; every other task's label stays, as timbre and instrumentation
-/// survive a small shift. The waveform is resampled as ``PitchShift`` does (the tempo changes by
-/// the same factor, which a key does not care about).
+/// survive a small shift. The waveform is shifted as ``PitchShift`` does: resampled, then
+/// stretched back to the crop's length (same tempo, the whole crop filled, no padding).
 public struct KeyTransposition: Sendable, Codable, Equatable {
     /// The multi-class task whose class names are keys (`"Eb minor"`, `"C major"`, …).
     public var task: String
