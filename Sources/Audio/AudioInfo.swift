@@ -22,7 +22,8 @@ public struct AudioInfo: Sendable, Hashable, CustomStringConvertible {
     /// Whether ``frames`` is known exactly.
     ///
     /// True for every non-MPEG format. For MPEG audio it is true only when
-    /// the first frame carries a Xing/Info (LAME) or VBRI length tag. Without
+    /// the first frame carries a Xing/Info (LAME) or VBRI length tag and the
+    /// file holds the bytes the tag announces (see ``lengthWarning``). Without
     /// one, libmpg123 estimates the length from the file size and the first
     /// frame's bit rate, and libsndfile *stops decoding at that estimate*: a
     /// VBR file without a tag can therefore decode shorter or longer than its
@@ -30,9 +31,14 @@ public struct AudioInfo: Sendable, Hashable, CustomStringConvertible {
     /// ``mpegFrameTolerance`` frames against an inexact count.
     public let frameCountIsExact: Bool
 
+    /// Why the header's length was not used, naming the file; nil when nothing is amiss. Set
+    /// for an mp3 whose Xing/Info/VBRI tag announces more bytes than the file holds (a file cut
+    /// after encoding): ``frames`` is then what decodes, and ``frameCountIsExact`` false.
+    public let lengthWarning: String?
+
     /// Memberwise initialiser.
     public init(path: String, sampleRate: Int, channels: Int, frames: Int, format: AudioFormat,
-                seekable: Bool, frameCountIsExact: Bool = true) {
+                seekable: Bool, frameCountIsExact: Bool = true, lengthWarning: String? = nil) {
         self.path = path
         self.sampleRate = sampleRate
         self.channels = channels
@@ -40,6 +46,7 @@ public struct AudioInfo: Sendable, Hashable, CustomStringConvertible {
         self.format = format
         self.seekable = seekable
         self.frameCountIsExact = frameCountIsExact
+        self.lengthWarning = lengthWarning
     }
 
     /// Duration in seconds, `frames / sampleRate`.

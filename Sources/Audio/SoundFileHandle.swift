@@ -41,7 +41,7 @@ final class SoundFileHandle {
         self.tolerateTruncation = tolerateTruncation
         self.checkFinite = checkFinite
 
-        let fd = try AudioFileDescriptor.open(path).fd
+        let (fd, fileSize) = try AudioFileDescriptor.open(path)
 
         var sfinfo = SF_INFO()
         let outcome: OpenOutcome = sndfileOpenLock.withLock { _ in
@@ -62,7 +62,7 @@ final class SoundFileHandle {
             throw AudioError.fromOpenFailure(code: code, message: message, path: path)
         }
         do throws(AudioError) {
-            info = try SoundFileHandle.validate(sfinfo, handle: handle, fd: fd, path: path,
+            info = try SoundFileHandle.validate(sfinfo, handle: handle, fd: fd, fileSize: fileSize, path: path,
                                                 tolerateTruncation: tolerateTruncation)
         } catch {
             sf_close(handle)
@@ -76,7 +76,7 @@ final class SoundFileHandle {
     /// Turns libsndfile's `SF_INFO` into an ``AudioInfo`` after the sanity
     /// checks (channel count, sample rate, known and non-zero length, WAV
     /// data chunk not cut short).
-    private static func validate(_ sfinfo: SF_INFO, handle: OpaquePointer, fd: Int32, path: String,
+    private static func validate(_ sfinfo: SF_INFO, handle: OpaquePointer, fd: Int32, fileSize: Int, path: String,
                                  tolerateTruncation: Bool) throws(AudioError) -> AudioInfo {
         let format = AudioFormat(rawValue: sfinfo.format)
         let sampleRate = Int(sfinfo.samplerate)
@@ -103,9 +103,54 @@ final class SoundFileHandle {
            announced > Int(frames) {
             throw AudioError.truncated(path: path, expectedFrames: announced, decodedFrames: Int(frames))
         }
-        let exact = format.isMPEG ? MPEGLengthTag.hasLengthTag(fd: fd) : true
-        return AudioInfo(path: path, sampleRate: sampleRate, channels: channels, frames: Int(frames),
-                         format: format, seekable: sfinfo.seekable != 0, frameCountIsExact: exact)
+        let info = AudioInfo(path: path, sampleRate: sampleRate, channels: channels, frames: Int(frames),
+                             format: format, seekable: sfinfo.seekable != 0, frameCountIsExact: true)
+        return format.isMPEG ? try checkMPEGLength(info, handle: handle, fd: fd, fileSize: fileSize) : info
+    }
+
+    /// An mp3's length is exact only with a length tag, and only if the file holds the bytes
+    /// the tag announces: a file cut after encoding keeps its tag, and libmpg123 announces the
+    /// full length. When the file is shorter than the tag says, the stream is decoded to its
+    /// end (then rewound), and if fewer frames decode than announced, the decoded count is the
+    /// length, marked inexact, with a warning naming the file.
+    private static func checkMPEGLength(_ info: AudioInfo, handle: OpaquePointer, fd: Int32,
+                                        fileSize: Int) throws(AudioError) -> AudioInfo {
+        let path = info.path
+        func with(frames: Int, exact: Bool, warning: String?) -> AudioInfo {
+            AudioInfo(path: path, sampleRate: info.sampleRate, channels: info.channels, frames: frames,
+                      format: info.format, seekable: info.seekable, frameCountIsExact: exact, lengthWarning: warning)
+        }
+        guard let tag = MPEGLengthTag.read(fd: fd) else { return with(frames: info.frames, exact: false, warning: nil) }
+        guard let missing = tag.bytesMissing(fileSize: fileSize) else { return info }
+        let decodable = decodedFrameCount(handle, channels: info.channels)
+        guard sf_seek(handle, 0, SEEK_SET) == 0 else {
+            let reason = sf_strerror(handle).map { String(cString: $0) } ?? "seek failed"
+            throw AudioError.corrupt(path: path, frame: 0, reason: "cannot rewind after measuring the length: \(reason)")
+        }
+        // Writers that count an ID3v2 tag in the tag's bytes make an intact file look short.
+        guard decodable < info.frames else { return info }
+        guard decodable > 0 else {
+            throw AudioError.truncated(path: path, expectedFrames: info.frames, decodedFrames: 0)
+        }
+        let announced = tag.bytes.map { "\($0) bytes" } ?? "about \(missing + fileSize - tag.frameOffset) bytes"
+        let warning = "\(path): the \(tag.name) header announces \(info.frames) frames in \(announced) but the file "
+            + "ends \(missing) bytes short (cut after encoding?); \(decodable) frames decode"
+        return with(frames: decodable, exact: false, warning: warning)
+    }
+
+    /// Frames libsndfile decodes from the current position to the end of the stream.
+    private static func decodedFrameCount(_ handle: OpaquePointer, channels: Int) -> Int {
+        let chunk = 8192
+        var scratch = [Float](repeating: 0, count: chunk * channels)
+        var total = 0
+        while true {
+            let got = scratch.withUnsafeMutableBufferPointer { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Int(sf_readf_float(handle, base, sf_count_t(chunk)))
+            }
+            if got <= 0 { return total }
+            total += got
+        }
     }
 
     deinit {

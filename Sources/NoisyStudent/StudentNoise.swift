@@ -6,19 +6,18 @@ import Training
 /// The input noise of a noisy student: the `Audio` augmentation policy on waveforms,
 /// SpecAugment masks on the log-mel features inside the model, and mixup of inputs and every
 /// task's targets with the same weights and partners. Optionally, first, a key transposition
-/// that moves the key task's labels with the audio.
+/// that moves the key task's labels with the audio. Everything that depends on the sample rate
+/// runs at the batch's (`Batch.sampleRate`, the model's), so a 22.05 kHz model gets 22.05 kHz
+/// filters and shifts.
 public struct StudentNoise: BatchNoise {
     public var policy: AugmentationPolicy
-    public var sampleRate: Int
     /// Whole-semitone transposition with the key task it relabels.
     public var transposition: (KeyTransposition, TaskSpec)?
 
     /// `transposition` names its task; `tasks` must hold it (a multi-class task of keys).
-    public init(policy: AugmentationPolicy, transposition: KeyTransposition? = nil, tasks: [TaskSpec] = [],
-                sampleRate: Int = 16000) throws {
+    public init(policy: AugmentationPolicy, transposition: KeyTransposition? = nil, tasks: [TaskSpec] = []) throws {
         try policy.validate()
         self.policy = policy
-        self.sampleRate = sampleRate
         if let transposition {
             try transposition.validate()
             guard let spec = tasks.first(where: { $0.name == transposition.task }) else {
@@ -37,14 +36,14 @@ public struct StudentNoise: BatchNoise {
     public func apply(to batch: inout Batch, generator: Generator, modelTransposesInput: Bool) throws {
         let random = AugmentationRandom(generator: generator)
         if let (transposition, spec) = transposition {
-            try transposition.apply(to: &batch, spec: spec, sampleRate: sampleRate, random: random,
+            try transposition.apply(to: &batch, spec: spec, random: random,
                                     resampling: !modelTransposesInput)
             if batch.pitchShifts != nil, policy.mixup != nil {
                 throw PipelineError.invalidConfig(key: "augmentation.mixup",
                                                   reason: "mixup cannot be combined with a key transposition inside the model (each mixed pair would need two shifts)")
             }
         }
-        batch.waveforms = try policy.augmentWaveform(batch.waveforms, sampleRate: sampleRate, random: random)
+        batch.waveforms = try policy.augmentWaveform(batch.waveforms, sampleRate: batch.sampleRate, random: random)
         guard let mixup = policy.mixup, let first = batch.targets.keys.sorted().first, let firstTargets = batch.targets[first]
         else { return }
         let mixed = try mixup(inputs: batch.waveforms, targets: .multiLabel(firstTargets), random: random)

@@ -45,6 +45,10 @@ struct AudioInfoCommand: AsyncParsableCommand {
             switch result {
             case .success(let report):
                 if json { emit(jsonObject(report)) } else { print(textLine(report)) }
+                // The header's length was not trusted (e.g. an mp3 cut after encoding): say so, naming the file.
+                if let warning = report.info.lengthWarning {
+                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                }
             case .failure(let error):
                 failed += 1
                 if json {
@@ -84,6 +88,7 @@ struct AudioInfoCommand: AsyncParsableCommand {
             "frames": info.frames, "frames_exact": info.frameCountIsExact, "duration_s": round3(info.duration),
             "format": info.format.description, "container": info.format.container, "subtype": info.format.subtype,
         ]
+        if let warning = info.lengthWarning { object["warning"] = warning }
         if let frames = report.decodedFrames {
             object["decoded_frames"] = frames
             object["decoded_duration_s"] = round3(Double(frames) / Double(info.sampleRate))

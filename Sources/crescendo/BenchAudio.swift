@@ -21,10 +21,10 @@ struct BenchAudio: AsyncParsableCommand {
     @Option(help: "Folder holding the inputs.")
     var dir = "/tmp/bench"
 
-    @Option(help: "Python interpreter with soundfile, soxr and librosa (default: .venv-tools/bin/python of this checkout or of ../main).")
+    @Option(help: "Python interpreter with soundfile, soxr and librosa (default: .venv-tools/bin/python of this directory, of the checkout crescendo was built in, or of ../main; bash tools/python-tools.sh --setup makes it).")
     var python: String?
 
-    @Option(help: "decode_reference.py (default: shared/bench/ or ../shared/bench/).")
+    @Option(help: "decode_reference.py (default: in $CRESCENDO_REFERENCE_DIR, else shared/bench or ../shared/bench from here or from this checkout).")
     var decodeReference: String?
 
     @Option(help: "Folder with make_bench_audio.py and mel_reference.py.")
@@ -57,13 +57,23 @@ struct BenchAudio: AsyncParsableCommand {
     @Flag(help: "JSON lines (the only output format; kept for symmetry with other commands).")
     var json = false
 
+    /// Where the tool environment of tools/python-tools.sh may be: this directory's checkout,
+    /// the checkout the executable was built in, a sibling `main` checkout.
+    static var toolEnvironments: [String] {
+        [".venv-tools/bin/python"] + (ReferenceScripts.builtRepository().map { [$0 + "/.venv-tools/bin/python"] } ?? [])
+            + ["../main/.venv-tools/bin/python"]
+    }
+
     static let formats: [(name: String, file: String)] = [
         ("wav", "bench_pcm16.wav"), ("flac", "bench.flac"), ("ogg", "bench.ogg"), ("opus", "bench.opus"), ("mp3", "bench.mp3"),
     ]
 
     func run() async throws {
-        let interpreter = python ?? PythonReference.firstExisting([".venv-tools/bin/python", "../main/.venv-tools/bin/python"])
-            ?? "/usr/bin/python3"
+        let interpreter = python ?? PythonReference.firstExisting(Self.toolEnvironments) ?? "/usr/bin/python3"
+        // Every measurement compares with a Python reference: check its environment first.
+        try PythonReference.requireModules(["numpy", "soundfile", "soxr", "librosa"], python: interpreter, remedy: python == nil
+            ? "run: bash tools/python-tools.sh --setup (it makes .venv-tools, which this benchmark then finds)"
+            : "run: bash tools/python-tools.sh --setup, then pass --python .venv-tools/bin/python (or leave --python out)")
         let inputs = logmelOnly || cqtOnly ? [] : try locateInputs(python: interpreter)
         Runtime.threads = 1
         var verdicts: [(String, Bool)] = []
@@ -72,8 +82,7 @@ struct BenchAudio: AsyncParsableCommand {
 
         // Decoding, one thread: crescendo, then at once the reference on the same file, so
         // that both see the same load on a shared machine.
-        let decodeScript = decodeReference ?? PythonReference.firstExisting(["shared/bench/decode_reference.py",
-                                                                             "../shared/bench/decode_reference.py"])
+        let decodeScript = decodeReference ?? ReferenceScripts.path(of: "decode_reference.py", option: nil)
         if decodeScript == nil && !logmelOnly && !cqtOnly { emit(["warning": "decode_reference.py not found: no soundfile+soxr comparison"]) }
         for (format, path) in inputs {
             let info = try AudioFile.probe(path)

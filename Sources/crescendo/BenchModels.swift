@@ -64,8 +64,8 @@ extension Bench {
         @Option(help: "tools/paired_reference.py: alternate Crescendo's and PyTorch's steps one by one (--reps pairs) and report paired ratios.")
         var paired: String?
 
-        @Option(help: "Folder of reference_models.py, for --paired.")
-        var referenceDir = "/work/shared/bench"
+        @Option(help: "Folder of reference_models.py, for --paired (default: $CRESCENDO_REFERENCE_DIR, else shared/bench or ../shared/bench from here or from this checkout).")
+        var referenceDir: String?
 
         @Option(help: "Rounds of Swift then Python, alternating, for noisy machines (ratios per round and their median).")
         var rounds = 1
@@ -97,6 +97,8 @@ extension Bench {
 
         func run() throws {
             let presets = try preset.map(BenchModel.init(parsing:))
+            // Found before anything is measured, so that a missing reference costs no time.
+            let referenceDirectory = try paired.map { _ in try ReferenceScripts.directory(holding: "reference_models.py", option: referenceDir) }
             if !noCachingAllocator { try CachingAllocator.enable() }
             let benchmark = ModelBenchmark(batch: batch, threads: threads, repetitions: reps, classes: classes,
                                            inference: inference,
@@ -123,10 +125,10 @@ extension Bench {
                              "achieved_gflops": round1(achieved), "matmul_peak_gflops": round1(peak),
                              "value": round3(achieved / peak)])
             }
-            if let paired {
+            if let paired, let referenceDirectory {
                 for p in presets {
                     let results = try benchmark.runPaired(p, modes: modes) { mode in
-                        try PairedReference(python: python, script: paired, referenceDirectory: referenceDir,
+                        try PairedReference(python: python, script: paired, referenceDirectory: referenceDirectory,
                                             preset: p.rawValue, mode: mode.rawValue, batch: batch, threads: threads,
                                             classes: classes)
                     }

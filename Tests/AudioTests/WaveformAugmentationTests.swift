@@ -162,16 +162,55 @@ struct WaveformAugmentationTests {
         }
     }
 
-    @Test("pitch shift moves a sine's peak by 2^(s/12), within 0.1 Hz", arguments: [2.0, -3, 5, 0.5])
+    @Test("pitch shift moves a sine's peak by 2^(s/12), within 0.1 Hz, over the whole crop", arguments: [2.0, -3, 5, 0.5])
     func pitch(_ semitones: Double) throws {
         let x = try Signal.sine(440)
         let y = try PitchShift(semitones: semitones...semitones)(x, sampleRate: Signal.rate, random: AugmentationRandom(seed: 1))
+        #expect(y.shape == x.shape)
         let factor = Foundation.pow(2, semitones / 12)  // equal temperament, independent of the implementation
         let expected = 440 * factor
-        let n = semitones > 0 ? Int(Double(Signal.rate) / factor) - 200 : Signal.rate
-        let peak = try Signal.peakFrequency(y.select(dim: 0, index: 0).slice(dim: 0, start: 100, end: n))
+        let peak = try Signal.peakFrequency(y.select(dim: 0, index: 0).slice(dim: 0, start: 100, end: Signal.rate - 100))
         #expect(Swift.abs(peak - expected) < 0.1, "peak at \(peak) Hz, expected \(expected) Hz")
         #expect(Swift.abs(try Signal.peakFrequency(x.select(dim: 0, index: 0)) - 440) < 0.05)
+    }
+
+    @Test("an upward shift fills the crop: +6 semitones of a full-scale tone, the tail neither silent nor padded, at the new pitch")
+    func pitchUpFillsCrop() throws {
+        let n = Signal.rate
+        let x = try Signal.sine(440, samples: n, amplitude: 1)
+        let y = try PitchShift(semitones: 6...6)(x, sampleRate: Signal.rate, random: AugmentationRandom(seed: 1))
+        #expect(y.shape == x.shape)
+        // Resampling alone covers n / 2^(6/12) = 71% of the crop: the last 29% used to be zeros.
+        let tailStart = Int(Double(n) / PitchShift.factor(semitones: 6))
+        let tail = try y.select(dim: 0, index: 0).slice(dim: 0, start: tailStart, end: n)
+        let values = try tail.toArray(Float.self)
+        // Every 10 ms of the tail carries the tone at full level (RMS of a unit sine: 0.707).
+        for start in stride(from: 0, to: values.count - 160, by: 160) {
+            let rms = (values[start..<(start + 160)].reduce(0) { $0 + Double($1 * $1) } / 160).squareRoot()
+            #expect(rms > 0.6 && rms < 0.8, "RMS \(rms) at sample \(tailStart + start)")
+        }
+        let expected = 440 * PitchShift.factor(semitones: 6)
+        let peak = try Signal.peakFrequency(tail)
+        #expect(Swift.abs(peak - expected) < 0.5, "the tail peaks at \(peak) Hz, expected \(expected) Hz")
+        let head = try Signal.peakFrequency(y.select(dim: 0, index: 0).slice(dim: 0, start: 0, end: tailStart))
+        #expect(Swift.abs(head - expected) < 0.2, "the head peaks at \(head) Hz, expected \(expected) Hz")
+    }
+
+    @Test("pitch shift keeps the tempo: an onset stays where it was")
+    func pitchKeepsTempo() throws {
+        // A tone that starts at 0.6 s: shifted up or down, it still starts near 0.6 s (a
+        // tape-style resampling would move it to 0.6 / 2^(s/12) s).
+        let n = Signal.rate
+        let onset = 9_600
+        let mask = try Tensor((0..<n).map { Float($0 >= onset ? 1 : 0) }, shape: [1, n])
+        let x = try Signal.sine(440, samples: n, amplitude: 0.5) * mask
+        for semitones in [5.0, -5] {
+            let y = try PitchShift(semitones: semitones...semitones)(x, sampleRate: Signal.rate, random: AugmentationRandom(seed: 1))
+            let values = try y.toArray(Float.self)
+            let first = try #require(values.firstIndex { Swift.abs($0) > 0.1 })
+            // Within one WSOLA frame (40 ms) of the onset.
+            #expect(Swift.abs(first - onset) < 640, "\(semitones) semitones: the tone starts at sample \(first), not near \(onset)")
+        }
     }
 
     @Test("pitch shift: zero semitones is the identity; anti-aliasing removes what would fold over")
@@ -236,9 +275,9 @@ struct WaveformAugmentationTests {
         }
     }
 
-    @Test("on CUDA, when present, a policy gives what it gives on the CPU")
+    @Test("on CUDA, a policy gives what it gives on the CPU",
+          .enabled(if: Runtime.cudaDeviceCount > 0, "no CUDA device (libtorch sees none): skipped, not passed"))
     func device() throws {
-        guard Runtime.cudaDeviceCount > 0 else { return }
         let x = try Signal.music()
         let policy = AugmentationPolicy(waveform: everyWaveformTransform.filter {
             if case .randomCrop = $0 { return false } else { return true }

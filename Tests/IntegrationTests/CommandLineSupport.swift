@@ -21,20 +21,26 @@ enum CrescendoBinary {
         var output: String
     }
 
-    /// Runs to completion, capturing stdout and stderr together.
-    static func run(_ arguments: [String], in directory: URL) throws -> Result {
-        let process = try start(arguments, in: directory)
+    /// Runs to completion, capturing stdout and stderr together. `environment` entries are
+    /// added to (or, with an empty value removed from) this process's environment.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, in: directory, environment: environment)
         let data = (process.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    static func start(_ arguments: [String], in directory: URL) throws -> Process {
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Process {
         guard let url else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            for (name, value) in environment where value.isEmpty { merged.removeValue(forKey: name) }
+            process.environment = merged
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -61,6 +61,8 @@ struct TrainKillTests {
     @Test("SIGKILL at a random step, then --resume: bit-identical final weights")
     func killAndResume() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
+        var random = try KillSeed(test: "TrainKillTests.killAndResume")
+        let seed = random.note
         let set = try ToneDataSet(tracks: 20)
         defer { set.remove() }
         let dir = set.directory
@@ -68,10 +70,10 @@ struct TrainKillTests {
         try trainConfig("runs/straight").write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
         try trainConfig("runs/killed").write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
         let straight = try CrescendoBinary.run(["train", "--config", "a.yaml"], in: dir)
-        #expect(straight.status == 0, "\(straight.output)")
+        #expect(straight.status == 0, "\(seed): \(straight.output)")
 
         // 15 training tracks / batch 6 → 2 steps per epoch, 4 in all: kill after step 1, 2 or 3.
-        let killAt = Int.random(in: 1...3)
+        let killAt = random.integer(in: 1...3)
         let process = try CrescendoBinary.start(["train", "--config", "b.yaml"], in: dir)
         let log = MetricsLog(url: dir.appendingPathComponent("runs/killed/metrics.jsonl"))
         let deadline = Date().addingTimeInterval(300)
@@ -83,14 +85,15 @@ struct TrainKillTests {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let resumed = try CrescendoBinary.run(["train", "--config", "b.yaml", "--resume"], in: dir)
-        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "killed at step \(killAt), \(seed): \(resumed.output)")
 
         let a = try Checkpoint.load(from: dir.appendingPathComponent("runs/straight/checkpoints/latest.safetensors"))
         let b = try Checkpoint.load(from: dir.appendingPathComponent("runs/killed/checkpoints/latest.safetensors"))
-        #expect(a.state.step == b.state.step)
-        #expect(a.modelState.keys.sorted() == b.modelState.keys.sorted())
+        #expect(a.state.step == b.state.step, "killed at step \(killAt), \(seed)")
+        #expect(a.modelState.keys.sorted() == b.modelState.keys.sorted(), "killed at step \(killAt), \(seed)")
         for (name, t) in a.modelState {
-            #expect(try t.equals(b.modelState[name]!), "\(name) differs after a kill at step \(killAt) and resumption")
+            let other = try #require(b.modelState[name], "\(name) is missing after a kill at step \(killAt), \(seed)")
+            #expect(try t.equals(other), "\(name) differs after a kill at step \(killAt) and resumption, \(seed)")
         }
     }
 }

@@ -172,7 +172,7 @@ struct PseudoLabelTests {
         #expect(f.summary.taskCounts == ["key": 2, "inst": 1])
 
         // A masked task really is masked in the batch the student trains on.
-        let batch = try Batch.make(clips: [[Float](repeating: 0, count: 4), [Float](repeating: 0, count: 4)],
+        let batch = try Batch.make(clips: [[Float](repeating: 0, count: 4), [Float](repeating: 0, count: 4)], sampleRate: 16000,
                                    tracks: k.examples, indices: [0, 1], tasks: tasks, failures: [])
         #expect(try batch.masks["inst"]!.toArray(Float.self) == [0, 0])
         #expect(try batch.masks["key"]!.toArray(Float.self) == [1, 1])
@@ -218,7 +218,7 @@ struct PseudoLabelTests {
         #expect(try noisy.teacherInputNoise(tasks: [key, inst])?.transposition?.0 == config.keyTransposition)
         let noise = try config.studentInputNoise(tasks: [key, inst])
         let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["key": .classIndex(21), "inst": .positives([1])])]
-        var batch = try Batch.make(clips: [(0..<800).map { Float(sin(Double($0) / 5)) }], tracks: tracks, indices: [0],
+        var batch = try Batch.make(clips: [(0..<800).map { Float(sin(Double($0) / 5)) }], sampleRate: 16000, tracks: tracks, indices: [0],
                                    tasks: [key, inst], failures: [])
         try noise.apply(to: &batch, generator: Generator(seed: 3))
         // A minor up two semitones is B minor; the instrument tags stay.

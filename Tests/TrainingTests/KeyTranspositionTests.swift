@@ -17,7 +17,7 @@ struct KeyTranspositionTests {
         let b = keyRows.count
         var wave: [Float] = []
         for i in 0..<b { wave += (0..<samples).map { Float(sin(2 * Double.pi * 440 * Double($0 + 7 * i) / 16000)) } }
-        return Batch(waveforms: try Tensor(wave, shape: [b, samples]),
+        return Batch(waveforms: try Tensor(wave, shape: [b, samples]), sampleRate: 16000,
                      targets: ["key": try Tensor(keyRows.flatMap { $0 }, shape: [b, 24]),
                                "tags": try Tensor(tagRows.flatMap { $0 }, shape: [b, 3])],
                      masks: ["key": try Tensor([Float](repeating: 1, count: b), shape: [b]),
@@ -68,7 +68,7 @@ struct KeyTranspositionTests {
         let original = try batch(keyRows: keys, tagRows: tags)
         var moved = original
         let t = KeyTransposition(task: "key", semitones: 3...3, probability: 1)
-        let shifts = try t.apply(to: &moved, spec: Self.key, sampleRate: 16000, random: AugmentationRandom(seed: 5))
+        let shifts = try t.apply(to: &moved, spec: Self.key, random: AugmentationRandom(seed: 5))
         #expect(shifts == [3, 3, 3])
         let rows = try moved.targets["key"]!.toArray(Float.self)
         #expect(Array(rows[0..<24]) == oneHot(0))        // A major + 3 → C major
@@ -84,7 +84,7 @@ struct KeyTranspositionTests {
 
         var untouched = original
         let none = try KeyTransposition(task: "key", semitones: -4...4, probability: 0)
-            .apply(to: &untouched, spec: Self.key, sampleRate: 16000, random: AugmentationRandom(seed: 5))
+            .apply(to: &untouched, spec: Self.key, random: AugmentationRandom(seed: 5))
         #expect(none == [0, 0, 0])
         #expect(try untouched.targets["key"]!.toArray(Float.self) == original.targets["key"]!.toArray(Float.self))
         #expect(try (untouched.waveforms - original.waveforms).abs().max().item() == 0)
@@ -100,6 +100,29 @@ struct KeyTranspositionTests {
         let crossings = (1..<(n / 2)).filter { (x[$0 - 1] < 0) != (x[$0] < 0) }.count
         let hz = Double(crossings) / 2 / 0.5
         #expect(abs(hz - 440 * pow(2, -5.0 / 12)) < 3)
+    }
+
+    @Test("a transposition up fills the whole crop at the new pitch: no zero padding at the end")
+    func upwardFillsCrop() throws {
+        let n = 16000
+        let tone = try Tensor((0..<n).map { Float(sin(2 * Double.pi * 440 * Double($0) / 16000)) }, shape: [1, n])
+        var batch = Batch(waveforms: tone, sampleRate: 16000, targets: ["key": try Tensor(oneHot(0), shape: [1, 24])],
+                          masks: ["key": try Tensor([Float(1)], shape: [1])], weights: try Tensor([Float(1)], shape: [1]),
+                          trackIndices: [0], failures: [])
+        let shifts = try KeyTransposition(task: "key", semitones: 4...4, probability: 1)
+            .apply(to: &batch, spec: Self.key, random: AugmentationRandom(seed: 1))
+        #expect(shifts == [4])
+        let x = try batch.waveforms.toArray(Float.self)
+        #expect(x.count == n)
+        // The last 21% (what resampling alone left as zeros for +4 semitones), 10 ms at a time.
+        let tail = Int(Double(n) * (1 - pow(2, -4.0 / 12)))
+        for start in stride(from: n - tail, to: n - 160, by: 160) {
+            let rms = (x[start..<(start + 160)].reduce(0) { $0 + Double($1 * $1) } / 160).squareRoot()
+            #expect(rms > 0.6, "RMS \(rms) at sample \(start)")
+        }
+        let crossings = ((n - tail + 1)..<n).filter { (x[$0 - 1] < 0) != (x[$0] < 0) }.count
+        let hz = Double(crossings) / 2 / (Double(tail - 1) / 16000)
+        #expect(abs(hz - 440 * pow(2, 4.0 / 12)) < 6, "the tail is at \(hz) Hz")
     }
 
     @Test("configuration decodes [low, high] and rejects bad ranges")

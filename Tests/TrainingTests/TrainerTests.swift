@@ -181,7 +181,7 @@ struct TrainerTests {
             LabeledTrack(id: 0, path: "a", duration: 1, targets: ["register": .classIndex(1)]),
             LabeledTrack(id: 1, path: "b", duration: 1, targets: ["layers": .positives([1])]),
         ]
-        let batch = try Batch.make(clips: [[0], [0]], tracks: tracks, indices: [0, 1], tasks: tasks, failures: [])
+        let batch = try Batch.make(clips: [[0], [0]], sampleRate: 16000, tracks: tracks, indices: [0, 1], tasks: tasks, failures: [])
         let logits = ["register": try Tensor([2, -1, 0.5, 0.5] as [Float], shape: [2, 2]),
                       "layers": try Tensor([0.3, -0.2, 1, 2] as [Float], shape: [2, 2])]
         let (_, per) = try MultiTaskLoss(tasks: tasks)(logits, batch)

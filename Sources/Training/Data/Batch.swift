@@ -5,6 +5,9 @@ import Torch
 public struct Batch: @unchecked Sendable {
     /// (batch, samples) float32 waveforms at the model's rate.
     public var waveforms: Tensor
+    /// The rate of `waveforms` in Hz: the model's, at which the loader decoded them. Input noise
+    /// that depends on the rate (filters, pitch shift, echo) takes it from here.
+    public var sampleRate: Int
     /// Per task: (batch, outputs) float32 dense targets (zeros where masked).
     public var targets: [String: Tensor]
     /// Per task: (batch) float32, 1 where the example has a label for the task.
@@ -21,7 +24,7 @@ public struct Batch: @unchecked Sendable {
     public var pitchShifts: [Int]? = nil
 
     /// Assembles a batch from decoded clips and their tracks.
-    static func make(clips: [[Float]], tracks: [LabeledTrack], indices: [Int], tasks: [TaskSpec],
+    static func make(clips: [[Float]], sampleRate: Int, tracks: [LabeledTrack], indices: [Int], tasks: [TaskSpec],
                      failures: [(Int, String)]) throws -> Batch {
         let b = clips.count
         let samples = clips.first?.count ?? 0
@@ -45,7 +48,7 @@ public struct Batch: @unchecked Sendable {
             masks[task.name] = try Tensor(mask, shape: [b])
         }
         let weights = try Tensor(tracks.map(\.weight), shape: [b])
-        return Batch(waveforms: waveforms, targets: targets, masks: masks, weights: weights, trackIndices: indices,
+        return Batch(waveforms: waveforms, sampleRate: sampleRate, targets: targets, masks: masks, weights: weights, trackIndices: indices,
                      failures: failures.map { (index: $0.0, message: $0.1) })
     }
 }

@@ -200,7 +200,7 @@ public struct ClipLoader: Sendable {
                 failures.append((indices[position], "not decoded"))
             }
         }
-        return try Batch.make(clips: clips, tracks: indices.map { tracks[$0] }, indices: indices, tasks: tasks,
+        return try Batch.make(clips: clips, sampleRate: config.sampleRate, tracks: indices.map { tracks[$0] }, indices: indices, tasks: tasks,
                               failures: failures)
     }
 }

@@ -7,8 +7,8 @@ import Torch
 /// key estimation is equivariant to transposition, so a clip of a piece in D major shifted up
 /// two semitones is a clip in E major. The label (hard or soft, human or pseudo) of the key task
 /// is permuted class by class; every other task's label stays, as timbre and instrumentation
-/// survive a small shift. The waveform is resampled as ``PitchShift`` does (the tempo changes by
-/// the same factor, which a key does not care about).
+/// survive a small shift. The waveform is shifted as ``PitchShift`` does: resampled, then
+/// stretched back to the crop's length (same tempo, the whole crop filled, no padding).
 public struct KeyTransposition: Sendable, Codable, Equatable {
     /// The multi-class task whose class names are keys (`"Eb minor"`, `"C major"`, …).
     public var task: String
@@ -62,12 +62,12 @@ public struct KeyTransposition: Sendable, Codable, Equatable {
         return maps
     }
 
-    /// Transposes the chosen examples of `batch` and permutes the key task's targets to match.
-    /// With `resampling` the waveforms are pitch-shifted here; without it they stay as they are
-    /// and the shifts go to `batch.pitchShifts` for a model that transposes its own input
-    /// (exactly, in its constant-Q bins). Returns the shift of each example (0: unchanged).
+    /// Transposes the chosen examples of `batch` (at its sample rate) and permutes the key task's
+    /// targets to match. With `resampling` the waveforms are pitch-shifted here; without it they
+    /// stay as they are and the shifts go to `batch.pitchShifts` for a model that transposes its
+    /// own input (exactly, in its constant-Q bins). Returns the shift of each example (0: unchanged).
     @discardableResult
-    public func apply(to batch: inout Batch, spec: TaskSpec, sampleRate: Int, random: AugmentationRandom,
+    public func apply(to batch: inout Batch, spec: TaskSpec, random: AugmentationRandom,
                       resampling: Bool = true) throws -> [Int] {
         let maps = try classMaps(for: spec)
         let count = try batch.waveforms.size(0)
@@ -76,7 +76,7 @@ public struct KeyTransposition: Sendable, Codable, Equatable {
         let shifts = zip(chosen, drawn).map { $0 ? $1 : 0 }
         guard shifts.contains(where: { $0 != 0 }) else { return shifts }
         if resampling {
-            batch.waveforms = try PitchShift().shift(batch.waveforms, semitones: shifts.map(Double.init), sampleRate: sampleRate)
+            batch.waveforms = try PitchShift().shift(batch.waveforms, semitones: shifts.map(Double.init), sampleRate: batch.sampleRate)
         } else {
             batch.pitchShifts = shifts
         }
