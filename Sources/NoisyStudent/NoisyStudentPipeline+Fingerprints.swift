@@ -18,10 +18,10 @@ extension NoisyStudentPipeline {
         var identity: String?
     }
 
-    /// A student's or noisy teacher's input noise, as configured.
+    /// A student's or noisy teacher's input noise, as configured (it runs at the model's rate,
+    /// which the model description covers).
     struct InputNoiseDigest: Encodable {
         var policy: AugmentationPolicy
-        var sampleRate: Int
         var transposition: KeyTransposition?
     }
 
@@ -44,7 +44,7 @@ extension NoisyStudentPipeline {
         try f.add("model", description)
         try f.add("trainer", trainer)
         try f.add("input_noise", inputNoise.map {
-            InputNoiseDigest(policy: $0.policy, sampleRate: $0.sampleRate, transposition: $0.transposition?.0)
+            InputNoiseDigest(policy: $0.policy, transposition: $0.transposition?.0)
         })
         try f.add("seed", config.seed)
         try f.add("data.train", trackDigest(train))
