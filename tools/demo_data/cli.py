@@ -98,7 +98,9 @@ def build_pool_renders(args, out: Path, jobs: int, meta: dict, plans: list, sele
 
     def render(todo):
         check_no_leaks(held_out + [("pool", pl["identities"]) for pl, _a in todo])  # before rendering
-        log(f"pool renders: rendering {len(todo)}")
+        n_re = sum(1 for _pl, a in todo if a)
+        log(f"pool renders: rendering {len(todo) - n_re}"
+            + (f", re-analysing {n_re} (audio exists, render cache lost)" if n_re else ""))
         rendered[0] += len(todo)
         return run_pool(todo, out, jobs, "pool")
 

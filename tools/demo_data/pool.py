@@ -70,8 +70,11 @@ LICENCES = {
                "distributed with the permission of the encoders and, to the best of the music21 "
                "authors' knowledge, out of copyright in the US or licensed for use; some may carry "
                "restrictions on commercial use (see individual files). The Bach chorales and the "
-               "other works used are 17th-19th century compositions; the folk tunes come from the "
-               "Essen Folksong Collection and Ryan's Mammoth Collection (1883) encodings of the corpus.",
+               "other works used are medieval to early 20th century compositions; the folk tunes come "
+               "from the corpus encodings of the Essen Folksong Collection, Ryan's Mammoth Collection "
+               "(1883), O'Neill's Music of Ireland (1850), Aird's Selection of Scotch, English, Irish "
+               "and Foreign Airs, the Nottingham Music Database and the corpus' American fife and "
+               "Northumbrian minstrelsy books.",
     "fluid-soundfont-gm": "FluidR3_GM.sf2 by Frank Wen et al., MIT licence "
                           "(/usr/share/doc/fluid-soundfont-gm/copyright).",
     "timgm6mb-soundfont": "TimGM6mb.sf2 by Tim Brechbill, GNU GPL version 2 "
