@@ -7,7 +7,9 @@
 #     train/valid/test/pool), timgm6mb-soundfont (train) and musescore-general-soundfont-small
 #     (reserved for the out-of-domain split test_ood), python3-venv and the game-music
 #     packages (wesnoth-1.16-music, singularity-music, warzone2100-music; with
-#     --with-pk3 also ufoai-music and nexuiz-music). Packages without an apt candidate
+#     --with-pk3 also ufoai-music and nexuiz-music; with --pool-hours or --pool-soundfonts the
+#     other GM soundfonts fluidr3mono-gm-soundfont, csound-soundfont and opl3-soundfont for the
+#     pool renders). Packages without an apt candidate
 #     are skipped with a warning.
 #   * a virtual environment .venv-demo (Debian's /usr/bin/python3) with music21,
 #     soundfile and numpy from PyPI (pinned versions, reinstalled only when they change).
@@ -15,6 +17,7 @@
 # All arguments go to `python -m demo_data` (PYTHONPATH=tools), e.g.
 #   tools/make_demo_dataset.sh                      # full build into data/demo
 #   tools/make_demo_dataset.sh --max-chorales 12 --pool-renders 2 --out /tmp/demo
+#   tools/make_demo_dataset.sh --out data/full --pool-hours 20 --with-pk3   # the large pool (resumable)
 #
 # Environment: DEMO_SKIP_APT=1 skips the apt step, DEMO_SKIP_PIP=1 the pip step,
 # DEMO_VENV=path overrides the venv location.
@@ -27,9 +30,15 @@ PY_REQS=("music21==10.5.1" "soundfile==0.14.0" "numpy==2.4.6")
 
 APT_PKGS=(fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small python3-venv
           wesnoth-1.16-music singularity-music warzone2100-music)
+# Every other General-MIDI soundfont Debian ships, for the pool renders of a large pool
+# (--pool-hours; or asked for with --pool-soundfonts).
+POOL_SF_PKGS=(fluidr3mono-gm-soundfont csound-soundfont opl3-soundfont)
+want_pool_sf=0
 for a in "$@"; do
     [[ "$a" == "--with-pk3" ]] && APT_PKGS+=(ufoai-music nexuiz-music)
+    [[ "$a" == --pool-hours* || "$a" == --pool-soundfonts* ]] && want_pool_sf=1
 done
+if ((want_pool_sf)); then APT_PKGS+=("${POOL_SF_PKGS[@]}"); fi
 
 log() { printf '[make_demo_dataset.sh] %s\n' "$*" >&2; }
 

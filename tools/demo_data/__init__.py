@@ -20,9 +20,15 @@ Everything comes from material available offline through Debian and PyPI:
     with the MuseScore General soundfont, which no other labeled clip uses.
 * Unlabeled pool: recorded game music from Debian packages (symlinked, original
   ogg/opus formats kept; ogg files inside the ufoai/nexuiz .pk3 archives are
-  extracted with --with-pk3) plus unlabeled renders of other music21 corpus works
-  (non-Bach composers, never a test_ood work; by default 240 of them, 30 s each) with
-  random instrumentation from the same instrument classes.
+  extracted with --with-pk3) plus unlabeled renders of music21 corpus works in eleven
+  styles (medieval, Renaissance, baroque/classical, romantic, popular/modern scores and the
+  folk collections: Essen European and Chinese, O'Neill's Irish, Aird's Scottish, Ryan's
+  and the fife book American, Nottingham/Northumbrian English), taken in turn so that no
+  composer or collection dominates, never Bach and never a work, tune or title of a labeled
+  split; random instrumentation, tempo and transposition, spread over every installed
+  General-MIDI soundfont. --pool-renders N (default 240) or --pool-hours H sizes them; the
+  build resumes where it stopped. pool_manifest.csv records how each render was made,
+  pool_truth.csv keeps its true key aside (never a label).
 
 Every build ends with the split-leak check (checks.check_no_leaks): a piece, by any of
 its work identities, may be in only one of train / valid / test / test_ood / pool; a leak

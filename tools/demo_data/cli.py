@@ -17,6 +17,7 @@ from .common import (CLIP_SECONDS, SCRIPT_VERSION, atomic_write_csv, atomic_writ
                      log, music21_quiet, nonempty)
 from .labels import (INSTRUMENT_CLASSES, INSTRUMENT_NAMES, KEY_CLASSES, MAJOR_ALIASES,
                      MINOR_ALIASES, key_relation)
+from .pool import POOL_MAX_VERSIONS, SOUNDFONT_LICENCE_SHORT
 from .rendering import EVAL_SOUNDFONT, OOD_SOUNDFONT, SOUNDFONTS, TRAIN_SOUNDFONTS, work_item
 from .splits import OOD_SPLIT, SPLITS
 
@@ -39,6 +40,112 @@ def run_pool(items, out: Path, jobs: int, label: str):
             if i % 25 == 0 or i == len(args):
                 log(f"  {label}: {i}/{len(args)} done ({time.time() - t0:.0f} s)")
     return results
+
+
+def pool_soundfont_names(spec: str | None, hours: float | None) -> list[str]:
+    """--pool-soundfonts: 'base' (the three soundfonts every build installs: FluidR3, TimGM6mb,
+    MuseScore General), 'all' (every General-MIDI soundfont of rendering.ALL_SOUNDFONTS, which
+    must be installed), 'installed' (those of them that are) or a comma list of names. The
+    default is 'all' with --pool-hours and 'base' otherwise, so that the pool does not depend
+    on what happens to be installed."""
+    from .rendering import ALL_SOUNDFONTS, installed_soundfonts
+    spec = (spec or ("all" if hours else "base")).strip()
+    if spec == "installed":
+        return installed_soundfonts()
+    names = list(SOUNDFONTS) if spec == "base" else list(ALL_SOUNDFONTS) if spec == "all" else \
+        [n.strip() for n in spec.split(",") if n.strip()]
+    for n in names:
+        if n not in ALL_SOUNDFONTS:
+            sys.exit(f"--pool-soundfonts: unknown soundfont {n!r} (known: {', '.join(ALL_SOUNDFONTS)})")
+        if not Path(ALL_SOUNDFONTS[n][0]).is_file():
+            sys.exit(f"--pool-soundfonts: {ALL_SOUNDFONTS[n][0]} ({n}) not found: "
+                     f"apt-get install {ALL_SOUNDFONTS[n][1]} (tools/make_demo_dataset.sh installs "
+                     "it with --pool-hours or --pool-soundfonts)")
+    return names
+
+
+def build_pool_renders(args, out: Path, jobs: int, meta: dict, plans: list, selected: list):
+    """The pool's renders: walks the style-stratified plan (pool.pool_stream) until
+    --pool-renders renders or --pool-hours hours exist, rendering what is missing; writes
+    pool_manifest.csv and pool_truth.csv after every batch (resumable). Returns (kept plans,
+    stats), or (None, {}) when a planned render would leak a held-out work."""
+    from .common import SCRIPT_VERSION
+    from .corpora import _corpus_root
+    from .pool import (POOL_MANIFEST_FIELDS, POOL_TRUTH_FIELDS, fill_pool, plan_pool_render,
+                       pool_manifest_rows, pool_sources, pool_stream, pool_truth_rows)
+    from .rendering import ALL_SOUNDFONTS
+    from .splits import pool_exclusions
+    root = _corpus_root()
+    soundfonts = pool_soundfont_names(args.pool_soundfonts, args.pool_hours)
+    if not soundfonts:
+        sys.exit("no General-MIDI soundfont installed for the pool renders")
+    exclude = pool_exclusions(plans, [r.get("title", "") for r in selected])
+    sources = pool_sources(root, args.seed, exclude)
+    n_cands = {st: sum(len(x) for x in lists) for st, lists in sources.items()}
+    log(f"pool renders: {sum(n_cands.values())} works/tunes in {len(sources)} styles "
+        f"({', '.join(f'{k} {v}' for k, v in n_cands.items())}), soundfonts {', '.join(soundfonts)}")
+    stream = (plan_pool_render(c, v, sf, args.seed, args.pool_seconds, root)
+              for c, v, sf in pool_stream(sources, args.seed, soundfonts, args.pool_max_versions))
+    failed_cache = out / ".cache" / "pool_failed.json"
+    try:
+        data = json.loads(failed_cache.read_text(encoding="utf-8"))
+        failed = set(data["failed"]) if data.get("tag") == SCRIPT_VERSION else set()
+    except Exception:
+        failed = set()
+    held_out = [(p["split"], p["identities"]) for p in plans]
+    t0 = time.time()
+    rendered = [0]
+
+    def render(todo):
+        check_no_leaks(held_out + [("pool", pl["identities"]) for pl, _a in todo])  # before rendering
+        n_re = sum(1 for _pl, a in todo if a)
+        log(f"pool renders: rendering {len(todo) - n_re}"
+            + (f", re-analysing {n_re} (audio exists, render cache lost)" if n_re else ""))
+        rendered[0] += len(todo)
+        return run_pool(todo, out, jobs, "pool")
+
+    def on_batch(kept):
+        atomic_write_text(out / ".cache" / "render_meta.json", json.dumps(meta, indent=0, sort_keys=True))
+        atomic_write_text(failed_cache, json.dumps({"tag": SCRIPT_VERSION, "failed": sorted(failed)}, indent=0))
+        atomic_write_csv(out / "pool_manifest.csv", POOL_MANIFEST_FIELDS, pool_manifest_rows(kept, meta))
+        atomic_write_csv(out / "pool_truth.csv", POOL_TRUTH_FIELDS, pool_truth_rows(kept, meta))
+        hours = sum(float(meta[pl["rel"]].get("seconds") or 0) for pl in kept) / 3600
+        log(f"pool renders: {len(kept)} kept, {hours:.2f} h ({time.time() - t0:.0f} s)")
+
+    target = {"target_seconds": args.pool_hours * 3600} if args.pool_hours else \
+        {"target_renders": args.pool_renders}
+    try:
+        kept = fill_pool(stream, out, meta, render, failed=failed, on_batch=on_batch, **target)
+    except LeakError as e:
+        log(f"ERROR: {e}")
+        return None, {}
+    by_style, by_sf, cross, truth = {}, {}, {}, {"written": 0, "none": 0}
+    for pl in kept:
+        sec = float(meta[pl["rel"]].get("seconds") or 0)
+        for d, k in ((by_style, pl["style"]), (by_sf, pl["soundfont"])):
+            b = d.setdefault(k, {"files": 0, "hours": 0.0})
+            b["files"] += 1
+            b["hours"] += sec / 3600
+        cross.setdefault(pl["style"], {}).setdefault(pl["soundfont"], 0)
+        cross[pl["style"]][pl["soundfont"]] += 1
+        truth["written" if meta[pl["rel"]].get("written_key") else "none"] += 1
+    for d in (by_style, by_sf):
+        for b in d.values():
+            b["hours"] = round(b["hours"], 3)
+    stats = {"pool_target": {"hours": args.pool_hours} if args.pool_hours else {"renders": args.pool_renders},
+             "pool_render_soundfonts": soundfonts,
+             "pool_soundfonts_not_installed": [n for n in ALL_SOUNDFONTS if n not in soundfonts
+                                               and not Path(ALL_SOUNDFONTS[n][0]).is_file()],
+             "pool_candidates_by_style": n_cands, "pool_renders_by_style": by_style,
+             "pool_renders_by_soundfont": by_sf, "pool_renders_style_x_soundfont": cross,
+             "pool_truth_keys": truth, "pool_rendered_this_run": rendered[0],
+             "pool_renders_failed_total": len(failed)}
+    return kept, stats
+
+
+def pool_origin(pl: dict) -> str:
+    tune = f" X:{pl['tune']}" if pl.get("tune") else ""
+    return f"music21 corpus {pl['src']}{tune} ({pl['style']}), {pl['soundfont']}"
 
 
 def load_meta_cache(out: Path) -> dict:
@@ -81,7 +188,21 @@ def parse_args(argv=None):
                     help="renderings of each polyphonic test_ood work (own transposition, "
                          "instrumentation and tempo; default: 2); folk tunes get one")
     ap.add_argument("--pool-renders", type=int, default=240, metavar="N",
-                    help="number of unlabeled music21 renders for the pool (default: 240)")
+                    help="number of unlabeled music21 renders for the pool (default: 240; "
+                         "ignored with --pool-hours)")
+    ap.add_argument("--pool-hours", type=float, default=None, metavar="H",
+                    help="render until the pool's renders hold H hours of audio (e.g. 20 for the "
+                         "full experiment); resumable: renders that exist are kept, a rerun "
+                         "continues the same plan where it stopped")
+    ap.add_argument("--pool-soundfonts", default=None, metavar="LIST",
+                    help="soundfonts of the pool renders, used in turn: 'base' (FluidR3, TimGM6mb, "
+                         "MuseScore General: the default with --pool-renders), 'all' (also "
+                         "FluidR3Mono, Csound's sf_GMbank and the OPL3 FM bank: the default with "
+                         "--pool-hours), 'installed', or a comma list such as fluidr3,timgm6mb "
+                         "(which keeps musescore, the test_ood soundfont, out of the pool)")
+    ap.add_argument("--pool-max-versions", type=int, default=POOL_MAX_VERSIONS, metavar="N",
+                    help="renders of one work at most (each its own excerpt, transposition, "
+                         f"instrumentation, tempo and soundfont; default: {POOL_MAX_VERSIONS})")
     ap.add_argument("--pool-seconds", type=float, default=30.0,
                     help="maximum length of each unlabeled render in seconds (default: 30, the "
                          "labeled clips' length)")
@@ -120,7 +241,7 @@ def main(argv=None) -> int:
         sys.exit(f"{e}: run tools/make_demo_dataset.sh (creates .venv-demo) or pip install "
                  "music21 soundfile numpy")
     from .corpora import build_index, choose_ood, select_chorales
-    from .pool import collect_game_music, plan_pool_render, pool_candidates, LICENCE_SHORT
+    from .pool import LICENCE_SHORT, collect_game_music
     from .readme import render_readme
     from .splits import assign_splits, chorale_plans, plan_ood
 
@@ -179,41 +300,11 @@ def main(argv=None) -> int:
     game_rows, missing_pkgs = ([], []) if args.no_game_music else collect_game_music(out, args.with_pk3)
     if missing_pkgs:
         log(f"WARNING: game music packages not installed: {', '.join(missing_pkgs)}")
-    pool_plans = []
-    exclude = frozenset(i for p in ood_plans for i in p["identities"])
-    if args.pool_renders > 0:
-        cands = pool_candidates(args.seed, exclude)
-        failed_cache = out / ".cache" / "pool_failed.json"
-        try:
-            data = json.loads(failed_cache.read_text(encoding="utf-8"))
-            failed = set(data["failed"]) if data.get("tag") == SCRIPT_VERSION else set()
-        except Exception:
-            failed = set()
-        ci = 0
-        while len(pool_plans) < args.pool_renders and ci < len(cands):
-            need = args.pool_renders - len(pool_plans)
-            batch = []
-            while len(batch) < need and ci < len(cands):
-                comp, path = cands[ci]
-                ci += 1
-                pl = plan_pool_render(comp, path, args.seed, args.pool_seconds)
-                if pl["rel"] in failed:
-                    continue
-                batch.append(pl)
-            todo = [(pl, False) for pl in batch
-                    if not (nonempty(out / pl["rel"]) and meta.get(pl["rel"], {}).get("ok"))]
-            if todo:
-                log(f"pool renders: rendering {len(todo)} (of {len(batch)} in this batch)")
-            meta.update(run_pool(todo, out, jobs, "pool"))
-            for pl in batch:
-                res = meta.get(pl["rel"], {})
-                if res.get("ok"):
-                    pool_plans.append(pl)
-                elif "TimeoutError" not in res.get("error", ""):  # transient: retried next run
-                    failed.add(pl["rel"])
-            atomic_write_text(failed_cache, json.dumps({"tag": SCRIPT_VERSION,
-                                                        "failed": sorted(failed)}, indent=0))
-        atomic_write_text(out / ".cache" / "render_meta.json", json.dumps(meta, indent=0, sort_keys=True))
+    pool_plans, pool_stats = [], {}
+    if args.pool_renders > 0 or args.pool_hours:
+        pool_plans, pool_stats = build_pool_renders(args, out, jobs, meta, plans, selected)
+        if pool_plans is None:
+            return 2
     t_pool = time.time() - t_pool
 
     # ---- manifests ----------------------------------------------------------
@@ -238,8 +329,8 @@ def main(argv=None) -> int:
                        meta[p["rel"]].get("source_seconds", ""), meta[p["rel"]].get("rms_dbfs", ""),
                        p["soundfont"], p["version"], p["source"], p["style"], p["work"]]
                       for p in ok_plans])
-    pool_rows = [{"rel": pl["rel"], "source": "music21-render", "origin": f"music21 corpus {pl['src']}",
-                  "licence": LICENCE_SHORT["music21"] + "; FluidR3_GM.sf2: MIT",
+    pool_rows = [{"rel": pl["rel"], "source": "music21-render", "origin": pool_origin(pl),
+                  "licence": f"{LICENCE_SHORT['music21']}; {SOUNDFONT_LICENCE_SHORT[pl['soundfont']]}",
                   "seconds": meta[pl["rel"]].get("seconds"),
                   "format": "FLAC/PCM_16", "classes": ";".join(meta[pl["rel"]].get("classes_used", []))}
                  for pl in pool_plans]
@@ -342,6 +433,7 @@ def main(argv=None) -> int:
         last_full = None
     stats = {
         "seed": args.seed, "max_chorales": args.max_chorales, "pool_renders": args.pool_renders,
+        "pool_hours_target": args.pool_hours, "pool_seconds": args.pool_seconds,
         "train_versions": args.train_versions, "eval_versions": args.eval_versions,
         "ood_folk": args.ood_folk, "ood_poly": args.ood_poly, "ood_poly_versions": args.ood_poly_versions,
         "with_pk3": args.with_pk3, "jobs": jobs,
@@ -369,7 +461,7 @@ def main(argv=None) -> int:
         "pool_undecodable": bad_pool, "pool_seconds_this_run": round(t_pool, 1),
         "missing_packages": missing_pkgs, "unlisted_files": len(stray),
         "disk_bytes_excluding_symlink_targets": disk,
-        "build_seconds_this_run": round(elapsed, 1), "last_full_build": last_full, **check,
+        "build_seconds_this_run": round(elapsed, 1), "last_full_build": last_full, **pool_stats, **check,
     }
     atomic_write_text(out / "stats.json", json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
     atomic_write_text(out / "README.md", render_readme(stats, args, by_source, fluidsynth_version()))

@@ -12,7 +12,7 @@ import time
 import warnings
 from pathlib import Path
 
-SCRIPT_VERSION = "2"  # tags the pool failure cache: bump when render code changes
+SCRIPT_VERSION = "3"  # tags the pool failure cache: bump when render code changes
 INDEX_VERSION = "5"  # bump when the chorale index format/logic changes
 OOD_INDEX_VERSION = "2"  # bump when the out-of-domain index format/logic changes
 RENDER_VERSION = "1"  # part of every clip's parameter hash: bump to force re-render

@@ -421,7 +421,7 @@ def poly_written_key(relpath: str, head_quarters: float = 120.0) -> dict:
     unchanged over the first head_quarters quarter notes (the rendered excerpt), and the
     lowest note of the final sonority must confirm it (key_from_signature_and_final)."""
     music21_quiet()
-    from music21 import corpus, key
+    from music21 import corpus
     info = {"key": None, "title": ""}
     try:
         s = corpus.parse(str(_corpus_root() / relpath))
@@ -430,11 +430,23 @@ def poly_written_key(relpath: str, head_quarters: float = 120.0) -> dict:
         return info
     if "Opus" in s.classes:
         s = s.scores[0]
-    parts = list(s.parts)
     md = s.metadata
     info["title"] = ((md.title or md.movementName or "") if md is not None else "") or ""
+    info.update(score_written_key(s, 0.0, head_quarters, min_parts=2))
+    return info
+
+
+def score_written_key(s, start: float = 0.0, end: float = 120.0, min_parts: int = 1,
+                      max_parts: int = 15) -> dict:
+    """{'key': (tonic pc, mode) or None, 'reason', 'n_parts', 'quarter_length'} of a parsed
+    score, for its excerpt [start, end) in quarter notes: the top part's first key signature
+    must be in force at the end of the piece and throughout the excerpt, and the lowest note
+    of the final sonority must confirm it (key_from_signature_and_final)."""
+    from music21 import key
+    info = {"key": None}
+    parts = list(s.parts)
     info["n_parts"] = len(parts)
-    if not 2 <= len(parts) <= 15:
+    if not min_parts <= len(parts) <= max_parts:
         info["reason"] = f"{len(parts)} parts"
         return info
     top = parts[0]
@@ -447,14 +459,15 @@ def poly_written_key(relpath: str, head_quarters: float = 120.0) -> dict:
     if last.sharps != first.sharps:
         info["reason"] = "ends in another key signature"
         return info
-    if any(k.sharps != first.sharps for k in kss if k.getOffsetInHierarchy(s) < head_quarters):
-        info["reason"] = "key signature changes in the excerpt"
+    if any(k.sharps != first.sharps for k in kss if k.getOffsetInHierarchy(s) < end):
+        info["reason"] = "key signature changes in the excerpt" if start <= 0 else \
+            "key signature changes before or in the excerpt"
         return info
     mode = first.mode if isinstance(first, key.Key) and first.mode in ("major", "minor") else None
     if isinstance(first, key.Key) and first.mode not in ("major", "minor"):
         info["reason"] = f"mode {first.mode}"
         return info
-    end = s.highestTime
+    end_q = s.highestTime
     finals = []
     for pt in parts:
         ns = list(pt.recurse().notes)
@@ -462,7 +475,7 @@ def poly_written_key(relpath: str, head_quarters: float = 120.0) -> dict:
             continue
         n = ns[-1]
         off = n.getOffsetInHierarchy(s)
-        if off + n.quarterLength >= end - 1e-6 or off >= end - 4:
+        if off + n.quarterLength >= end_q - 1e-6 or off >= end_q - 4:
             finals += list(n.pitches)
     if not finals:
         info["reason"] = "no final sonority"
@@ -473,7 +486,7 @@ def poly_written_key(relpath: str, head_quarters: float = 120.0) -> dict:
         info["reason"] = "final does not confirm the written key"
         return info
     info["key"] = k
-    info["quarter_length"] = float(end)
+    info["quarter_length"] = float(end_q)
     return info
 
 

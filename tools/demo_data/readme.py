@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .common import CHORALE_TEMPO_RANGE, POOL_TEMPO_RANGE, TRANSPOSE_RANGE, fmt_hours
 from .pool import LICENCES
-from .rendering import SOUNDFONTS
+from .rendering import ALL_SOUNDFONTS, SOUNDFONTS
 
 
 def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
@@ -24,6 +24,12 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "`;`-joined set of instrument classes heard in the clip.",
         "* `unlabeled.csv` — `path,source`: the unlabeled pool (symlinked ogg/opus game music in "
         "original formats, extracted pk3 ogg tracks, and FLAC renders of other music21 corpus works).",
+        "* `pool_manifest.csv` — every pool render with how it was made: style, source, work (and its "
+        "identities for the leak check), version, excerpt start, soundfont, transposition, tempo, "
+        "texture, instruments and GM programs per part, seconds. No key.",
+        "* `pool_truth.csv` — `path,key,key_source,written_key,semitones,analyzed_key,work,style,soundfont`: "
+        "each render's true key after its transposition, kept aside to measure pseudo-label accuracy "
+        "(never imported as a label, never read by training).",
         "* `classes.json` — the 24 key classes (index = tonic pitch class C=0..B=11 for major, "
         "12 + pitch class for minor, canonical spellings "
         "C, Db, D, Eb, E, F, F#, G, Ab, A, Bb, B major / C, C#, D, Eb, E, F, F#, G, G#, A, Bb, B minor) "
@@ -123,14 +129,38 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "",
         "Game music is symlinked from the installed Debian packages (`/usr/share/games/...`), so the "
         "pool needs those packages installed; ogg tracks inside `.pk3` archives (ufoai-music, "
-        "nexuiz-music) are extracted only with `--with-pk3`. Unlabeled renders come from non-Bach "
-        f"composers of music21's corpus (round-robin over composers, first ≤{args.pool_seconds:.0f} s, "
-        "random instrumentation and tempo as above, no labels).",
+        "nexuiz-music) are extracted only with `--with-pk3`.",
         "",
+    ]
+    if st.get("pool_renders_by_style"):
+        target = st.get("pool_target", {})
+        lines += [
+            "Unlabeled renders (" + (f"target {target['hours']:g} h, `--pool-hours`" if "hours" in target
+                                     else f"{target.get('renders', 0)} renders, `--pool-renders`")
+            + f"): works and tunes of music21's corpus in {len(st['pool_renders_by_style'])} styles, "
+            "taken in turn so that no composer or collection dominates (never Bach, never a work, tune "
+            "or title of a labeled split, test_ood included: the leak check covers the pool), each "
+            f"render ≤{args.pool_seconds:.0f} s with a random transposition "
+            f"({TRANSPOSE_RANGE[0]:+d}…{TRANSPOSE_RANGE[1]:+d} semitones), tempo "
+            f"({POOL_TEMPO_RANGE[0]}–{POOL_TEMPO_RANGE[1]} bpm) and instrumentation, in the soundfonts "
+            + ", ".join(st.get("pool_render_soundfonts", [])) + " in turn. `pool_manifest.csv` records "
+            "how each render was made; `pool_truth.csv` keeps each render's true key aside "
+            f"({st.get('pool_truth_keys', {}).get('written', 0)} of them have a trustworthy written key; "
+            "never a label, never read by training).",
+            "",
+            "| style | renders | hours |",
+            "| --- | ---: | ---: |",
+        ]
+        for style, v in sorted(st["pool_renders_by_style"].items()):
+            lines.append(f"| {style} | {v['files']} | {v['hours']:.2f} |")
+        lines += ["", "Renders by soundfont: " + ", ".join(
+            f"{k} {v['files']}" for k, v in sorted(st.get("pool_renders_by_soundfont", {}).items())) + ".", ""]
+    lines += [
         "## Licences",
         "",
     ]
-    first = ["music21"] + [v[1] for v in SOUNDFONTS.values()]
+    first = ["music21"] + [v[1] for v in SOUNDFONTS.values()] + \
+        [ALL_SOUNDFONTS[n][1] for n in st.get("pool_render_soundfonts", []) if n not in SOUNDFONTS]
     used = set(first) | {s for s in by_source if s in LICENCES}
     for k in first + sorted(used - set(first)):
         lines.append(f"* **{k}**: {LICENCES[k]}")

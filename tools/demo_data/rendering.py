@@ -15,13 +15,24 @@ from .common import CLIP_SECONDS, PEAK_LEVEL, SAMPLE_RATE, SILENCE_THRESHOLD, mu
 from .labels import key_label
 
 # General-MIDI soundfonts from Debian packages. FluidR3 is the in-domain soundfont (train,
-# valid, test, pool renders); TimGM6mb adds variety to the training clips; MuseScore General
-# is reserved for the out-of-domain test split (no training clip may use it).
+# valid, test); TimGM6mb adds variety to the training clips; MuseScore General is reserved for
+# the out-of-domain test split among the labeled clips (no labeled training clip uses it). The
+# unlabeled pool renders are spread over every installed soundfont (pool.POOL_SOUNDFONTS).
 SOUNDFONTS = {
     "fluidr3": ("/usr/share/sounds/sf2/FluidR3_GM.sf2", "fluid-soundfont-gm"),
     "timgm6mb": ("/usr/share/sounds/sf2/TimGM6mb.sf2", "timgm6mb-soundfont"),
     "musescore": ("/usr/share/sounds/sf3/MuseScore_General_Lite.sf3", "musescore-general-soundfont-small"),
 }
+# Further General-MIDI soundfonts that Debian ships, used by the unlabeled pool renders only (when
+# installed: tools/make_demo_dataset.sh installs them with --pool-hours). Debian's other
+# soundfont packages are no separate GM banks: musescore-general-soundfont(-lossless) are
+# higher-quality encodings of MuseScore General, fluid-soundfont-gs holds FluidR3's GS extras.
+POOL_EXTRA_SOUNDFONTS = {
+    "fluidr3mono": ("/usr/share/sounds/sf3/FluidR3Mono_GM.sf3", "fluidr3mono-gm-soundfont"),
+    "sfgmbank": ("/usr/share/sounds/sf2/sf_GMbank.sf2", "csound-soundfont"),
+    "opl3": ("/usr/share/sounds/sf2/OPL-3_FM_128M.sf2", "opl3-soundfont"),
+}
+ALL_SOUNDFONTS = {**SOUNDFONTS, **POOL_EXTRA_SOUNDFONTS}
 DEFAULT_SOUNDFONT = "fluidr3"
 TRAIN_SOUNDFONTS = ("fluidr3", "timgm6mb")
 EVAL_SOUNDFONT = "fluidr3"  # valid and test (in-domain)
@@ -92,7 +103,12 @@ def _append_all_notes_off(mf):
 
 
 def soundfont_path(name: str) -> str:
-    return SOUNDFONTS[name][0]
+    return ALL_SOUNDFONTS[name][0]
+
+
+def installed_soundfonts() -> list[str]:
+    """Names of the known General-MIDI soundfonts whose file exists, in ALL_SOUNDFONTS order."""
+    return [n for n, (path, _pkg) in ALL_SOUNDFONTS.items() if Path(path).is_file()]
 
 
 def _render_midi(score, bpm: int, mid_path: Path, wav_path: Path, soundfont: str = DEFAULT_SOUNDFONT) -> float:
@@ -184,6 +200,32 @@ def _truncate(score, qmax: float):
         for m in list(pt.getElementsByClass("Measure")):
             if m.offset >= qmax:
                 pt.remove(m)
+    return score
+
+
+def _excerpt_start(score, q: float) -> float:
+    """Offset of the first measure of the top part that starts at or after q (0 if none)."""
+    if q <= 0 or not score.parts:
+        return 0.0
+    for m in score.parts[0].getElementsByClass("Measure"):
+        if m.offset >= q:
+            return float(m.offset)
+    return 0.0
+
+
+def _cut_front(score, start: float):
+    """Drop the measures before start and move the rest to the beginning (keeps parts
+    aligned; parts without measures are left as they are)."""
+    for pt in score.parts:
+        ms = list(pt.getElementsByClass("Measure"))
+        if not ms:
+            continue
+        for m in ms:
+            if m.offset < start:
+                pt.remove(m)
+        for m in list(pt.getElementsByClass("Measure")):
+            pt.setElementOffset(m, m.offset - start)
+        pt.coreElementsChanged()
     return score
 
 
@@ -295,8 +337,35 @@ def work_item(args) -> dict:
                     _prepare_part(pt, prog)
                 _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
                 res.update(_finish_audio(tmpd / "a.wav", out_path, CLIP_SECONDS, None))
-        else:  # unlabeled pool render
+        elif plan["kind"] == "pool_folk":  # unlabeled render of a folk tune
+            from .corpora import abc_tune_key, split_abc_tunes
+            text = Path(plan["path"]).read_text(encoding="latin-1")
+            tune = dict(split_abc_tunes(text))[plan["tune"]]
+            wk = abc_tune_key(tune)  # the written key, kept aside (pool_truth.csv)
+            res["written_key"] = list(wk["key"]) if wk["key"] else None
+            if not wk["key"]:
+                res["written_key_reason"] = wk.get("reason", "")
+            s = _folk_score(tune, plan)
+            qmax = plan["max_seconds"] * plan["bpm"] / 60.0 + 8
+            if s.highestTime > qmax:
+                s = _truncate(s, qmax)
+            if plan["semitones"]:
+                s.transpose(plan["semitones"], inPlace=True)
+            _analyze(s, res)
+            res["excerpt_start"] = 0.0
+            res["part_classes"] = list(plan["classes"])
+            res["part_programs"] = list(plan["programs"])
+            res["classes_used"] = sorted(set(plan["classes"]))
+            if analyze_only:
+                _existing_clip(out_path, res)
+            else:
+                for pt, prog in zip(s.parts, plan["programs"]):
+                    _prepare_part(pt, prog)
+                _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
+                res.update(_finish_audio(tmpd / "a.wav", out_path, None, plan["max_seconds"]))
+        else:  # unlabeled render of a score ("pool_score")
             from .common import rng_for
+            from .corpora import score_written_key
             p = Path(plan["path"])
             s = converter.parse(str(p)) if p.suffix.lower() in (".mid", ".midi") else corpus.parse(str(p))
             if "Opus" in s.classes:
@@ -306,19 +375,36 @@ def work_item(args) -> dict:
                 raise RuntimeError("no parts")
             if len(parts) > POOL_MAX_PARTS:
                 raise RuntimeError(f"{len(parts)} parts")
-            rng = rng_for(0, plan["seed_key"], "parts")
-            used = set()
-            for pt in parts:
-                c = rng.choice(plan["classes"])
-                used.add(c)
-                _prepare_part(pt, plan["class_programs"][c])
-            # trim the score to roughly the rendered length (parsing/rendering time)
-            qmax = plan["max_seconds"] * plan["bpm"] / 60.0 + 8
+            # version v renders the v-th excerpt of max_seconds where the work is that long
+            qlen = plan["max_seconds"] * plan["bpm"] / 60.0
+            n_excerpts = max(1, int(s.highestTime // qlen)) if qlen > 0 else 1
+            start = _excerpt_start(s, (plan.get("version", 0) % n_excerpts) * qlen)
+            qmax = qlen + 8
+            wk = score_written_key(s, start, start + qmax)  # kept aside (pool_truth.csv)
+            res["written_key"] = list(wk["key"]) if wk["key"] else None
+            if not wk["key"]:
+                res["written_key_reason"] = wk.get("reason", "")
+            if start > 0:
+                _cut_front(s, start)
             if s.highestTime > qmax:
                 s = _truncate(s, qmax)
-            res["classes_used"] = sorted(used)
-            _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
-            res.update(_finish_audio(tmpd / "a.wav", out_path, None, plan["max_seconds"]))
+            res["excerpt_start"] = round(start, 3)
+            if plan["semitones"]:
+                s.transpose(plan["semitones"], inPlace=True)
+            _analyze(s, res)
+            rng = rng_for(0, plan["seed_key"], "parts")
+            prog = dict(zip(plan["classes"], plan["programs"]))
+            part_classes = [rng.choice(plan["classes"]) for _ in s.parts]
+            res["part_classes"] = part_classes
+            res["part_programs"] = [prog[c] for c in part_classes]
+            res["classes_used"] = sorted(set(part_classes))
+            if analyze_only:
+                _existing_clip(out_path, res)
+            else:
+                for pt, c in zip(s.parts, part_classes):
+                    _prepare_part(pt, prog[c])
+                _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
+                res.update(_finish_audio(tmpd / "a.wav", out_path, None, plan["max_seconds"]))
         res["ok"] = True
     except Exception as e:
         res["error"] = f"{type(e).__name__}: {e}"[:300]

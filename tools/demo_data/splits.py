@@ -70,6 +70,19 @@ def work_identities(relpath: str, tune: str | None = None, title: str | None = N
     return [f"work:{work.lower()}"]
 
 
+def pool_exclusions(plans, titles=()) -> frozenset:
+    """Work identities that the unlabeled pool must not contain: every identity of every
+    labeled plan (train, valid, test, test_ood), plus 'title:' identities of the held-out
+    pieces' titles (titles, e.g. the chorales' hymn titles, and each plan's own title), so
+    that a folk tune of the same name as a labeled piece stays out of the pool too."""
+    ids = {i for p in plans for i in p["identities"] if i}
+    for t in list(titles) + [p.get("title", "") for p in plans]:
+        ft = _folk_title(t or "")
+        if ft:
+            ids.add(f"title:{ft}")
+    return frozenset(ids)
+
+
 def chorale_identities(r: dict) -> list[str]:
     """A chorale is its BWV number, its tune group (same hymn title or opening melody: other
     harmonisations of the same tune count as the same piece) and its corpus work."""
