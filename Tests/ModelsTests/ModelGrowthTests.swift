@@ -93,8 +93,10 @@ struct ModelGrowthTests {
         #expect(throws: ModelGrowthError.self) {
             try ModelGrowth.grownStateDict(small.stateDict(), from: .resnetXS, to: .mttS, tasks: GrowthFixture.tasks)
         }
-        let transformer = try ModelPreset.mttXS.build(tasks: GrowthFixture.tasks)
-        #expect(throws: ModelGrowthError.self) { try ModelGrowth.grow(transformer, into: transformer) }
+        // 256 → 384 features: a layer norm over unevenly copied features would change.
+        let transformer = try ModelPreset.mttS.build(tasks: GrowthFixture.tasks)
+        let wider = try ModelPreset.mttM.build(tasks: GrowthFixture.tasks)
+        #expect(throws: ModelGrowthError.self) { try ModelGrowth.grow(transformer, into: wider) }
         let shallow = try KeyNetwork(width: 16, depth: 3, task: GrowthFixture.key)
         let deeper = try KeyNetwork(width: 16, depth: 4, task: GrowthFixture.key)
         #expect(throws: ModelGrowthError.self) { try ModelGrowth.grow(shallow, into: deeper) }

@@ -46,6 +46,33 @@ struct ChannelMapping: Equatable {
         try Tensor(source.map { Int64($0) }, shape: [newCount], device: device)
     }
 
+    /// Whether each wider unit is a copy added by growth (not the first unit copying its source).
+    var isAddedCopy: [Bool] {
+        var seen = Set<Int>()
+        return source.map { !seen.insert($0).inserted }
+    }
+
+    /// Whether every unit has the same number of copies (what a layer norm over the units needs
+    /// to keep its mean and variance).
+    var isUniform: Bool { Set(replicas).count <= 1 }
+
+    /// The mapping of `groups` consecutive groups of units (attention heads), each group grown
+    /// by `within`: unit j of group g copies unit `within.source[j]` of group g.
+    static func grouped(_ within: ChannelMapping, groups: Int) -> ChannelMapping {
+        let source = (0..<groups).flatMap { g in within.source.map { g * within.oldCount + $0 } }
+        return ChannelMapping(source: source, oldCount: groups * within.oldCount)
+    }
+
+    /// Mappings side by side (the packed query, key and value projections).
+    static func concatenated(_ parts: [ChannelMapping]) -> ChannelMapping {
+        var source: [Int] = [], offset = 0
+        for part in parts {
+            source += part.source.map { $0 + offset }
+            offset += part.oldCount
+        }
+        return ChannelMapping(source: source, oldCount: offset)
+    }
+
     /// The factor each wider unit's outgoing weights take so that its copies together carry what
     /// the original carried: 1 / (number of copies of its source unit).
     var outgoingScale: [Float] {

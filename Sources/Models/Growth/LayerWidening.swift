@@ -5,7 +5,7 @@ import Torch
 /// output units replicated by one mapping and input units by another, the inputs' weights
 /// divided by their replica counts so that sums over copies equal the original sums.
 /// `noise` (a fraction of the source weight's standard deviation) is added to the weights
-/// reading units beyond the source's width: without it, replicas receive identical gradients
+/// reading the added copies: without it, replicas receive identical gradients
 /// and stay copies for ever (Chen et al. 2016, section 2.3).
 struct LayerWidening {
     let noise: Double
@@ -20,16 +20,17 @@ struct LayerWidening {
         let scale = try Tensor(inputs.outgoingScale, shape: broadcast, device: weight.device).to(weight.dtype)
         let widened = try rows.indexSelect(dim: 1, index: inputs.index(device: weight.device)) * scale
         guard noise > 0 else { return widened }
-        let isNew = try Tensor((0..<inputs.newCount).map { Float($0 >= inputs.oldCount ? 1 : 0) }, shape: broadcast,
+        let isNew = try Tensor(inputs.isAddedCopy.map { Float($0 ? 1 : 0) }, shape: broadcast,
                                device: weight.device).to(weight.dtype)
         let std = try weight.std().item()
         let draw = try Tensor.randn(widened.shape, dtype: weight.dtype, device: weight.device, generator: generator)
         return try widened + draw * isNew * (noise * std)
     }
 
-    /// A vector over output units (bias, batch-norm statistics) replicated by `outputs`.
-    func widen(_ vector: Tensor, outputs: ChannelMapping) throws -> Tensor {
-        try vector.indexSelect(dim: 0, index: outputs.index(device: vector.device))
+    /// A vector over output units (bias, batch-norm statistics) replicated by `outputs`; or
+    /// any tensor along `dim`.
+    func widen(_ vector: Tensor, outputs: ChannelMapping, dim: Int = 0) throws -> Tensor {
+        try vector.indexSelect(dim: dim, index: outputs.index(device: vector.device))
     }
 
     func copy(_ source: Conv2d, into target: Conv2d, outputs: ChannelMapping, inputs: ChannelMapping, layer: String) throws {
@@ -66,6 +67,16 @@ struct LayerWidening {
         try assign(widen(source.runningMean, outputs: outputs), to: target.runningMean, layer: "\(layer).running_mean")
         try assign(widen(source.runningVar, outputs: outputs), to: target.runningVar, layer: "\(layer).running_var")
         try assign(source.numBatchesTracked, to: target.numBatchesTracked, layer: "\(layer).num_batches_tracked")
+    }
+
+    /// A layer norm over replicated features: its mean and variance are the source's only when
+    /// every feature has the same number of copies (checked by the caller).
+    func copy(_ source: LayerNorm, into target: LayerNorm, outputs: ChannelMapping, layer: String) throws {
+        guard source.eps == target.eps, source.normalizedShape.count == 1 else {
+            throw ModelGrowthError.differentArchitecture("\(layer) normalises differently in the two models")
+        }
+        try assign(widen(source.weight, outputs: outputs), to: target.weight, layer: "\(layer).weight")
+        try assign(widen(source.bias, outputs: outputs), to: target.bias, layer: "\(layer).bias")
     }
 
     private func assign(bias source: Tensor?, _ target: Tensor?, outputs: ChannelMapping, layer: String) throws {

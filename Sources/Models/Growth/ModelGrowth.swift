@@ -24,8 +24,9 @@ public struct GrowthOptions: Sendable, Equatable {
 /// unchanged. Net2DeeperNet: new layers start as identities. The grown model computes the
 /// source's function in evaluation mode up to float rounding (and, for widening alone, in
 /// training mode too: copies share batch statistics). Covers the short-chunk ResNet presets
-/// (with their variants), the key network (with its pitch-class head) and the routed model that
-/// holds both; the Music Tagging Transformer is not covered.
+/// (with their variants), the key network (with its pitch-class head), the routed model that
+/// holds both, and the Music Tagging Transformer where its d_model grows by a whole multiple
+/// with the same number of heads (mtt-xs → mtt-s; the larger steps are refused).
 public enum ModelGrowth {
     /// Writes `source`'s weights, grown, into `target` (a model of the same kind, tasks, variant
     /// and front ends, every layer at least as wide). Neither may be prepared for inference.
@@ -72,8 +73,8 @@ public enum ModelGrowth {
             try source.grow(into: target, widening: widening)
         case let (source as TaskRoutedModel, target as TaskRoutedModel):
             try source.grow(into: target, widening: widening)
-        case (is MusicTaggingTransformer, is MusicTaggingTransformer):
-            throw ModelGrowthError.unsupported("growing the Music Tagging Transformer (bert2BERT-style) is not implemented")
+        case let (source as MusicTaggingTransformer, target as MusicTaggingTransformer):
+            try source.grow(into: target, widening: widening)
         default:
             throw ModelGrowthError.differentArchitecture("a \(type(of: source)) cannot grow into a \(type(of: target))")
         }
