@@ -3,10 +3,20 @@ import Foundation
 import Models
 import Torch
 
-/// `crescendo models`: the model presets with their sizes.
+/// `crescendo models`: the model presets with their sizes (`list`, the default) and growing a
+/// trained model to a larger preset (`grow`).
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
+        abstract: "Model presets: list them, or grow a checkpoint to a larger one.",
+        subcommands: [ModelsList.self, ModelsGrow.self],
+        defaultSubcommand: ModelsList.self)
+}
+
+/// `crescendo models [list]`: the model presets with their parameter counts.
+struct ModelsList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the model presets with their parameter counts.")
 
     @Option(help: "Classes of the tagging head the parameter count assumes.")
