@@ -12,16 +12,37 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     public var studentEpochs: [Int]?
     /// Architecture options every model of the pipeline has (`ModelVariant`; resnet presets only).
     public var variant: ModelVariant
+    /// How each round's student starts (nil: from its teacher's weights when
+    /// `initialize_students_from_teacher` is set and the preset is the teacher's, else from scratch).
+    public var studentStarts: [StudentStart]?
+    /// Symmetry-breaking noise of a grown student's copied units, relative to each weight
+    /// tensor's scale: without it the copies get equal gradients and stay copies for good.
+    public var growthNoise: Double
+
+    /// Where a student's weights come from.
+    public enum StudentStart: String, Codable, Sendable, Equatable {
+        /// Random initialisation.
+        case scratch
+        /// Its teacher's weights (same preset only).
+        case teacher
+        /// Its teacher grown to the student's preset, computing the teacher's function
+        /// (Net2Net; `ModelGrowth`), plus `growth_noise`.
+        case grown
+    }
 
     public init(teacher: ModelPreset, students: [ModelPreset], studentEpochs: [Int]? = nil,
-                variant: ModelVariant = .standard) {
+                variant: ModelVariant = .standard, studentStarts: [StudentStart]? = nil, growthNoise: Double = 0.01) {
         self.teacher = teacher
         self.students = students
         self.studentEpochs = studentEpochs
         self.variant = variant
+        self.studentStarts = studentStarts
+        self.growthNoise = growthNoise
     }
 
-    enum CodingKeys: String, CodingKey { case teacher, students, studentEpochs = "student_epochs", variant }
+    enum CodingKeys: String, CodingKey {
+        case teacher, students, studentEpochs = "student_epochs", variant, studentStarts = "student_starts", growthNoise = "growth_noise"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -29,6 +50,26 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
         students = try c.decode([ModelPreset].self, forKey: .students)
         studentEpochs = try c.decodeIfPresent([Int].self, forKey: .studentEpochs)
         variant = try c.decodeIfPresent(ModelVariant.self, forKey: .variant) ?? .standard
+        studentStarts = try c.decodeIfPresent([StudentStart].self, forKey: .studentStarts)
+        growthNoise = try c.decodeIfPresent(Double.self, forKey: .growthNoise) ?? 0.01
+    }
+
+    // Encoded without the new keys when they are unset, so fingerprints of earlier
+    // configurations stay what they were.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(teacher, forKey: .teacher)
+        try c.encode(students, forKey: .students)
+        try c.encodeIfPresent(studentEpochs, forKey: .studentEpochs)
+        try c.encode(variant, forKey: .variant)
+        try c.encodeIfPresent(studentStarts, forKey: .studentStarts)
+        if studentStarts != nil || growthNoise != 0.01 { try c.encode(growthNoise, forKey: .growthNoise) }
+    }
+
+    /// How the student of `round` (1-based) starts, given its teacher's preset.
+    public func start(ofRound round: Int, teacherPreset: ModelPreset, initializeFromTeacher: Bool) -> StudentStart {
+        if let starts = studentStarts, starts.indices.contains(round - 1) { return starts[round - 1] }
+        return initializeFromTeacher && students[round - 1] == teacherPreset ? .teacher : .scratch
     }
 
     /// The student trainer of `round` (1-based): `base` with the round's epochs, if given.
@@ -64,6 +105,19 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
             if let bad = epochs.firstIndex(where: { $0 < 1 }) {
                 throw PipelineError.invalidConfig(key: "schedule.student_epochs.\(bad)", reason: "must be at least 1")
             }
+        }
+        if let starts = studentStarts {
+            guard starts.count == students.count else {
+                throw PipelineError.invalidConfig(key: "schedule.student_starts",
+                                                  reason: "has \(starts.count) entries for \(students.count) students")
+            }
+            for (i, start) in starts.enumerated() where start == .teacher && students[i] != labeler(ofRound: i) {
+                throw PipelineError.invalidConfig(key: "schedule.student_starts.\(i)",
+                    reason: "teacher: \(students[i].rawValue) cannot take the weights of \(labeler(ofRound: i).rawValue); use grown or scratch")
+            }
+        }
+        guard growthNoise >= 0, growthNoise.isFinite else {
+            throw PipelineError.invalidConfig(key: "schedule.growth_noise", reason: "must be a non-negative number")
         }
         var previous = try Self.parameterCount(teacher, tasks: tasks, variant: variant)
         for (i, s) in students.enumerated() {

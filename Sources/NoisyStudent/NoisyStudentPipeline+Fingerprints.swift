@@ -71,6 +71,12 @@ extension NoisyStudentPipeline {
         return f
     }
 
+    /// A student grown from a checkpoint (its parent's run fixes which one) with this noise.
+    struct GrowthDigest: Encodable {
+        var from: String
+        var noise: Double
+    }
+
     struct PoolDigest: Encodable {
         var tracks: [PoolTrack]
         var audio: [UInt64?]

@@ -57,12 +57,16 @@ public final class NoisyStudentPipeline {
             let mixed = Self.mix(labeled: train, pseudo: pseudo, ratio: config.pseudoRatio)
             reporter.line("round \(round): \(pseudo.count) pseudo-labeled and \(train.count) labeled tracks → \(mixed.count) examples per epoch")
             let preset = config.schedule.students[round - 1]
-            let start = config.initializeStudentsFromTeacher && preset == teacher.preset ? teacher.checkpoint : nil
+            let mode = config.schedule.start(ofRound: round, teacherPreset: teacher.preset ?? config.schedule.teacher,
+                                             initializeFromTeacher: config.initializeStudentsFromTeacher)
+            let start = mode == .teacher ? teacher.checkpoint : nil
+            let grownFrom = mode == .grown ? teacher.checkpoint : nil
             var student = try await trainedStage(
                 name: "round\(round)-student", kind: .student, preset: preset,
                 noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels,
                 trainer: config.schedule.studentTrainer(config.student, round: round),
-                studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary, initialCheckpoint: start)
+                studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary, initialCheckpoint: start,
+                grownFrom: grownFrom)
             if let fineTune = config.fineTune {
                 student = try await trainedStage(
                     name: "round\(round)-finetune", kind: .student, preset: config.schedule.students[round - 1],
@@ -70,8 +74,8 @@ public final class NoisyStudentPipeline {
                     trainer: fineTune, studentNoise: nil, initialCheckpoint: student.checkpoint)
             }
             if round == 1, config.labeledOnlyControl {
-                try await controlStage(teacher: teacher, preset: preset, start: start, tasks: tasks, train: train,
-                                       examples: mixed.count, valid: valid, test: test)
+                try await controlStage(teacher: teacher, preset: preset, start: start, grownFrom: grownFrom, tasks: tasks,
+                                       train: train, examples: mixed.count, valid: valid, test: test)
             }
             teacher = student
         }
@@ -109,11 +113,13 @@ public final class NoisyStudentPipeline {
     func trainedStage(name: String, kind: StageRecord.Kind, preset: ModelPreset, noise: ModelNoise, tasks: [TaskSpec],
                       train: [LabeledTrack], valid: [LabeledTrack], test: [LabeledTrack], parent: StageRecord?,
                       trainer config: TrainerConfig, studentNoise: StudentNoise?,
-                      selection: PseudoLabelSelection.Summary? = nil, initialCheckpoint: String? = nil) async throws -> StageRecord {
+                      selection: PseudoLabelSelection.Summary? = nil, initialCheckpoint: String? = nil,
+                      grownFrom: String? = nil) async throws -> StageRecord {
         let description = ModelDescription(preset: preset, variant: self.config.schedule.variant, tasks: tasks, noise: noise)
-        let fingerprint = try trainedFingerprint(description: description, trainer: config, inputNoise: studentNoise,
+        var fingerprint = try trainedFingerprint(description: description, trainer: config, inputNoise: studentNoise,
                                                  train: train, valid: valid, test: test, parent: parent,
                                                  initialCheckpoint: initialCheckpoint)
+        if let grownFrom { try fingerprint.add("growth", GrowthDigest(from: grownFrom, noise: self.config.schedule.growthNoise)) }
         let recorded = state.stage(name)
         let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
         switch (decision, recorded) {
@@ -148,6 +154,12 @@ public final class NoisyStudentPipeline {
         if let initialCheckpoint {
             try model.load(stateDict: Checkpoint.load(from: URL(fileURLWithPath: initialCheckpoint)).modelState)
         }
+        if let grownFrom {
+            // Knowledge expansion that starts where the teacher is: the teacher's function in the larger preset.
+            let source = try Checkpoint.load(from: URL(fileURLWithPath: grownFrom)).model()
+            try ModelGrowth.grow(source, into: model, options: GrowthOptions(seed: self.config.seed, noise: self.config.schedule.growthNoise))
+            reporter.line("\(name): grown from \(source.parameterCount) to \(model.parameterCount) parameters (noise \(self.config.schedule.growthNoise))")
+        }
         record.parameters = model.parameterCount
         let runDirectory = directory.appendingPathComponent(name)
         let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: config,
@@ -168,14 +180,14 @@ public final class NoisyStudentPipeline {
     /// human labels only; with fine-tuning, fine-tuned alike. What the student gains over it is
     /// what the pool added.
     @discardableResult
-    func controlStage(teacher: StageRecord, preset: ModelPreset, start: String?, tasks: [TaskSpec], train: [LabeledTrack],
-                      examples: Int, valid: [LabeledTrack], test: [LabeledTrack]) async throws -> StageRecord {
+    func controlStage(teacher: StageRecord, preset: ModelPreset, start: String?, grownFrom: String?, tasks: [TaskSpec],
+                      train: [LabeledTrack], examples: Int, valid: [LabeledTrack], test: [LabeledTrack]) async throws -> StageRecord {
         let repeated = Self.repeated(train, count: Swift.max(examples, train.count))
         var control = try await trainedStage(
             name: Self.controlStage, kind: .control, preset: preset, noise: config.studentNoise, tasks: tasks,
             train: repeated, valid: valid, test: test, parent: teacher,
             trainer: config.schedule.studentTrainer(config.student, round: 1),
-            studentNoise: try config.studentInputNoise(tasks: tasks), initialCheckpoint: start)
+            studentNoise: try config.studentInputNoise(tasks: tasks), initialCheckpoint: start, grownFrom: grownFrom)
         if let fineTune = config.fineTune {
             control = try await trainedStage(
                 name: Self.controlStage + "-finetune", kind: .control, preset: preset, noise: config.studentNoise, tasks: tasks,

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// A larger round-1 student grown from its teacher (Net2Net) through the whole pipeline: the
+/// run says so, and the growth settings are part of the student's fingerprint.
+@Suite("Pipeline growth")
+struct PipelineGrowthTests {
+    @Test("student_starts: [grown] grows resnet-xs into resnet-s; a changed growth noise reruns the student only")
+    func grownStudent() throws {
+        guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
+        let set = try ToneDataSet(tracks: 12, pool: 4)
+        defer { set.remove() }
+        let dir = set.directory
+        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
+        #expect(imported.status == 0, "\(imported.output)")
+        try """
+            catalog: c.sqlite
+            runs_directory: runs/g
+            tasks: [register, layers]
+            schedule: {teacher: resnet-xs, students: [resnet-s], student_starts: [grown], growth_noise: 0.01}
+            teacher: {epochs: 1, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3}
+            student: {epochs: 1, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3, max_steps_per_epoch: 2}
+            inference: {batch_size: 4}
+            labeled_only_control: false
+            seed: 3
+            """.write(to: dir.appendingPathComponent("g.yaml"), atomically: true, encoding: .utf8)
+        let first = try CrescendoBinary.run(["pipeline", "--config", "g.yaml"], in: dir)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("round1-student: grown from"), "\(first.output)")
+        let again = try CrescendoBinary.run(["pipeline", "--config", "g.yaml", "--set", "schedule.growth_noise=0.02"], in: dir)
+        #expect(again.status == 0 && again.output.contains("round1-student: rerunning (changed: growth)")
+                && again.output.contains("teacher: done"), "\(again.output)")
+
+        // A student cannot take the weights of a teacher of another preset.
+        let bad = try CrescendoBinary.run(["pipeline", "--config", "g.yaml", "--set", "schedule.student_starts=[teacher]"], in: dir)
+        #expect(bad.status != 0 && bad.output.contains("schedule.student_starts.0"), "\(bad.output)")
+    }
+}
