@@ -120,28 +120,17 @@ public final class NoisyStudentPipeline {
                                                  train: train, valid: valid, test: test, parent: parent,
                                                  initialCheckpoint: initialCheckpoint)
         if let grownFrom { try fingerprint.add("growth", GrowthDigest(from: grownFrom, noise: self.config.schedule.growthNoise)) }
-        let recorded = state.stage(name)
-        let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
-        switch (decision, recorded) {
-        case let (.reuse, recorded?):
-            reporter.line("\(name): done (\(recorded.preset?.rawValue ?? "?")), inputs unchanged, reusing")
+        switch try begin(name, fingerprint: fingerprint, reevaluable: true) {
+        case let .reuse(recorded):
             return recorded
-        case let (.reevaluate(changed), recorded?) where recorded.checkpoint != nil:
-            reporter.line("\(name): training inputs unchanged; re-evaluating (changed: \(changed.joined(separator: ", ")))")
-            ranStages.append(name)
+        case let .reevaluate(recorded):
             var record = recorded
             record.fingerprint = fingerprint
             try await evaluateStage(&record, tasks: tasks, test: test)
             return record
-        case (.resume, _):
-            reporter.line("\(name): resuming")
-        case let (_, recorded?):
-            reporter.line("\(name): rerunning (\(decision.reason))")
-            try supersede(recorded)
-        case (_, nil):
+        case .run:
             break
         }
-        ranStages.append(name)
         let started = Date()
         var record = try state.stage(name) ?? StageRecord(
             name: name, kind: kind, status: .running,
@@ -236,21 +225,7 @@ public final class NoisyStudentPipeline {
         var options = config.inference
         options.temperature = config.pseudoLabels.temperature
         let fingerprint = try pseudoLabelFingerprint(teacher: teacher, options: options, tasks: tasks, pool: pool)
-        let recorded = state.stage(name)
-        let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
-        switch (decision, recorded) {
-        case let (.reuse, recorded?):
-            reporter.line("\(name): done, inputs unchanged, reusing")
-            return recorded
-        case (.resume, _):
-            reporter.line("\(name): resuming")
-        case let (_, recorded?):
-            reporter.line("\(name): rerunning (\(decision.reason))")
-            try supersede(recorded)
-        case (_, nil):
-            break
-        }
-        ranStages.append(name)
+        if case let .reuse(recorded) = try begin(name, fingerprint: fingerprint, reevaluable: false) { return recorded }
         let started = Date()
         var record = try state.stage(name) ?? StageRecord(
             name: name, kind: .pseudoLabel, status: .running,
@@ -317,6 +292,42 @@ public final class NoisyStudentPipeline {
     func persist(_ record: StageRecord) throws {
         state.upsert(record)
         try state.save(to: stateURL)
+    }
+
+    /// What to do with a stage before running it.
+    enum StageBeginning {
+        /// Finished with the same fingerprint: return it as it is.
+        case reuse(StageRecord)
+        /// Finished, only its evaluation changed: re-evaluate it from its checkpoint.
+        case reevaluate(StageRecord)
+        /// Run it: resuming its unfinished run, or afresh (an outdated run moved aside).
+        case run
+    }
+
+    /// Decides by fingerprint whether stage `name` is reused, re-evaluated or run, says so, and
+    /// moves an outdated run aside; `reevaluable` for trained stages (evaluation components).
+    func begin(_ name: String, fingerprint: StageFingerprint, reevaluable: Bool) throws -> StageBeginning {
+        let recorded = state.stage(name)
+        let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
+        switch (decision, recorded) {
+        case let (.reuse, recorded?):
+            let preset = recorded.kind == .pseudoLabel ? "" : " (\(recorded.preset?.rawValue ?? "?"))"
+            reporter.line("\(name): done\(preset), inputs unchanged, reusing")
+            return .reuse(recorded)
+        case let (.reevaluate(changed), recorded?) where reevaluable && recorded.checkpoint != nil:
+            reporter.line("\(name): training inputs unchanged; re-evaluating (changed: \(changed.joined(separator: ", ")))")
+            ranStages.append(name)
+            return .reevaluate(recorded)
+        case (.resume, _):
+            reporter.line("\(name): resuming")
+        case let (_, recorded?):
+            reporter.line("\(name): rerunning (\(decision.reason))")
+            try supersede(recorded)
+        case (_, nil):
+            break
+        }
+        ranStages.append(name)
+        return .run
     }
 
     /// Moves a recorded stage out of the way of its re-run: its run directory (checkpoints,

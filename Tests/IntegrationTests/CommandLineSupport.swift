@@ -88,4 +88,13 @@ struct ToneDataSet {
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Imports the manifest into `catalog` (in the data set's directory) and writes `config` as
+    /// `configName` beside it, for a `crescendo pipeline` test.
+    func prepare(catalog: String, config: String, as configName: String) throws {
+        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", catalog],
+                                               in: directory)
+        #expect(imported.status == 0, "\(imported.output)")
+        try config.write(to: directory.appendingPathComponent(configName), atomically: true, encoding: .utf8)
+    }
 }

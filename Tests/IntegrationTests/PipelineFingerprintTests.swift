@@ -38,9 +38,7 @@ struct PipelineFingerprintTests {
         let set = try ToneDataSet(tracks: 12, pool: 4)
         defer { set.remove() }
         let dir = set.directory
-        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
-        #expect(imported.status == 0, "\(imported.output)")
-        try config.write(to: dir.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
+        try set.prepare(catalog: "c.sqlite", config: config, as: "f.yaml")
         func pipeline(_ extra: [String]) throws -> [String: String] {
             let r = try CrescendoBinary.run(["pipeline", "--config", "f.yaml"] + extra, in: dir)
             #expect(r.status == 0, "\(extra): \(r.output)")
@@ -102,10 +100,8 @@ struct PipelineFingerprintTests {
         let set = try ToneDataSet(tracks: 12, pool: 4)
         defer { set.remove() }
         let dir = set.directory
-        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
-        #expect(imported.status == 0, "\(imported.output)")
         // Segment-level pseudo-labels: each 4.5-s pool track is two 3.69-s windows (the last aligned to the end).
-        try (config + "\nlabeled_only_control: false\npseudo_labels: {granularity: segment}\n").write(to: dir.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
+        try set.prepare(catalog: "c.sqlite", config: config + "\nlabeled_only_control: false\npseudo_labels: {granularity: segment}\n", as: "f.yaml")
         let args = ["pipeline", "--config", "f.yaml", "--seeds", "5", "--cell-results", "results/exp"]
         let first = try CrescendoBinary.run(args, in: dir)
         #expect(first.status == 0 && first.output.contains("round1-student: training"), "\(first.output)")

@@ -11,9 +11,7 @@ struct PipelineGrowthTests {
         let set = try ToneDataSet(tracks: 12, pool: 4)
         defer { set.remove() }
         let dir = set.directory
-        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "c.sqlite"], in: dir)
-        #expect(imported.status == 0, "\(imported.output)")
-        try """
+        let config = """
             catalog: c.sqlite
             runs_directory: runs/g
             tasks: [register, layers]
@@ -23,7 +21,8 @@ struct PipelineGrowthTests {
             inference: {batch_size: 4}
             labeled_only_control: false
             seed: 3
-            """.write(to: dir.appendingPathComponent("g.yaml"), atomically: true, encoding: .utf8)
+            """
+        try set.prepare(catalog: "c.sqlite", config: config, as: "g.yaml")
         let first = try CrescendoBinary.run(["pipeline", "--config", "g.yaml"], in: dir)
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("round1-student: grown from"), "\(first.output)")
