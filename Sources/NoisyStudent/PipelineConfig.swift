@@ -115,6 +115,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         for name in (pseudoLabels.tasks ?? []) + pseudoLabels.taskThresholds.keys.sorted() where !tasks.contains(name) {
             throw PipelineError.invalidConfig(key: "pseudo_labels", reason: "task \(name) is not one of the pipeline's tasks (\(tasks.joined(separator: ", ")))")
         }
+        if let fraction = pseudoLabels.topFractionPerClass, !(fraction > 0 && fraction <= 1) {
+            throw PipelineError.invalidConfig(key: "pseudo_labels.top_fraction_per_class", reason: "must be in (0, 1]")
+        }
         if let used = pseudoLabels.tasks, used.isEmpty {
             throw PipelineError.invalidConfig(key: "pseudo_labels.tasks", reason: "name at least one task (leave the key out for all)")
         }

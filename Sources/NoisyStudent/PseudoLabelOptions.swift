@@ -32,12 +32,16 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     public var taskThresholds: [String: Double] = [:]
     /// Track-level labels (the default) or one label per window the teacher saw.
     public var granularity: PseudoLabelGranularity = .track
+    /// Per class of the first multi-class task: keep only the most confident fraction of its
+    /// examples (Xie et al. 2020 keep the most confident images of each class), so that a class
+    /// the teacher over-predicts does not flood the student; nil keeps all.
+    public var topFractionPerClass: Double?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
-        case tasks, taskThresholds = "task_thresholds", granularity
+        case tasks, taskThresholds = "task_thresholds", granularity, topFractionPerClass = "top_fraction_per_class"
     }
 
     /// Whether `task`'s pseudo-label of a track with this confidence is used.
@@ -56,6 +60,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         tasks = try c.decodeIfPresent([String].self, forKey: .tasks)
         taskThresholds = try c.decodeIfPresent([String: Double].self, forKey: .taskThresholds) ?? [:]
         granularity = try c.decodeIfPresent(PseudoLabelGranularity.self, forKey: .granularity) ?? .track
+        topFractionPerClass = try c.decodeIfPresent(Double.self, forKey: .topFractionPerClass)
     }
 }
 

@@ -25,6 +25,13 @@ public struct PseudoLabelSelection: Sendable {
         public var droppedByBalancing = 0
         /// Selected examples per class of the balanced (or first multi-class) task.
         public var classCounts: [String: Int] = [:]
+        /// Candidates dropped by `top_fraction_per_class`.
+        public var droppedByFraction = 0
+        /// Per class of the balancing task: the fraction of its candidates kept by the threshold
+        /// and the top fraction (before balancing duplicates or drops any).
+        public var keptFractionPerClass: [String: Double] = [:]
+        /// Mean confidence of the kept candidates (before balancing).
+        public var meanConfidence: Double?
 
         public init() {}
 
@@ -39,6 +46,9 @@ public struct PseudoLabelSelection: Sendable {
             duplicated = try c.decodeIfPresent(Int.self, forKey: .duplicated) ?? 0
             droppedByBalancing = try c.decodeIfPresent(Int.self, forKey: .droppedByBalancing) ?? 0
             classCounts = try c.decodeIfPresent([String: Int].self, forKey: .classCounts) ?? [:]
+            droppedByFraction = try c.decodeIfPresent(Int.self, forKey: .droppedByFraction) ?? 0
+            keptFractionPerClass = try c.decodeIfPresent([String: Double].self, forKey: .keptFractionPerClass) ?? [:]
+            meanConfidence = try c.decodeIfPresent(Double.self, forKey: .meanConfidence)
         }
     }
 
@@ -86,6 +96,7 @@ public struct PseudoLabelSelection: Sendable {
         var summary = Summary()
         let balanceTask = tasks.first { $0.kind == .multiClass }
         var candidates: [(track: LabeledTrack, confidence: Double, topClass: Int?)] = []
+        var classCandidates: [Int: Int] = [:]
         for group in groups {
             let id = group.trackId, perTask = group.labels
             guard let info = tracks[id] else { continue }
@@ -106,14 +117,28 @@ public struct PseudoLabelSelection: Sendable {
             let confidence: Double
             if let b = balanceTask, targets[b.name] != nil, let l = perTask[b.name] { confidence = l.confidence(kind: .multiClass) }
             else { confidence = confidences.reduce(0, +) / Double(confidences.count) }
+            let top = balanceTask.flatMap { targets[$0.name] != nil ? perTask[$0.name]?.topClass : nil }
+            if let top { classCandidates[top, default: 0] += 1 }
             if confidence < options.confidenceThreshold {
                 summary.belowThreshold += 1
                 continue
             }
-            for name in targets.keys { summary.taskCounts[name, default: 0] += 1 }
-            let top = balanceTask.flatMap { targets[$0.name] != nil ? perTask[$0.name]?.topClass : nil }
             candidates.append((LabeledTrack(id: id, path: info.path, duration: info.duration, targets: targets,
                                             weight: Float(options.weight), segment: group.segment), confidence, top))
+        }
+        if let fraction = options.topFractionPerClass, let task = balanceTask {
+            candidates = topFraction(candidates, fraction: fraction, classes: task.classes.count, summary: &summary)
+        }
+        for candidate in candidates {
+            for name in candidate.track.targets.keys { summary.taskCounts[name, default: 0] += 1 }
+        }
+        if !candidates.isEmpty {
+            summary.meanConfidence = candidates.reduce(0) { $0 + $1.confidence } / Double(candidates.count)
+        }
+        if let task = balanceTask {
+            for (c, total) in classCandidates where total > 0 {
+                summary.keptFractionPerClass[task.classes[c]] = Double(candidates.filter { $0.topClass == c }.count) / Double(total)
+            }
         }
         var selected: [LabeledTrack]
         if let perClass = options.balancePerClass, let task = balanceTask, perClass > 0 {
@@ -145,6 +170,22 @@ public struct PseudoLabelSelection: Sendable {
             }
         }
         return (selected, summary)
+    }
+
+    /// The most confident `fraction` of each class's candidates (at least one per class that has
+    /// any); candidates without the balancing task's label stay. Order is kept.
+    func topFraction(_ candidates: [(track: LabeledTrack, confidence: Double, topClass: Int?)], fraction: Double, classes: Int,
+                     summary: inout Summary) -> [(track: LabeledTrack, confidence: Double, topClass: Int?)] {
+        var keep = Set(candidates.indices.filter { candidates[$0].topClass == nil })
+        for c in 0..<classes {
+            let members = candidates.indices.filter { candidates[$0].topClass == c }
+                .sorted { candidates[$0].confidence != candidates[$1].confidence ? candidates[$0].confidence > candidates[$1].confidence : $0 < $1 }
+            guard !members.isEmpty else { continue }
+            let kept = Swift.max(1, Int((fraction * Double(members.count)).rounded(.up)))
+            keep.formUnion(members.prefix(kept))
+            summary.droppedByFraction += members.count - kept
+        }
+        return candidates.indices.filter { keep.contains($0) }.map { candidates[$0] }
     }
 
     func target(_ label: PseudoLabel, task: TaskSpec) -> TaskTarget {

@@ -142,6 +142,26 @@ struct PseudoLabelTests {
         #expect(soft.examples.first { $0.id == 10 }?.targets["key"] == .probabilities([0.4, 0.6]))
     }
 
+    @Test("selection: the most confident fraction of each class, with the kept fraction per class and the mean confidence")
+    func topFractionPerClass() {
+        let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b"])]
+        var labels: [Int64: [String: PseudoLabel]] = [:]
+        var tracks: [Int64: (path: String, duration: Double)] = [:]
+        // Class a: 4 tracks (.95 .9 .8 .7); class b: 2 tracks (.65 .6).
+        for (i, c) in [Float(0.95), 0.9, 0.8, 0.7, 0.35, 0.4].enumerated() {
+            labels[Int64(i)] = ["key": PseudoLabel(trackId: Int64(i), task: "key", probabilities: [c, 1 - c])]
+            tracks[Int64(i)] = ("t\(i)", 30)
+        }
+        var options = PseudoLabelOptions()
+        options.topFractionPerClass = 0.5
+        let (examples, summary) = PseudoLabelSelection(options: options, tasks: tasks).select(labels, tracks: tracks)
+        // Half of a (2 of 4: the two most confident) and half of b (1 of 2: .65), in track order.
+        #expect(examples.map(\.id) == [0, 1, 4])
+        #expect(summary.droppedByFraction == 3)
+        #expect(summary.keptFractionPerClass == ["a": 0.5, "b": 0.5])
+        #expect(abs((summary.meanConfidence ?? 0) - (0.95 + 0.9 + 0.65) / 3) < 1e-6)
+    }
+
     @Test("per-task selection: a task left out or below its floor is masked, the track kept")
     func perTaskSelection() throws {
         let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b"]),
