@@ -55,7 +55,10 @@ public final class NoisyStudentPipeline {
             let labels = try await pseudoLabelStage(round: round, teacher: teacher, tasks: tasks, pool: pool)
             let (pseudo, summary) = try selectPseudo(labels, tasks: tasks, pool: pool)
             let mixed = Self.mix(labeled: train, pseudo: pseudo, ratio: config.pseudoRatio)
-            reporter.line("round \(round): \(pseudo.count) pseudo-labeled and \(train.count) labeled tracks → \(mixed.count) examples per epoch")
+            let unit = config.pseudoLabels.granularity == .segment ? "segments" : "tracks"
+            reporter.line("round \(round): \(pseudo.count) pseudo-labeled \(unit) (of \(summary.candidates); mean confidence "
+                          + (summary.meanConfidence.map { String(format: "%.2f", $0) } ?? "–")
+                          + ") and \(train.count) labeled tracks → \(mixed.count) examples per epoch")
             let preset = config.schedule.students[round - 1]
             let mode = config.schedule.start(ofRound: round, teacherPreset: teacher.preset ?? config.schedule.teacher,
                                              initializeFromTeacher: config.initializeStudentsFromTeacher)

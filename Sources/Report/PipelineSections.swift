@@ -124,12 +124,19 @@ struct PipelineSections {
             }
             if let student = trained.first(where: { $0.parentRunId == stage.runId }), let sel = student.selection {
                 body += HTMLTable(name: "selection", caption: "What \(student.name) was given: selection of the pseudo-labels.",
-                                  headers: ["student", "candidates", "below threshold", "selected", "duplicated", "dropped by balancing",
-                                            "pseudo-labels per task"],
-                                  rows: [[student.name, String(sel.candidates), String(sel.belowThreshold), String(sel.selected),
-                                          String(sel.duplicated), String(sel.droppedByBalancing),
+                                  headers: ["student", "candidates", "below threshold", "dropped by top fraction", "selected", "duplicated",
+                                            "dropped by balancing", "mean confidence", "pseudo-labels per task"],
+                                  rows: [[student.name, String(sel.candidates), String(sel.belowThreshold), String(sel.droppedByFraction),
+                                          String(sel.selected), String(sel.duplicated), String(sel.droppedByBalancing),
+                                          sel.meanConfidence.map { ReportNumber.format($0) } ?? "–",
                                           sel.taskCounts.isEmpty ? "all tasks"
                                               : sel.taskCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]]).html()
+                if !sel.keptFractionPerClass.isEmpty {
+                    body += HTMLTable(name: "kept-per-class",
+                                      caption: "Fraction of each class's candidates that \(student.name) kept (threshold and top fraction).",
+                                      headers: ["class", "kept"],
+                                      rows: sel.keptFractionPerClass.sorted { $0.key < $1.key }.map { [$0.key, ReportNumber.format($0.value)] }).html()
+                }
             }
         }
         if body.isEmpty { body = ReportPage.paragraph("No pseudo-labelling stage in this run.") }
