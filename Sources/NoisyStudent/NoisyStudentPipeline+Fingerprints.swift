@@ -68,6 +68,10 @@ extension NoisyStudentPipeline {
         try f.add("tasks", tasks)
         let hashes = try data.audioFingerprints(ids: pool.map(\.id))
         try f.add("pool", PoolDigest(tracks: pool, audio: pool.map { hashes[$0.id] }))
+        if let truth = config.splits.poolTruth {
+            // Measurement only, but recorded with the stage: a changed truth file re-measures.
+            try f.add("pool_truth", [truth: try Data(contentsOf: URL(fileURLWithPath: truth)).count])
+        }
         return f
     }
 

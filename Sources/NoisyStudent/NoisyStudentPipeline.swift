@@ -255,6 +255,12 @@ public final class NoisyStudentPipeline {
                                                                     truth: truth, tasks: tasks)
             }
         }
+        record.poolTrueKeys = try measureTrueKeys(run: record.runId, tasks: tasks, pool: pool)
+        if let t = record.poolTrueKeys {
+            reporter.line("\(name): \(t.task) against the renders' true keys (\(t.compared) labels): accuracy "
+                          + String(format: "%.3f", t.metrics["\(t.task)/accuracy"] ?? .nan) + ", weighted score "
+                          + String(format: "%.3f", t.metrics["\(t.task)/weighted_score"] ?? .nan))
+        }
         record.status = .done
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
         try data.finishRun(record.runId, metrics: ["tracks": Double(report.labeled), "hours": report.audioSeconds / 3600,
@@ -262,6 +268,20 @@ public final class NoisyStudentPipeline {
         try persist(record)
         reporter.line("\(name): \(report.labeled) tracks (\(String(format: "%.2f", report.audioSeconds / 3600)) h) at \(String(format: "%.0f", report.realtimeFactor))× real time; \(report.failed.count) failed")
         return record
+    }
+
+    /// The key pseudo-labels of `run` against `splits.pool_truth`, when configured.
+    func measureTrueKeys(run: Int64, tasks: [TaskSpec], pool: [PoolTrack]) throws -> PoolTrueKeys? {
+        guard let file = config.splits.poolTruth,
+              let task = tasks.first(where: { t in t.kind == .multiClass && t.classes.count == 24
+                  && t.classes.allSatisfy { (try? MusicalKey(parsing: $0, bareTonicMode: nil)) != nil } }) else { return nil }
+        let truth = try PoolKeyTruth.load(path: file)
+        let groups = config.pseudoLabels.granularity == .segment
+            ? PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: run, tasks: [task]))
+            : try data.pseudoLabels(run: run, tasks: [task]).sorted { $0.key < $1.key }
+                .map { PseudoLabelSelection.Group(trackId: $0.key, segment: nil, labels: $0.value) }
+        let paths = Dictionary(pool.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+        return try truth.measure(groups, paths: paths, task: task).map { PoolTrueKeys(task: task.name, metrics: $0.metrics, compared: $0.compared) }
     }
 
     func selectPseudo(_ stage: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) throws

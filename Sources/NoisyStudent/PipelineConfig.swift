@@ -51,8 +51,14 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         /// soundfont); its metrics are reported beside the in-domain ones, prefixed `ood/`.
         public var outOfDomain: String?
         public var pool: String = "unlabeled"
+        /// A CSV of the pool renders' true keys (`path,key`, e.g. the demo builder's
+        /// `pool_truth.csv`), read only to measure the pseudo-labels' key accuracy; relative to
+        /// the working directory.
+        public var poolTruth: String?
 
-        enum CodingKeys: String, CodingKey { case splitSet = "split_set", train, valid, test, outOfDomain = "out_of_domain", pool }
+        enum CodingKeys: String, CodingKey {
+            case splitSet = "split_set", train, valid, test, outOfDomain = "out_of_domain", pool, poolTruth = "pool_truth"
+        }
 
         public init() {}
 
@@ -65,6 +71,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
             test = try c.decodeIfPresent(String.self, forKey: .test) ?? d.test
             outOfDomain = try c.decodeIfPresent(String.self, forKey: .outOfDomain)
             pool = try c.decodeIfPresent(String.self, forKey: .pool) ?? d.pool
+            poolTruth = try c.decodeIfPresent(String.self, forKey: .poolTruth)
         }
     }
 

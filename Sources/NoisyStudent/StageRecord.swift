@@ -31,6 +31,9 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var pseudoLabelReport: PseudoLabelReport?
     /// Per task: agreement of the pseudo-labels with the pool's own labels, where it has any.
     public var poolAgreement: [String: PseudoLabelAgreement]?
+    /// The key pseudo-labels against the pool renders' true keys (`splits.pool_truth`): the
+    /// key task's metrics (accuracy, weighted score) and how many labels had a true key.
+    public var poolTrueKeys: PoolTrueKeys?
     public var selection: PseudoLabelSelection.Summary?
     public var trainingExamples: Int?
     public var seconds: Double?
@@ -53,6 +56,20 @@ public struct StageRecord: Codable, Sendable, Equatable {
         self.parameters = parameters
         self.checkpoint = checkpoint
         self.labeler = labeler
+    }
+}
+
+/// Pseudo-labels measured against true keys kept outside the catalog.
+public struct PoolTrueKeys: Codable, Sendable, Equatable {
+    public var task: String
+    public var metrics: [String: Double]
+    /// Labels (tracks or segments) that had a true key.
+    public var compared: Int
+
+    public init(task: String, metrics: [String: Double], compared: Int) {
+        self.task = task
+        self.metrics = metrics
+        self.compared = compared
     }
 }
 

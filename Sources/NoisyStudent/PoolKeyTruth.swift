@@ -1,0 +1,59 @@
+import Catalog
+import Foundation
+import Models
+import Training
+
+/// The true keys of pool tracks, kept outside the catalog (the demo builder's
+/// `pool_truth.csv`: a header with at least `path` and `key`; paths relative to the file's
+/// folder; an empty key where a work has none). Only the pipeline's measurement of its
+/// pseudo-labels reads it — no stage trains on it.
+public struct PoolKeyTruth: Sendable, Equatable {
+    /// Absolute, standardised path → true key.
+    public var keys: [String: MusicalKey]
+
+    public init(keys: [String: MusicalKey]) { self.keys = keys }
+
+    /// Reads the file; a row whose key does not parse is an error naming the file and line.
+    public static func load(path: String) throws -> PoolKeyTruth {
+        let records = try DelimitedText.read(path: path, delimiter: ",")
+        guard let header = records.first?.fields,
+              let pathColumn = header.firstIndex(of: "path"), let keyColumn = header.firstIndex(of: "key") else {
+            throw PipelineError.invalidConfig(key: "splits.pool_truth", reason: "\(path): needs a header with path and key columns")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var keys: [String: MusicalKey] = [:]
+        for record in records.dropFirst() where record.fields.count > Swift.max(pathColumn, keyColumn) {
+            let text = record.fields[keyColumn].trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            let key: MusicalKey
+            do { key = try MusicalKey(parsing: text, bareTonicMode: nil) } catch {
+                throw PipelineError.invalidConfig(key: "splits.pool_truth", reason: "\(path):\(record.line): key \"\(text)\": \(error)")
+            }
+            let file = record.fields[pathColumn]
+            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
+            keys[url.standardizedFileURL.path] = key
+        }
+        return PoolKeyTruth(keys: keys)
+    }
+
+    /// The key task's accuracy and MIREX weighted score of `groups`' labels (tracks or
+    /// segments) against the true keys of their tracks, with the number of labels compared;
+    /// nil when no label has a true key.
+    public func measure(_ groups: [PseudoLabelSelection.Group], paths: [Int64: String], task: Models.TaskSpec) throws
+        -> (metrics: [String: Double], compared: Int)? {
+        let classes = task.classes.map { try? MusicalKey(parsing: $0, bareTonicMode: nil) }
+        var predictions = TaskPredictions(task: task)
+        var compared = 0
+        for group in groups {
+            guard let label = group.labels[task.name], let path = paths[group.trackId],
+                  let truth = keys[URL(fileURLWithPath: path).standardizedFileURL.path],
+                  let index = classes.firstIndex(where: { $0 == truth }) else { continue }
+            var target = [Float](repeating: 0, count: task.classes.count)
+            target[index] = 1
+            predictions.append(output: label.probabilities, target: target)
+            compared += 1
+        }
+        guard compared > 0 else { return nil }
+        return (try TaskMetrics.compute(predictions), compared)
+    }
+}
