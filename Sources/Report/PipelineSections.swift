@@ -112,6 +112,12 @@ struct PipelineSections {
                                                  yLabel: "pool tracks", counts: r.confidenceHistogram[task] ?? []).svg())
             }
             body += ReportPage.chartGrid(charts)
+            if let t = stage.poolTrueKeys {
+                body += HTMLTable(name: "true-keys", caption: "The \(t.task) pseudo-labels against the renders' true keys (kept outside the catalog).",
+                                  headers: ["task", "labels with a true key", "accuracy", "weighted score"],
+                                  rows: [[t.task, String(t.compared), ReportNumber.format(t.metrics["\(t.task)/accuracy"] ?? .nan),
+                                          ReportNumber.format(t.metrics["\(t.task)/weighted_score"] ?? .nan)]]).html()
+            }
             if let agreement = stage.poolAgreement, !agreement.isEmpty {
                 body += HTMLTable(name: "agreement", caption: "Agreement of the pseudo-labels with the pool's own labels, where it has any.",
                                   headers: ["task", "tracks with labels", "agreement", "measure", "ROC-AUC (macro)"],
