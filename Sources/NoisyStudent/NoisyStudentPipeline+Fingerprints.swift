@@ -50,7 +50,9 @@ extension NoisyStudentPipeline {
         try f.add("data.train", trackDigest(train))
         try f.add("data.valid", trackDigest(valid))
         try f.add("parent", parentDigest(parent))
-        try f.add("start", initialCheckpoint)
+        // Whether it starts from a checkpoint; which one (the teacher's, or the student's for a
+        // fine-tune) the parent's run fixes, so the fingerprint does not depend on where runs live.
+        try f.add("start", initialCheckpoint != nil)
         try f.add("evaluation.test", trackDigest(test))
         try f.add("evaluation.out_of_domain", trackDigest(outOfDomain))
         try f.add("evaluation.inference", config.inference)
@@ -75,9 +77,8 @@ extension NoisyStudentPipeline {
         return f
     }
 
-    /// A student grown from a checkpoint (its parent's run fixes which one) with this noise.
+    /// A student grown from its teacher's checkpoint (the parent's run fixes which) with this noise.
     struct GrowthDigest: Encodable {
-        var from: String
         var noise: Double
     }
 

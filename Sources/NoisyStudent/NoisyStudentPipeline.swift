@@ -122,7 +122,7 @@ public final class NoisyStudentPipeline {
         var fingerprint = try trainedFingerprint(description: description, trainer: config, inputNoise: studentNoise,
                                                  train: train, valid: valid, test: test, parent: parent,
                                                  initialCheckpoint: initialCheckpoint)
-        if let grownFrom { try fingerprint.add("growth", GrowthDigest(from: grownFrom, noise: self.config.schedule.growthNoise)) }
+        if grownFrom != nil { try fingerprint.add("growth", GrowthDigest(noise: self.config.schedule.growthNoise)) }
         switch try begin(name, fingerprint: fingerprint, reevaluable: true) {
         case let .reuse(recorded):
             return recorded
