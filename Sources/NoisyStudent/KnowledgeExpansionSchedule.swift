@@ -1,3 +1,4 @@
+import Foundation
 import Models
 import Training
 
@@ -15,6 +16,12 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     /// How each round's student starts (nil: from its teacher's weights when
     /// `initialize_students_from_teacher` is set and the preset is the teacher's, else from scratch).
     public var studentStarts: [StudentStart]?
+    /// The budget rule where `student_epochs` is not given: a student of P parameters trains
+    /// `student.epochs × (P / P_teacher)^α` epochs (at least 1), α this exponent. A larger model
+    /// needs more steps to use its capacity (compute-optimal scaling puts the data seen about in
+    /// proportion to the parameters, α = 1); with a small labeled set and a fixed pool, α = 0.5
+    /// is a cautious start. Nil: every round gets `student.epochs`.
+    public var budgetExponent: Double?
     /// Symmetry-breaking noise of a grown student's copied units, relative to each weight
     /// tensor's scale: without it the copies get equal gradients and stay copies for good.
     public var growthNoise: Double
@@ -42,6 +49,7 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case teacher, students, studentEpochs = "student_epochs", variant, studentStarts = "student_starts", growthNoise = "growth_noise"
+        case budgetExponent = "budget_exponent"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +60,7 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
         variant = try c.decodeIfPresent(ModelVariant.self, forKey: .variant) ?? .standard
         studentStarts = try c.decodeIfPresent([StudentStart].self, forKey: .studentStarts)
         growthNoise = try c.decodeIfPresent(Double.self, forKey: .growthNoise) ?? 0.01
+        budgetExponent = try c.decodeIfPresent(Double.self, forKey: .budgetExponent)
     }
 
     // Encoded without the new keys when they are unset, so fingerprints of earlier
@@ -64,6 +73,7 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
         try c.encode(variant, forKey: .variant)
         try c.encodeIfPresent(studentStarts, forKey: .studentStarts)
         if studentStarts != nil || growthNoise != 0.01 { try c.encode(growthNoise, forKey: .growthNoise) }
+        try c.encodeIfPresent(budgetExponent, forKey: .budgetExponent)
     }
 
     /// How the student of `round` (1-based) starts, given its teacher's preset.
@@ -77,6 +87,24 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
         var config = base
         if let epochs = studentEpochs, epochs.indices.contains(round - 1) { config.epochs = epochs[round - 1] }
         return config
+    }
+
+    /// The student trainer of `round` with the budget rule applied where `student_epochs` does
+    /// not fix the epochs (`budget_exponent`).
+    public func studentTrainer(_ base: TrainerConfig, round: Int, tasks: [TaskSpec]) throws -> TrainerConfig {
+        var config = studentTrainer(base, round: round)
+        guard studentEpochs == nil, let alpha = budgetExponent else { return config }
+        config.epochs = try Self.budgetEpochs(base.epochs, student: students[round - 1], teacher: teacher, exponent: alpha,
+                                              tasks: tasks, variant: variant)
+        return config
+    }
+
+    /// `epochs × (P_student / P_teacher)^exponent`, rounded, at least 1.
+    public static func budgetEpochs(_ epochs: Int, student: ModelPreset, teacher: ModelPreset, exponent: Double,
+                                    tasks: [TaskSpec], variant: ModelVariant) throws -> Int {
+        let ratio = Double(try parameterCount(student, tasks: tasks, variant: variant))
+            / Double(Swift.max(1, try parameterCount(teacher, tasks: tasks, variant: variant)))
+        return Swift.max(1, Int((Double(epochs) * Foundation.pow(ratio, exponent)).rounded()))
     }
 
     /// Rounds of pseudo-labelling and student training.
@@ -115,6 +143,9 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
                 throw PipelineError.invalidConfig(key: "schedule.student_starts.\(i)",
                     reason: "teacher: \(students[i].rawValue) cannot take the weights of \(labeler(ofRound: i).rawValue); use grown or scratch")
             }
+        }
+        if let alpha = budgetExponent, !(alpha >= 0 && alpha <= 2) {
+            throw PipelineError.invalidConfig(key: "schedule.budget_exponent", reason: "must be in [0, 2]")
         }
         guard growthNoise >= 0, growthNoise.isFinite else {
             throw PipelineError.invalidConfig(key: "schedule.growth_noise", reason: "must be a non-negative number")

@@ -67,7 +67,7 @@ public final class NoisyStudentPipeline {
             var student = try await trainedStage(
                 name: "round\(round)-student", kind: .student, preset: preset,
                 noise: config.studentNoise, tasks: tasks, train: mixed, valid: valid, test: test, parent: labels,
-                trainer: config.schedule.studentTrainer(config.student, round: round),
+                trainer: try config.schedule.studentTrainer(config.student, round: round, tasks: tasks),
                 studentNoise: try config.studentInputNoise(tasks: tasks), selection: summary, initialCheckpoint: start,
                 grownFrom: grownFrom)
             if let fineTune = config.fineTune {
@@ -178,7 +178,7 @@ public final class NoisyStudentPipeline {
         var control = try await trainedStage(
             name: Self.controlStage, kind: .control, preset: preset, noise: config.studentNoise, tasks: tasks,
             train: repeated, valid: valid, test: test, parent: teacher,
-            trainer: config.schedule.studentTrainer(config.student, round: 1),
+            trainer: try config.schedule.studentTrainer(config.student, round: 1, tasks: tasks),
             studentNoise: try config.studentInputNoise(tasks: tasks), initialCheckpoint: start, grownFrom: grownFrom)
         if let fineTune = config.fineTune {
             control = try await trainedStage(

@@ -108,10 +108,17 @@ public final class ScalingStudy {
         }
         let mixed = NoisyStudentPipeline.mix(labeled: splits.train, pseudo: pseudo, ratio: c.pseudoRatio)
         reporter.line("\(cell.name): \(pseudo.count) pseudo-labeled and \(splits.train.count) labeled tracks → \(mixed.count) examples per epoch")
+        var trainer = c.student
+        if let alpha = c.schedule.budgetExponent {
+            // The grid's sizes get the pipeline's budget rule, so a larger student is not starved.
+            trainer.epochs = try KnowledgeExpansionSchedule.budgetEpochs(c.student.epochs, student: cell.student,
+                                                                         teacher: c.schedule.teacher, exponent: alpha,
+                                                                         tasks: splits.tasks, variant: c.schedule.variant)
+        }
         let student = try await pipeline.trainedStage(
             name: "student", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,
             train: mixed, valid: splits.valid, test: splits.test, parent: labels ?? teacher,
-            trainer: c.student, studentNoise: try c.studentInputNoise(tasks: splits.tasks), selection: selection)
+            trainer: trainer, studentNoise: try c.studentInputNoise(tasks: splits.tasks), selection: selection)
         if let fineTune = c.fineTune {
             _ = try await pipeline.trainedStage(
                 name: "finetune", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,

@@ -17,20 +17,12 @@ struct AudioCQTCommand: ParsableCommand {
             "sample_rate", "source_format", "margin_bins".
             """)
 
-    @Argument(help: "The audio file.")
-    var file: String
+    @OptionGroup var window: AudioWindowOptions
 
-    @Option(help: "Output safetensors file.")
-    var out: String
-
-    @Option(help: "Start of the window in seconds.")
-    var offset: Double = 0
-
-    @Option(help: "Length of the window in seconds (default: to the end).")
-    var duration: Double?
-
-    @Option(help: "Sample rate the audio is resampled to (Hz).")
-    var sampleRate = 16_000
+    var file: String { window.file }
+    var out: String { window.out }
+    var offset: Double { window.offset }
+    var sampleRate: Int { window.sampleRate }
 
     @Option(help: "Centre frequency of the window's first bin (Hz; default C1).")
     var fmin = ConstantQTransform().fmin
@@ -65,19 +57,12 @@ struct AudioCQTCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard offset.isFinite, offset >= 0 else { throw ValidationError("--offset must be >= 0") }
-        if let duration, !(duration.isFinite && duration > 0) { throw ValidationError("--duration must be > 0") }
         do { try frontEnd.validate() } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
         let config = frontEnd
-        let audio: MonoAudio
-        do {
-            audio = try AudioFile.loadMono(file, targetRate: sampleRate, offset: offset, duration: duration)
-        } catch {
-            throw AudioCommandError.audio(error)
-        }
+        let audio = try window.load()
         let cqt: Tensor
         do {
             cqt = try withNoGrad { try config.prepared()(Tensor(audio.samples, shape: [1, audio.samples.count])).squeeze(0) }

@@ -15,20 +15,12 @@ struct AudioMelCommand: ParsableCommand {
             configuration as JSON), "source", "offset_s", "duration_s", "sample_rate", "source_format".
             """)
 
-    @Argument(help: "The audio file.")
-    var file: String
+    @OptionGroup var window: AudioWindowOptions
 
-    @Option(help: "Output safetensors file.")
-    var out: String
-
-    @Option(help: "Start of the window in seconds.")
-    var offset: Double = 0
-
-    @Option(help: "Length of the window in seconds (default: to the end).")
-    var duration: Double?
-
-    @Option(help: "Sample rate the audio is resampled to (Hz).")
-    var sampleRate = 16_000
+    var file: String { window.file }
+    var out: String { window.out }
+    var offset: Double { window.offset }
+    var sampleRate: Int { window.sampleRate }
 
     @Option(help: "FFT size.")
     var nFFT = 512
@@ -61,8 +53,6 @@ struct AudioMelCommand: ParsableCommand {
         guard LogMelSpectrogram.Precision(rawValue: precision) != nil else {
             throw ValidationError("--precision must be mixed, float64 or float32, not \(precision)")
         }
-        guard offset.isFinite, offset >= 0 else { throw ValidationError("--offset must be >= 0") }
-        if let duration, !(duration.isFinite && duration > 0) { throw ValidationError("--duration must be > 0") }
         do { try frontEnd.filterbank.validate() } catch { throw ValidationError("\(error)") }
         guard hop >= 1 else { throw ValidationError("--hop must be >= 1") }
     }
@@ -76,12 +66,7 @@ struct AudioMelCommand: ParsableCommand {
 
     func run() throws {
         let config = frontEnd
-        let audio: MonoAudio
-        do {
-            audio = try AudioFile.loadMono(file, targetRate: sampleRate, offset: offset, duration: duration)
-        } catch {
-            throw AudioCommandError.audio(error)
-        }
+        let audio = try window.load()
         let needed = config.fftSize / 2 + 1
         guard audio.samples.count >= needed else {
             throw AudioCommandError.tooShort(path: file, samples: audio.samples.count, needed: needed)

@@ -308,3 +308,27 @@ struct PseudoLabelTests {
         }
     }
 }
+
+@Suite struct BudgetRuleTests {
+    @Test("budget_exponent: epochs grow as (P_student / P_teacher)^α where student_epochs is not given")
+    func budgetRule() throws {
+        let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b"])]
+        var schedule = KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS, .resnetS])
+        schedule.budgetExponent = 0.5
+        var base = TrainerConfig()
+        base.epochs = 10
+        let p0 = Double(try KnowledgeExpansionSchedule.parameterCount(.resnetXS, tasks: tasks))
+        let p1 = Double(try KnowledgeExpansionSchedule.parameterCount(.resnetS, tasks: tasks))
+        #expect(try schedule.studentTrainer(base, round: 1, tasks: tasks).epochs == 10, "same size: same budget")
+        #expect(try schedule.studentTrainer(base, round: 2, tasks: tasks).epochs == Int((10 * (p1 / p0).squareRoot()).rounded()))
+        #expect(p1 > 2 * p0)
+        // Explicit epochs win over the rule; α = 0 is no growth.
+        schedule.studentEpochs = [3, 4]
+        #expect(try schedule.studentTrainer(base, round: 2, tasks: tasks).epochs == 4)
+        schedule.studentEpochs = nil
+        schedule.budgetExponent = 0
+        #expect(try schedule.studentTrainer(base, round: 2, tasks: tasks).epochs == 10)
+        schedule.budgetExponent = 5
+        #expect(throws: PipelineError.self) { try schedule.validate(tasks: tasks) }
+    }
+}
