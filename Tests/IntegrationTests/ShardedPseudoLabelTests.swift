@@ -5,23 +5,26 @@ import Testing
 /// is idempotent and a lost shard can be rerun alone.
 @Suite("Sharded pseudo-labelling from the command line", .serialized)
 struct ShardedPseudoLabelTests {
+    /// Imports the data set and trains a one-step teacher in `runs/teacher`.
+    static func trainTeacher(_ set: ToneDataSet) throws {
+        try set.prepare(catalog: "catalog.sqlite", config: """
+            catalog: catalog.sqlite
+            run_directory: runs/teacher
+            tasks: [register, layers]
+            model: {preset: resnet-xs}
+            trainer: {epochs: 1, batch_size: 4, threads: 1, seed: 3, max_steps_per_epoch: 1}
+            """, as: "t.yaml")
+        let trained = try CrescendoBinary.run(["train", "--config", "t.yaml"], in: set.directory)
+        #expect(trained.status == 0, "\(trained.output)")
+    }
+
     @Test("2 ranks give the single-process labels byte for byte; merge is idempotent; one shard reruns alone")
     func shardedEqualsSingle() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
         let set = try ToneDataSet(tracks: 12, pool: 9, seconds: 4)
         defer { if ProcessInfo.processInfo.environment["CRESCENDO_KEEP_TEST_DATA"] == nil { set.remove() } }
         let dir = set.directory
-        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "catalog.sqlite"], in: dir)
-        #expect(imported.status == 0, "\(imported.output)")
-        try """
-        catalog: catalog.sqlite
-        run_directory: runs/teacher
-        tasks: [register, layers]
-        model: {preset: resnet-xs}
-        trainer: {epochs: 1, batch_size: 4, threads: 1, seed: 3, max_steps_per_epoch: 1}
-        """.write(to: dir.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
-        let trained = try CrescendoBinary.run(["train", "--config", "t.yaml"], in: dir)
-        #expect(trained.status == 0, "\(trained.output)")
+        try Self.trainTeacher(set)
 
         let single = try CrescendoBinary.run(["pseudo-label", "--run", "runs/teacher", "--output", "one"], in: dir)
         #expect(single.status == 0, "\(single.output)")
@@ -62,17 +65,7 @@ struct ShardedPseudoLabelTests {
         let set = try ToneDataSet(tracks: 12, pool: 6, seconds: 3)
         defer { if ProcessInfo.processInfo.environment["CRESCENDO_KEEP_TEST_DATA"] == nil { set.remove() } }
         let dir = set.directory
-        let imported = try CrescendoBinary.run(["import", "manifest", "manifest.csv", "--tasks", "tasks.yaml", "--catalog", "catalog.sqlite"], in: dir)
-        #expect(imported.status == 0, "\(imported.output)")
-        try """
-        catalog: catalog.sqlite
-        run_directory: runs/teacher
-        tasks: [register, layers]
-        model: {preset: resnet-xs}
-        trainer: {epochs: 1, batch_size: 4, threads: 1, seed: 3, max_steps_per_epoch: 1}
-        """.write(to: dir.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
-        let trained = try CrescendoBinary.run(["train", "--config", "t.yaml"], in: dir)
-        #expect(trained.status == 0, "\(trained.output)")
+        try Self.trainTeacher(set)
         // Damaged after import (the catalog still lists it as healthy): only labelling finds out.
         try Data("RIFF\u{0}\u{0}\u{0}\u{0}WAVEnot audio".utf8).write(to: dir.appendingPathComponent("audio/tone13.wav"))
 
