@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.3
 // Crescendo: semi-supervised music-information-retrieval in Swift on libtorch.
 import Foundation
 import PackageDescription
@@ -66,6 +66,7 @@ let package = Package(
         .library(name: "Torch", targets: ["Torch"]),
         .library(name: "Audio", targets: ["Audio"]),
         .library(name: "NN", targets: ["NN"]),
+        .library(name: "MusicTasks", targets: ["MusicTasks"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Training", targets: ["Training"]),
@@ -94,30 +95,34 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
         .target(name: "Audio", dependencies: ["Torch", "CSndfile", "CSoxr", "CAVCodec"]),
         .target(name: "NN", dependencies: ["Torch"]),
-        .target(name: "Models", dependencies: ["NN", "Audio"]),
-        .target(name: "Catalog", dependencies: ["Audio", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Task kinds, task specs, label values and key names: one definition below both the
+        // catalog and the models.
+        .target(name: "MusicTasks", dependencies: ["Torch"]),
+        .target(name: "Models", dependencies: ["NN", "Audio", "MusicTasks"]),
+        .target(name: "Catalog", dependencies: ["Audio", "MusicTasks", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "AudioTool", dependencies: ["Audio"], path: "Sources/AudioTool"),
         .executableTarget(
             name: "crescendo",
             dependencies: [
-                "Torch", "Audio", "NN", "Models", "Catalog", "Training", "NoisyStudent", "Report",
+                "Torch", "Audio", "NN", "MusicTasks", "Models", "Catalog", "Training", "NoisyStudent", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "Models", "Catalog", .product(name: "Yams", package: "Yams")]),
-        .target(name: "NoisyStudent", dependencies: ["Training", "Catalog", "Models", "NN", "Audio", "Torch"]),
+        .target(name: "Training", dependencies: ["Torch", "NN", "Audio", "MusicTasks", "Models", "Catalog", .product(name: "Yams", package: "Yams")]),
+        .target(name: "NoisyStudent", dependencies: ["Training", "Catalog", "MusicTasks", "Models", "NN", "Audio", "Torch"]),
         // HTML reports of pipeline runs and scaling studies: reads what NoisyStudent writes.
-        .target(name: "Report", dependencies: ["NoisyStudent", "Models"]),
+        .target(name: "Report", dependencies: ["NoisyStudent", "MusicTasks", "Models"]),
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "NoisyStudent", "Models", "CZlib"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "NoisyStudent", "MusicTasks", "Models", "CZlib"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Audio", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures"]),
-        .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "Models", "Audio", "NN", "Torch", "Catalog"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Training", "Models", "Audio", "Torch"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
+        .testTarget(name: "MusicTasksTests", dependencies: ["MusicTasks"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MusicTasks", "Audio", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "MusicTasks"], exclude: ["Fixtures"]),
+        .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "MusicTasks", "Models", "Audio", "NN", "Torch", "Catalog"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Training", "MusicTasks", "Models", "Audio", "Torch"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MusicTasks", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -11,6 +11,7 @@ import Foundation
 ///
 /// `finish()` ends the stream after what was sent; `cancel()` (the consumer giving up) drops
 /// what is held and makes every later or blocked `send` return `false`, so producers stop.
+// @unchecked Sendable: every mutable field is read and written only under `condition`'s lock.
 public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     /// The most cost held before `send` blocks.
     public let capacity: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a ``TrackPrefetcher`` hands its consumer, in file order: the blocks of a track, then its
 /// end, or the error that stopped it.
@@ -84,30 +85,31 @@ public struct TrackPrefetcher: Sendable {
 }
 
 /// The decoding thread's end, awaited without blocking a task's thread.
-private final class DecoderExit: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    private var waiter: CheckedContinuation<Void, Never>?
+private final class DecoderExit: Sendable {
+    private struct State {
+        var done = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     func signal() {
-        lock.lock()
-        done = true
-        let waiting = waiter
-        waiter = nil
-        lock.unlock()
+        let waiting = state.withLock { state in
+            state.done = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
         waiting?.resume()
     }
 
     func wait() async {
         await withCheckedContinuation { continuation in
-            lock.lock()
-            if done {
-                lock.unlock()
-                continuation.resume()
-            } else {
-                waiter = continuation
-                lock.unlock()
+            let resumeNow = state.withLock { state in
+                if state.done { return true }
+                state.waiter = continuation
+                return false
             }
+            if resumeNow { continuation.resume() }
         }
     }
 }

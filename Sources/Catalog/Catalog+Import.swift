@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import GRDB
+import MusicTasks
 
 extension Catalog {
     /// Imports the files of a plan: incremental, idempotent, all-or-nothing.
@@ -37,7 +38,7 @@ extension Catalog {
         try SplitTable.checkName(plan.splitSet)
         var specs: [String: TaskSpec] = [:]
         for spec in plan.tasks {
-            try spec.validate()
+            try spec.validateForCatalog()
             if let other = specs[spec.name], other != spec {
                 throw .taskConflict(name: spec.name, existing: other.description, requested: spec.description)
             }
@@ -54,7 +55,7 @@ extension Catalog {
             if let split = entry.split { try SplitTable.checkName(split) }
             for (name, value) in entry.labels {
                 guard let spec = specs[name] else { throw .unknownTask(name) }
-                try value.validate(for: spec)
+                try value.validateForCatalog(spec)
             }
         }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MusicTasks
 
 /// One label to write: a track, a task (by name), a value and an optional confidence.
 public struct LabelInput: Sendable, Hashable {
@@ -162,7 +163,7 @@ enum LabelTable {
         /// identical one alone.
         func upsert(trackId: Int64, task: CatalogTask, value: LabelValue, confidence: Double?,
                     source: LabelSource) throws -> Outcome {
-            try value.validate(for: task.spec, trackId: trackId)
+            try value.validateForCatalog(task.spec, trackId: trackId)
             if let confidence, !confidence.isFinite {
                 throw CatalogError.invalidLabel(task: task.name, trackId: trackId, reason: "confidence \(confidence) is not finite")
             }

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
+import MusicTasks
 
 extension Catalog {
     /// The tracks of one split with their labels for `tasks`: the data loader's query.
     ///
     /// Only tracks whose probe succeeded are returned, in row-id order. Each track's
-    /// ``LabeledTrack/labels`` has one entry per task of `tasks`.
+    /// ``SplitTrack/labels`` has one entry per task of `tasks`.
     ///
     /// - Parameters:
     ///   - split: The split name (`train`, `valid`...).
@@ -17,7 +18,7 @@ extension Catalog {
     /// - Throws: ``CatalogError/unknownTask(_:)``, ``CatalogError/invalidSplit(name:reason:)``
     ///   for an unknown split set.
     public func tracks(inSplit split: String, splitSet: String = Catalog.defaultSplitSet, tasks: [String],
-                       labels: LabelSelection = .human, requireAllLabels: Bool = false) throws(CatalogError) -> [LabeledTrack] {
+                       labels: LabelSelection = .human, requireAllLabels: Bool = false) throws(CatalogError) -> [SplitTrack] {
         try read("listing split \(split) of \(splitSet)") { db in
             let setId = try QuerySupport.requireSplitSet(splitSet, in: db)
             let resolved = try tasks.map { try TaskTable.fetchRequired(named: $0, in: db) }
@@ -44,7 +45,7 @@ extension Catalog {
                 WHERE s.splitSetId = ? AND s.name = ? AND t.status = 'ok'
                 ORDER BY s.trackId
                 """, arguments: arguments)
-            var result: [LabeledTrack] = []
+            var result: [SplitTrack] = []
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 let duration: Double? = row[2]
@@ -66,7 +67,7 @@ extension Catalog {
                     if trackLabels[slot] == nil { complete = false }
                 }
                 if requireAllLabels && !complete { continue }
-                result.append(LabeledTrack(id: id, path: absolutePath(forStored: row[1]), duration: duration ?? 0,
+                result.append(SplitTrack(id: id, path: absolutePath(forStored: row[1]), duration: duration ?? 0,
                                            labels: trackLabels))
             }
             return result

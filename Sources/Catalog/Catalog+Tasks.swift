@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MusicTasks
 
 extension Catalog {
     /// Adds a task, or returns the existing one when a task of that name has the same kind
@@ -9,7 +10,7 @@ extension Catalog {
     ///   different definition.
     @discardableResult
     public func addTask(_ spec: TaskSpec) throws(CatalogError) -> CatalogTask {
-        try spec.validate()
+        try spec.validateForCatalog()
         return try write("adding task \(spec.name)") { db in try TaskTable.ensure(spec, in: db) }
     }
 

@@ -18,7 +18,7 @@ import GRDB
 ///
 /// Paths handed to the catalog's API may be absolute or relative; relative ones are taken
 /// relative to the root. Paths handed back (``TrackRecord/absolutePath``,
-/// ``LabeledTrack/path``) are absolute.
+/// ``SplitTrack/path``) are absolute.
 ///
 /// ## Concurrency
 /// `Catalog` is a value that can be shared between tasks and threads; GRDB serialises the

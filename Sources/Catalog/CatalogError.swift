@@ -1,3 +1,4 @@
+import MusicTasks
 /// Everything that can make a catalog operation fail.
 ///
 /// Every case names what it is about (the database or manifest file, the line, the task,
@@ -88,6 +89,23 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable, Hashable {
             return "\(path): header column \"\(column)\" is neither path, split nor a task of the import specification"
         case .invalidArgument(let message):
             return "invalid argument: \(message)"
+        }
+    }
+}
+
+extension CatalogError {
+    /// The catalog's form of a task-definition or label error found by `MusicTasks`.
+    init(_ error: TaskError) {
+        switch error {
+        case let .invalidTask(name, reason): self = .invalidTask(name: name, reason: reason)
+        case let .invalidLabel(task, trackId, reason): self = .invalidLabel(task: task, trackId: trackId, reason: reason)
+        case let .labelOutOfRange(task, index, classes):
+            self = .invalidLabel(task: task, trackId: nil, reason: "class index \(index) is outside 0..<\(classes)")
+        case let .targetSize(task, expected, found):
+            self = .invalidLabel(task: task, trackId: nil, reason: "\(found) values for \(expected) outputs")
+        case let .targetKind(task, kind, value):
+            self = .invalidLabel(task: task, trackId: nil, reason: "a \(kind) task does not take \(value) values")
+        case let .invalidKey(text, reason): self = .invalidLabel(task: "key", trackId: nil, reason: "\"\(text)\": \(reason)")
         }
     }
 }

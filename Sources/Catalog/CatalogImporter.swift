@@ -1,3 +1,5 @@
+import MusicTasks
+
 /// A reader of some data set's layout that turns it into an ``ImportPlan``.
 ///
 /// Importers only read their source (manifests, annotation files, directory listings); the

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MusicTasks
 
 /// A summary of a catalog, for `crescendo catalog stats`.
 public struct CatalogStats: Sendable, Hashable, CustomStringConvertible {

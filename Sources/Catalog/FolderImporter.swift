@@ -1,4 +1,5 @@
 import Foundation
+import MusicTasks
 
 /// Imports a folder-per-class collection (GTZAN style): `root/<class>/<file>`, with files
 /// found at any depth below each class folder.

@@ -1,4 +1,5 @@
 import Foundation
+import MusicTasks
 
 /// Imports GiantSteps-style key annotations: one `<name>.key` file per track holding a key
 /// such as `Eb minor` (no final newline needed), next to audio called `<name>.<extension>`
@@ -47,7 +48,7 @@ public struct GiantStepsKeyImporter: CatalogImporter {
         } catch {
             throw .unreadable(path: annotations, message: error.localizedDescription)
         }
-        let spec = KeyName.taskSpec(name: taskName)
+        let spec = MusicalKey.taskSpec(name: taskName)
         var plan = ImportPlan(tasks: [spec], splitSet: splitSet)
         let suffix = "." + Self.annotationExtension
         for name in names.sorted() where name.hasSuffix(suffix) && !name.hasPrefix(".") {
@@ -63,7 +64,7 @@ public struct GiantStepsKeyImporter: CatalogImporter {
             }
             var labels: [String: LabelValue] = [:]
             let key = text.trimmingWhitespace
-            if let index = KeyName.classIndex(of: key) {
+            if let index = MusicalKey(name: key)?.index {
                 labels[taskName] = .classIndex(index)
             } else {
                 plan.report.noteUnknownLabel(task: taskName, label: key.isEmpty ? "(empty)" : key)

@@ -1,3 +1,5 @@
+import MusicTasks
+
 /// One audio file to import, with its split and labels.
 public struct ImportEntry: Sendable, Hashable {
     /// The audio file: absolute, or relative to the catalog root.

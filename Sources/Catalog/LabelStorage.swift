@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MusicTasks
 
 /// How a ``LabelValue`` is stored in the `label` table: a small integer `form` and a
 /// `value` column whose SQLite storage class depends on it.

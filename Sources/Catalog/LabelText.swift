@@ -1,3 +1,5 @@
+import MusicTasks
+
 /// Reading label values written as text in manifests.
 ///
 /// | task kind    | text                                                   |

@@ -1,4 +1,5 @@
 import Foundation
+import MusicTasks
 
 /// Imports MTG-Jamendo autotagging split files (`autotagging*-train.tsv`,
 /// `-validation.tsv`, `-test.tsv`).

@@ -1,4 +1,5 @@
 import Foundation
+import MusicTasks
 
 /// Imports a generic CSV or TSV manifest.
 ///
@@ -58,7 +59,7 @@ public struct ManifestImporter: CatalogImporter {
         var taskColumns: [(column: Int, task: TaskSpec, classIndex: [String: Int])] = []
         var specs: [String: TaskSpec] = [:]
         for spec in tasks {
-            try spec.validate()
+            try spec.validateForCatalog()
             specs[spec.name] = spec
         }
         var seen = Set<String>()

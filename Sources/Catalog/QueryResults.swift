@@ -1,5 +1,8 @@
-/// A track as the data loader needs it: where it is, how long it is, and its labels.
-public struct LabeledTrack: Sendable, Hashable {
+import MusicTasks
+
+/// A track of a split as the catalog holds it: where it is, how long it is, and its stored
+/// labels with their provenance (the trainer turns it into its `LabeledTrack`).
+public struct SplitTrack: Sendable, Hashable {
     /// Row id.
     public var id: Int64
     /// Absolute path of the audio file.
@@ -11,7 +14,7 @@ public struct LabeledTrack: Sendable, Hashable {
     public var labels: [TrackLabel?]
 }
 
-/// One label of a ``LabeledTrack``.
+/// One label of a ``SplitTrack``.
 public struct TrackLabel: Sendable, Hashable {
     /// The value.
     public var value: LabelValue

@@ -6,50 +6,39 @@ public enum TrackStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Probed: duration, sample rate and channels are known. Only these tracks appear in
     /// data-loader queries.
     case ok
-    /// The file exists but could not be probed; ``TrackRecord/error`` says why.
+    /// The file exists but could not be probed; ``TrackMetadata/error`` says why.
     case failed
 }
 
-/// Everything the catalog stores about one audio file.
+/// Everything the catalog stores about one audio file: its ``TrackMetadata`` (read through as
+/// `record.duration`, `record.status`, …), its row id, absolute path and row times.
+@dynamicMemberLookup
 public struct TrackRecord: Sendable, Hashable, CustomStringConvertible {
     /// Row id.
     public var id: Int64
-    /// The stored path: relative to the catalog root, or absolute (see ``Catalog``).
-    public var path: String
+    /// The stored facts; ``TrackMetadata/path`` is the stored path: relative to the catalog
+    /// root, or absolute (see ``Catalog``).
+    public var metadata: TrackMetadata
     /// The absolute path.
     public var absolutePath: String
-    /// Duration in seconds (`nil` for failed probes).
-    public var duration: Double?
-    /// Native sample rate in Hz (`nil` for failed probes).
-    public var sampleRate: Int?
-    /// Channel count (`nil` for failed probes).
-    public var channels: Int?
-    /// Frame count announced by the header (`nil` when unknown).
-    public var frames: Int?
-    /// Container and encoding, e.g. `WAV/PCM_16` (`nil` when unknown).
-    public var format: String?
-    /// File size in bytes when last imported.
-    public var fileSize: Int64
-    /// Modification time when last imported, in nanoseconds since the Unix epoch.
-    public var modifiedAt: Int64
-    /// ``ContentHash`` of the file when last imported.
-    public var contentHash: UInt64
-    /// Whether the probe succeeded.
-    public var status: TrackStatus
-    /// The probe's error message for failed tracks.
-    public var error: String?
     /// When the track was first imported.
     public var addedAt: Date
     /// When the track's row last changed.
     public var updatedAt: Date
 
+    /// A stored fact of the track (`path`, `duration`, `sampleRate`, `status`, `error`, …).
+    public subscript<Value>(dynamicMember keyPath: KeyPath<TrackMetadata, Value>) -> Value {
+        metadata[keyPath: keyPath]
+    }
+
     public var description: String {
-        switch status {
+        let m = metadata
+        switch m.status {
         case .ok:
-            let seconds = duration.map { String(format: "%.3f s", $0) } ?? "? s"
-            return "#\(id) \(path) (\(seconds), \(sampleRate.map(String.init) ?? "?") Hz, \(channels.map(String.init) ?? "?") ch)"
+            let seconds = m.duration.map { String(format: "%.3f s", $0) } ?? "? s"
+            return "#\(id) \(m.path) (\(seconds), \(m.sampleRate.map(String.init) ?? "?") Hz, \(m.channels.map(String.init) ?? "?") ch)"
         case .failed:
-            return "#\(id) \(path) (failed: \(error ?? "unknown error"))"
+            return "#\(id) \(m.path) (failed: \(m.error ?? "unknown error"))"
         }
     }
 
@@ -60,24 +49,18 @@ public struct TrackRecord: Sendable, Hashable, CustomStringConvertible {
 
     init(row: Row, catalog: Catalog) throws {
         id = row["id"]
-        path = row["path"]
+        let path: String = row["path"]
         absolutePath = catalog.absolutePath(forStored: path)
-        duration = row["duration"]
-        sampleRate = row["sampleRate"]
-        channels = row["channels"]
-        frames = row["frames"]
-        format = row["format"]
-        fileSize = row["fileSize"]
-        modifiedAt = row["modifiedAt"]
         let hash: Int64 = row["contentHash"]
-        contentHash = UInt64(bitPattern: hash)
         let statusText: String = row["status"]
         guard let status = TrackStatus(rawValue: statusText) else {
             throw CatalogError.database(path: catalog.databasePath, operation: "reading track \(path)",
                                         message: "unknown status \"\(statusText)\"")
         }
-        self.status = status
-        error = row["error"]
+        metadata = TrackMetadata(path: path, duration: row["duration"], sampleRate: row["sampleRate"],
+                                 channels: row["channels"], frames: row["frames"], format: row["format"],
+                                 fileSize: row["fileSize"], modifiedAt: row["modifiedAt"],
+                                 contentHash: UInt64(bitPattern: hash), status: status, error: row["error"])
         addedAt = Date(timeIntervalSince1970: row["addedAt"])
         updatedAt = Date(timeIntervalSince1970: row["updatedAt"])
     }

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import MusicTasks
 import NN
 import Torch
 
@@ -90,7 +91,7 @@ public struct FullTrackOptions: Sendable, Codable, Equatable {
 /// The model is put in evaluation mode for each batch and returned to the mode it had. For
 /// speed, pass `optimizations` (or a model already prepared with `inferenceCopy(_:)`): the
 /// predictor then runs a prepared copy and leaves the given model as it is.
-public struct FullTrackPredictor: @unchecked Sendable {
+public struct FullTrackPredictor: Sendable {
     /// The model that runs: the given one, or its prepared copy when `optimizations` was given.
     public let model: any AudioModel
     public let options: FullTrackOptions

@@ -1,4 +1,5 @@
 import Audio
+import MusicTasks
 import NN
 import Torch
 

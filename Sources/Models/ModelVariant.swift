@@ -1,3 +1,5 @@
+import MusicTasks
+
 /// Architecture options of the short-chunk ResNet beyond its preset's width. The default is the
 /// published model (and the reference's state dict); the options exist for multi-task training
 /// where one task needs absolute pitch (key) and another needs timbre (instruments).

@@ -1,3 +1,4 @@
+import MusicTasks
 import NN
 import Torch
 

@@ -10,6 +10,7 @@ import Torch
 ///
 /// Modules are classes: they have identity (an optimizer holds their parameters) and mutable
 /// state (mode, running statistics). They are not synchronised; one task trains a module at a time.
+// @unchecked Sendable: modules cross tasks only whole (handed to a trainer or predictor), never used by two at once.
 open class Module: @unchecked Sendable {
     /// Training mode (dropout active, batch statistics used and tracked).
     public private(set) var isTraining = true

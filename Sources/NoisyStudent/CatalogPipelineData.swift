@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Models
+import MusicTasks
 import Training
 
 /// The pipeline's data in a catalog: labeled splits, the pool split, pseudo-labels stored as
@@ -18,9 +19,9 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
 
     public var pseudoLabelStore: any PseudoLabelStore { self }
 
-    public func tasks(named names: [String]) throws -> [Models.TaskSpec] { try data.tasks(named: names) }
+    public func tasks(named names: [String]) throws -> [TaskSpec] { try data.tasks(named: names) }
 
-    public func labeledTracks(split: String, splitSet: String, tasks: [Models.TaskSpec]) throws -> [Training.LabeledTrack] {
+    public func labeledTracks(split: String, splitSet: String, tasks: [TaskSpec]) throws -> [Training.LabeledTrack] {
         try data.labeledTracks(split: split, splitSet: splitSet, tasks: tasks)
     }
 
@@ -30,7 +31,7 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         }
     }
 
-    public func pseudoLabels(run: Int64, tasks: [Models.TaskSpec]) throws -> [Int64: [String: PseudoLabel]] {
+    public func pseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [Int64: [String: PseudoLabel]] {
         let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: tasks.map(\.name),
                                            labels: .pseudo(runId: run))
         var result: [Int64: [String: PseudoLabel]] = [:]
@@ -43,7 +44,7 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         return result
     }
 
-    public func segmentPseudoLabels(run: Int64, tasks: [Models.TaskSpec]) throws -> [PseudoLabel] {
+    public func segmentPseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [PseudoLabel] {
         try data.catalog.segmentLabels(runId: run, tasks: tasks.map(\.name)).map {
             PseudoLabel(trackId: $0.trackId, task: $0.task, probabilities: $0.probabilities,
                         segment: TrackSegment(start: $0.start, duration: $0.duration), round: $0.round)
@@ -53,7 +54,7 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
     /// Keyed on every task asked for (it used to be the catalog's first task, so a run resumed
     /// with more tasks skipped tracks that lacked the new ones) and on the run's own labels, in
     /// the track table or, for a segment-level run, the segment table.
-    public func labeledTrackIDs(run: Int64, tasks: [Models.TaskSpec]) throws -> Set<Int64> {
+    public func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> {
         let names = Set(tasks.map(\.name))
         let segmented = try data.catalog.segmentLabelledTasks(runId: run).filter { names.isSubset(of: $0.value) }.keys
         let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: tasks.map(\.name),
@@ -63,7 +64,7 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
 
     /// Failures are not stored in the catalog: the stage's report lists them and a resumed run
     /// tries those tracks again.
-    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [Models.TaskSpec]) throws {
+    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
         let kinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         // Segment labels go to their own table, in the same commit granularity as track labels.
         let segments = labels.compactMap { label -> SegmentLabel? in

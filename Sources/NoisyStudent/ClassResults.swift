@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Training
 
 /// Per-class test results of a stage, for the report: per task and class, the F1 score

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import Training
 
 /// The model sizes of a noisy-student pipeline: the teacher's preset, then one student preset

@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Models
+import MusicTasks
 import NN
 import Torch
 import Training

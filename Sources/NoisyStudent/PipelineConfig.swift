@@ -1,5 +1,6 @@
 import Audio
 import Models
+import MusicTasks
 import Training
 
 /// A noisy-student pipeline: teacher → (pseudo-label → student) × rounds, as YAML.

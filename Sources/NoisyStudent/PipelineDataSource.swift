@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Training
 
 /// What the pipeline reads and writes: tasks, labeled splits, the pool, pseudo-labels and

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Models
+import MusicTasks
 import Training
 
 /// The true keys of pool tracks, kept outside the catalog (the demo builder's
@@ -39,7 +40,7 @@ public struct PoolKeyTruth: Sendable, Equatable {
     /// The key task's accuracy and MIREX weighted score of `groups`' labels (tracks or
     /// segments) against the true keys of their tracks, with the number of labels compared;
     /// nil when no label has a true key.
-    public func measure(_ groups: [PseudoLabelSelection.Group], paths: [Int64: String], task: Models.TaskSpec) throws
+    public func measure(_ groups: [PseudoLabelSelection.Group], paths: [Int64: String], task: TaskSpec) throws
         -> (metrics: [String: Double], compared: Int)? {
         let classes = task.classes.map { try? MusicalKey(parsing: $0, bareTonicMode: nil) }
         var predictions = TaskPredictions(task: task)

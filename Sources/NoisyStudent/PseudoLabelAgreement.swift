@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Training
 
 /// How well a teacher's pseudo-labels agree with labels that some pool tracks carry anyway:

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import Training
 
 /// What a pseudo-label describes: a whole track, or each window the teacher saw.
@@ -83,32 +84,11 @@ public struct PseudoLabel: Sendable, Equatable, Codable {
         self.round = round
     }
 
-    /// Entropy over its maximum, in [0, 1] (0: one class certain; 1: uniform): the softmax's
-    /// for multi-class tasks, the mean of the tags' binary entropies for multi-label ones.
-    public func normalizedEntropy(kind: TaskKind) -> Double {
-        func h(_ p: Double) -> Double { p > 0 ? -p * Foundation.log(p) : 0 }
-        switch kind {
-        case .multiClass:
-            guard probabilities.count > 1 else { return 0 }
-            return probabilities.reduce(0) { $0 + h(Double($1)) } / Foundation.log(Double(probabilities.count))
-        case .multiLabel:
-            guard !probabilities.isEmpty else { return 0 }
-            return probabilities.reduce(0) { $0 + (h(Double($1)) + h(1 - Double($1))) / Foundation.log(2) } / Double(probabilities.count)
-        case .regression: return 0
-        }
-    }
+    /// See ``TaskKind/normalizedEntropy(of:)``.
+    public func normalizedEntropy(kind: TaskKind) -> Double { kind.normalizedEntropy(of: probabilities) }
 
-    /// Confidence in [0, 1]: the top probability for multi-class; for multi-label the mean
-    /// distance of each probability from 0.5, scaled to [0, 1]; 1 for regression.
-    public func confidence(kind: TaskKind) -> Double {
-        switch kind {
-        case .multiClass: return Double(probabilities.max() ?? 0)
-        case .multiLabel:
-            guard !probabilities.isEmpty else { return 0 }
-            return probabilities.reduce(0) { $0 + 2 * Swift.abs(Double($1) - 0.5) } / Double(probabilities.count)
-        case .regression: return 1
-        }
-    }
+    /// See ``TaskKind/confidence(of:)``.
+    public func confidence(kind: TaskKind) -> Double { kind.confidence(of: probabilities) }
 
     /// The class with the highest probability.
     public var topClass: Int { TaskMetrics.argmax(probabilities) }

@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Training
 
 /// Turns stored pseudo-labels into the student's pseudo-labeled examples: confidence filter,
@@ -101,7 +102,7 @@ public struct PseudoLabelSelection: Sendable {
             let id = group.trackId, perTask = group.labels
             guard let info = tracks[id] else { continue }
             summary.candidates += 1
-            var targets: [String: TaskTarget] = [:]
+            var targets: [String: LabelValue] = [:]
             var confidences: [Double] = []
             for task in tasks {
                 guard let label = perTask[task.name] else { continue }
@@ -164,7 +165,7 @@ public struct PseudoLabelSelection: Sendable {
         summary.selected = selected.count
         if let task = balanceTask {
             for t in selected {
-                if let target = t.targets[task.name], let c = Self.topClass(target) {
+                if let c = t.targets[task.name]?.argmax {
                     summary.classCounts[task.classes[c], default: 0] += 1
                 }
             }
@@ -188,22 +189,7 @@ public struct PseudoLabelSelection: Sendable {
         return candidates.indices.filter { keep.contains($0) }.map { candidates[$0] }
     }
 
-    func target(_ label: PseudoLabel, task: TaskSpec) -> TaskTarget {
-        switch task.kind {
-        case .regression: return .values(label.probabilities)
-        case .multiClass: return options.soft ? .probabilities(label.probabilities) : .classIndex(label.topClass)
-        case .multiLabel:
-            return options.soft ? .probabilities(label.probabilities)
-                : .positives(label.probabilities.indices.filter { label.probabilities[$0] >= 0.5 })
-        }
-    }
-
-    static func topClass(_ target: TaskTarget) -> Int? {
-        switch target {
-        case .classIndex(let i): return i
-        case .probabilities(let p):
-            return p.isEmpty ? nil : TaskMetrics.argmax(p)
-        default: return nil
-        }
+    func target(_ label: PseudoLabel, task: TaskSpec) -> LabelValue {
+        task.kind.label(fromPredictions: label.probabilities, soft: options.soft)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import Torch
 import Training
 
@@ -63,12 +64,7 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
         for label in labels {
             guard let task = tasks.first(where: { $0.name == label.task }) else { continue }
             var counts = classCounts[task.name] ?? [:]
-            switch task.kind {
-            case .multiClass: counts[task.classes[label.topClass], default: 0] += 1
-            case .multiLabel:
-                for (i, p) in label.probabilities.enumerated() where p >= 0.5 { counts[task.classes[i], default: 0] += 1 }
-            case .regression: break
-            }
+            for c in task.kind.presentClasses(in: label.probabilities) { counts[task.classes[c], default: 0] += 1 }
             classCounts[task.name] = counts
             var histogram = confidenceHistogram[task.name] ?? [Int](repeating: 0, count: 10)
             histogram[Swift.min(9, Int(label.confidence(kind: task.kind) * 10))] += 1

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 
 /// The labels one rank wrote for its shard of the pool: `shard-<index>-of-<count>.jsonl` in a
 /// labelling directory, in JSON Lines. The first line names the shard; each commit of the labeler

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 
 /// One stage of a pipeline and where it stands; the list is the pipeline's lineage.
 public struct StageRecord: Codable, Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Audio
 import Models
+import MusicTasks
 import Torch
 import Training
 

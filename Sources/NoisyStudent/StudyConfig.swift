@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import Training
 
 /// A scaling study as YAML: a pipeline configuration (its `schedule.teacher` trains once;

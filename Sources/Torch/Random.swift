@@ -7,6 +7,7 @@ public func manualSeed(_ seed: UInt64) {
 
 /// An explicit CPU random-number generator (Philox/MT as libtorch's CPU generator), for
 /// reproducible streams that do not depend on what else drew from the default one.
+// @unchecked Sendable: the handle is immutable and libtorch locks its generators' mutex on every draw.
 public final class Generator: @unchecked Sendable {
     let handle: ct_generator
 

@@ -5,6 +5,8 @@ import CTorch
 /// A `Tensor` owns one libtorch handle and frees it when the last reference goes away.
 /// Like PyTorch's tensors it has reference semantics: views share storage, and in-place
 /// operations are visible through every handle to that storage.
+// @unchecked Sendable: the handle is immutable and libtorch's tensor handles are thread-safe to read and free;
+// writes to shared storage are ordered by the code that shares it, as in PyTorch.
 public final class Tensor: @unchecked Sendable {
     let handle: ct_tensor
 

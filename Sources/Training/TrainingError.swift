@@ -1,8 +1,5 @@
 /// Errors of data preparation, training and evaluation, each naming what is at fault.
 public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
-    case labelOutOfRange(task: String, index: Int, classes: Int)
-    case targetSize(task: String, expected: Int, found: Int)
-    case targetKind(task: String, kind: String)
     case emptyDataset(String)
     case invalidConfig(key: String, reason: String)
     case checkpoint(path: String, reason: String)
@@ -11,12 +8,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case .labelOutOfRange(let task, let index, let classes):
-            return "task \(task): class index \(index) is outside 0..<\(classes)"
-        case .targetSize(let task, let expected, let found):
-            return "task \(task): expected \(expected) target values, found \(found)"
-        case .targetKind(let task, let kind):
-            return "task \(task): the label does not fit a \(kind) task"
         case .emptyDataset(let what):
             return "no examples: \(what)"
         case .invalidConfig(let key, let reason):

@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Foundation
 import Models
+import MusicTasks
 import NoisyStudent
 import Torch
 import Training

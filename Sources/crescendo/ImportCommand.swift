@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import MusicTasks
 import Training
 
 /// Imports data sets into a catalog: incremental and idempotent; bad files are reported, not fatal.
@@ -41,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// Task definitions for a manifest, as YAML.
     struct TaskFile: Codable {
-        var tasks: [Catalog::TaskSpec]
+        var tasks: [TaskSpec]
     }
 
     struct Manifest: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import MusicTasks
 import Torch
 
 /// `crescendo models`: the model presets with their sizes (`list`, the default) and growing a

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import MusicTasks
 import Torch
 import Training
 

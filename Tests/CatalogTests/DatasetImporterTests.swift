@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Catalog
+import MusicTasks
 
 @Suite("MTG-Jamendo importer")
 struct MTGJamendoImporterTests {
@@ -130,7 +131,7 @@ struct GiantStepsKeyImporterTests {
         let plan = try GiantStepsKeyImporter(annotationDirectory: Self.keys, audioDirectory: "/audio", split: "test").plan()
         #expect(plan.entries.count == 28)
         #expect(plan.report.unknownLabels.isEmpty, "\(plan.report)")
-        #expect(plan.tasks == [KeyName.taskSpec()])
+        #expect(plan.tasks == [MusicalKey.taskSpec()])
         let byFile = Dictionary(uniqueKeysWithValues: plan.entries.map { (($0.path as NSString).lastPathComponent, $0) })
         #expect(byFile["10089.LOFI.mp3"]?.labels["key"] == .classIndex(2))          // D major
         #expect(byFile["1149778.LOFI.mp3"]?.labels["key"] == .classIndex(6 + 12))   // Gb minor = F# minor
@@ -172,32 +173,6 @@ struct GiantStepsKeyImporterTests {
                 .run(into: catalog, prober: FakeProber())
             #expect(report.imported == 1 && report.missingFiles.count == 27)
         }
-    }
-}
-
-@Suite("Key names")
-struct KeyNameTests {
-    @Test("canonical names round-trip to their index (tonic + 12 × mode)")
-    func canonical() {
-        #expect(KeyName.classes.count == 24)
-        for (index, name) in KeyName.classes.enumerated() {
-            #expect(KeyName.classIndex(of: name) == index)
-        }
-        #expect(KeyName.classes[0] == "C major" && KeyName.classes[13] == "C# minor" && KeyName.classes[23] == "B minor")
-    }
-
-    @Test("enharmonic and loose spellings", arguments: [
-        ("Gb minor", "F# minor"), ("Db major", "C# major"), ("D# minor", "Eb minor"), ("A# major", "Bb major"),
-        ("Cb major", "B major"), ("E# minor", "F minor"), ("B# major", "C major"), ("Fbb major", "Eb major"),
-        ("f#\tMIN", "F# minor"), ("  ab  maj \n", "Ab major"), ("G♭ minor", "F# minor"), ("C♯ major", "C# major"),
-    ])
-    func enharmonic(input: String, expected: String) {
-        #expect(KeyName.canonical(input) == expected)
-    }
-
-    @Test("texts that are not keys", arguments: ["", "C", "X", "H minor", "C dorian", "C#b major", "C### minor", "C major extra", "minor"])
-    func invalid(input: String) {
-        #expect(KeyName.classIndex(of: input) == nil)
     }
 }
 

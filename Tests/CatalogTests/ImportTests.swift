@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Catalog
+import MusicTasks
 
 @Suite("Importing files")
 struct ImportTests {

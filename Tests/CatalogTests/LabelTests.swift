@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Catalog
+import MusicTasks
 
 @Suite("Labels")
 struct LabelTests {

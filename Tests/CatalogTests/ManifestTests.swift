@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Catalog
+import MusicTasks
 
 @Suite("Delimited text")
 struct DelimitedTextTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Catalog
+import MusicTasks
 
 /// A million-track catalog: bulk-insert time and the time of the main queries.
 ///

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Models
+import MusicTasks
+import Testing
 import Torch
 import Training
 

@@ -4,6 +4,7 @@ import NN
 import Testing
 import Torch
 @testable import Models
+import MusicTasks
 
 /// A model whose logits are known functions of the chunk: "level" (multi-label, two classes)
 /// gets [mean, 2 mean]; "side" (multi-class) gets [mean, 0]. It records every chunk it saw.

@@ -3,6 +3,7 @@ import Testing
 import NN
 import Torch
 @testable import Models
+import MusicTasks
 
 @Suite("Eval-mode optimisations keep the results")
 struct InferenceOptimizationTests {

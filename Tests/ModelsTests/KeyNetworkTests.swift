@@ -4,6 +4,7 @@ import Testing
 import NN
 import Torch
 @testable import Models
+import MusicTasks
 
 @Suite("Key network: constant-Q input, a head that rotates with transposition, routing per task")
 struct KeyNetworkTests {
@@ -25,11 +26,11 @@ struct KeyNetworkTests {
         let shuffled = Self.keyNames.reversed().map { $0 }
         let reversedLayout = try KeyClassLayout(classes: shuffled, task: "key")
         #expect(reversedLayout.taskClass[0] == 23)  // C major is last
-        #expect(KeyClassLayout.canonicalIndex("C# minor") == 13)
-        #expect(KeyClassLayout.canonicalIndex("Cb major") == 11)
-        #expect(KeyClassLayout.canonicalIndex("B# minor") == 12)
-        #expect(KeyClassLayout.canonicalIndex("H major") == nil)
-        #expect(KeyClassLayout.canonicalIndex("C dorian") == nil)
+        #expect(MusicalKey(name: "C# minor")?.index == 13)
+        #expect(MusicalKey(name: "Cb major")?.index == 11)
+        #expect(MusicalKey(name: "B# minor")?.index == 12)
+        #expect(MusicalKey(name: "H major")?.index == nil)
+        #expect(MusicalKey(name: "C dorian")?.index == nil)
         #expect(throws: ModelError.self) { try KeyClassLayout(classes: Array(Self.keyNames.dropLast()), task: "key") }
         var twice = Self.keyNames
         twice[1] = "B# major"  // C major again

@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Torch
 @testable import Models
+import MusicTasks
 
 /// Models, inputs and comparisons shared by the growth tests.
 enum GrowthFixture {

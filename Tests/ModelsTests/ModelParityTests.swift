@@ -3,6 +3,7 @@ import Testing
 import NN
 import Torch
 @testable import Models
+import MusicTasks
 
 /// The Swift presets against the PyTorch reference (tools/make_model_fixtures.py).
 @Suite("Models match the PyTorch reference")

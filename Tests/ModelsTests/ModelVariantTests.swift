@@ -3,6 +3,7 @@ import Testing
 import NN
 import Torch
 @testable import Models
+import MusicTasks
 
 @Suite("ResNet variants: frequency coordinates and task branches")
 struct ModelVariantTests {

@@ -1,6 +1,7 @@
 import NN
 import Torch
 @testable import Models
+import MusicTasks
 
 /// A parameter-free model whose logits are hand-checkable functions of each chunk:
 /// `tags` (multi-label, 2) = the chunk's first two samples, `key` (multi-class, 3) = samples

@@ -2,6 +2,7 @@ import Foundation
 import Models
 import Testing
 @testable import NoisyStudent
+import MusicTasks
 
 /// Pseudo-labels against the renders' true keys, read from a file outside the catalog.
 @Suite struct PoolKeyTruthTests {

@@ -4,6 +4,7 @@ import Models
 import Testing
 @testable import NoisyStudent
 @testable import Training
+import MusicTasks
 
 /// Resume is keyed per task and per run: a track is done for a run only when it has that run's
 /// labels for every task being labelled now.

@@ -6,6 +6,7 @@ import Testing
 import Torch
 @testable import Training
 @testable import NoisyStudent
+import MusicTasks
 
 /// Stores one run's labels in memory; can be told to fail after some commits (a crash mid-run).
 final class MemoryStore: PseudoLabelStore, @unchecked Sendable {
@@ -134,7 +135,7 @@ struct PseudoLabelTests {
         #expect(examples.count == 6)
         #expect(Set(examples.filter { $0.targets["key"] == .classIndex(0) }.map(\.id)) == [0, 1, 2])
         #expect(examples.filter { $0.id == 10 }.count == 3)
-        #expect(examples.first { $0.id == 0 }?.targets["inst"] == .positives([0]))
+        #expect(examples.first { $0.id == 0 }?.targets["inst"] == .classSet([0]))
         #expect(summary.classCounts == ["a": 3, "b": 3])
 
         let soft = PseudoLabelSelection(options: PseudoLabelOptions(), tasks: tasks).select(labels, tracks: tracks)
@@ -237,7 +238,7 @@ struct PseudoLabelTests {
         let noisy = try ConfigLoader.load(PipelineConfig.self, yaml: yaml, overrides: ["noisy_teacher=true"])
         #expect(try noisy.teacherInputNoise(tasks: [key, inst])?.transposition?.0 == config.keyTransposition)
         let noise = try config.studentInputNoise(tasks: [key, inst])
-        let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["key": .classIndex(21), "inst": .positives([1])])]
+        let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["key": .classIndex(21), "inst": .classSet([1])])]
         var batch = try Batch.make(clips: [(0..<800).map { Float(sin(Double($0) / 5)) }], sampleRate: 16000, tracks: tracks, indices: [0],
                                    tasks: [key, inst], failures: [])
         try noise.apply(to: &batch, generator: Generator(seed: 3))

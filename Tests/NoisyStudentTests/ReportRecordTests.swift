@@ -2,6 +2,7 @@ import Models
 import Testing
 import Training
 @testable import NoisyStudent
+import MusicTasks
 
 /// What the pipeline records for the report: per-class results and pool agreement.
 @Suite("Report records")
@@ -36,8 +37,8 @@ struct ReportRecordTests {
                 "tags": PseudoLabel(trackId: 2, task: "tags", probabilities: [0.1, 0.8])],
         ]
         let truth = [
-            LabeledTrack(id: 1, path: "x", duration: 1, targets: ["key": .classIndex(0), "tags": .positives([0])]),
-            LabeledTrack(id: 2, path: "y", duration: 1, targets: ["key": .classIndex(2), "tags": .positives([0, 1])]),
+            LabeledTrack(id: 1, path: "x", duration: 1, targets: ["key": .classIndex(0), "tags": .classSet([0])]),
+            LabeledTrack(id: 2, path: "y", duration: 1, targets: ["key": .classIndex(2), "tags": .classSet([0, 1])]),
             LabeledTrack(id: 3, path: "z", duration: 1, targets: ["key": .classIndex(1)]),
         ]
         let a = PseudoLabelAgreement.measure(labels, truth: truth, tasks: [key, tags])
@@ -51,7 +52,7 @@ struct ReportRecordTests {
             (Int64(i), ["tags": PseudoLabel(trackId: Int64(i), task: "tags", probabilities: [0.2, 0.2])])
         })
         let sparse = (1...4).map { i in
-            LabeledTrack(id: Int64(i), path: "t\(i)", duration: 1, targets: ["tags": .positives(i == 1 ? [0] : i == 2 ? [1] : [])])
+            LabeledTrack(id: Int64(i), path: "t\(i)", duration: 1, targets: ["tags": .classSet(i == 1 ? [0] : i == 2 ? [1] : [])])
         }
         let p = PseudoLabelAgreement.measure(prior, truth: sparse, tasks: [tags])["tags"]
         #expect(p?.agreement == 0.75)

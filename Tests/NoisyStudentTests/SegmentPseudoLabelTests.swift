@@ -5,6 +5,7 @@ import Testing
 import Torch
 @testable import Training
 @testable import NoisyStudent
+import MusicTasks
 
 /// A teacher labels each window of a pool track, and the student's example of a window is cut
 /// from that window: a track whose halves differ gets two different labels, each learnt from its half.

@@ -5,6 +5,7 @@ import Testing
 import Torch
 @testable import Training
 @testable import NoisyStudent
+import MusicTasks
 
 /// The students' input noise runs at the rate of the audio it gets, the model's, not at an
 /// assumed 16 kHz (issue #20, item 12).
@@ -33,7 +34,7 @@ struct StudentNoiseRateTests {
     @Test("the pipeline's student noise filters a 22.05 kHz batch at 22.05 kHz")
     func filterAtBatchRate() throws {
         let rate = 22_050, samples = 22_050
-        let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["tags": .positives([0])])]
+        let tracks = [LabeledTrack(id: 1, path: "a", duration: 1, targets: ["tags": .classSet([0])])]
         let clip = Self.sine(hz: 3_600, rate: rate, samples: samples)
         var batch = try Batch.make(clips: [clip], sampleRate: rate, tracks: tracks, indices: [0], tasks: [Self.tags], failures: [])
         let original = batch.waveforms
@@ -63,7 +64,7 @@ struct StudentNoiseRateTests {
         for i in 0..<2 {
             let path = directory.appendingPathComponent("tone\(i).wav").path
             try WAVWriter.write(Self.sine(hz: 440, rate: rate, samples: rate), to: path, sampleRate: rate, channels: 1)
-            tracks.append(LabeledTrack(id: Int64(i), path: path, duration: 1, targets: ["tags": .positives([0])]))
+            tracks.append(LabeledTrack(id: Int64(i), path: path, duration: 1, targets: ["tags": .classSet([0])]))
         }
         let loader = try ClipLoader(tracks: tracks, tasks: [Self.tags],
                                     config: ClipLoaderConfig(batchSize: 2, clipSamples: 8_000, sampleRate: rate, shuffle: false))

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import NoisyStudent
 
 /// Small run and study directories written from made-up records (no training), shaped as the

@@ -4,6 +4,7 @@ import Models
 import NN
 import Torch
 @testable import Training
+import MusicTasks
 
 @Suite("A checkpoint grows to a larger preset")
 struct CheckpointGrowthTests {

@@ -4,6 +4,7 @@ import Models
 import Testing
 import Torch
 @testable import Training
+import MusicTasks
 
 @Suite("Key transposition")
 struct KeyTranspositionTests {

@@ -2,6 +2,7 @@
 // cases and error cases. Fixtures are regenerated with tools/make_metric_fixtures.py.
 
 import Foundation
+import MusicTasks
 import Testing
 import Training
 
@@ -427,77 +428,6 @@ private struct KeyPairsFixture: Decodable {
         #expect(report.perTrackScores == fixture.pairs.map(\.score))
     }
 
-    @Test(arguments: [
-        ("C major", 0, MusicalKey.Mode.major),
-        ("Eb minor", 3, .minor),
-        ("F# minor", 6, .minor),
-        ("Gb major", 6, .major),
-        ("A#", 10, .major),
-        ("a# MINOR", 10, .minor),
-        ("Db\tMinor", 1, .minor),
-        ("  B   major \t\n", 11, .major),
-        ("G\tminor\r\n", 7, .minor),
-        ("bb minor", 10, .minor),
-        ("BB Major", 10, .major),
-        ("Cb major", 11, .major),
-        ("E# minor", 5, .minor),
-        ("F## major", 7, .major),
-        ("Abb minor", 7, .minor),
-        ("C♯ min", 1, .minor),
-        ("D♭ maj", 1, .major),
-    ])
-    func parsesSpellings(text: String, tonic: Int, mode: MusicalKey.Mode) throws {
-        let key = try MusicalKey(parsing: text)
-        #expect(key.tonic == tonic)
-        #expect(key.mode == mode)
-    }
-
-    @Test(arguments: [
-        "", "   ", "H major", "C dorian", "C major extra", "X", "x", "C other", "C#b major",
-        "C### major", "1 major", "Cm", "C-major",
-    ])
-    func rejectsMalformedLabels(text: String) {
-        let error = metricsError { () throws(MetricsError) in try MusicalKey(parsing: text) }
-        guard case let .invalidKey(errorText, reason)? = error else {
-            Issue.record("expected invalidKey for \"\(text)\", got \(String(describing: error))")
-            return
-        }
-        #expect(errorText == text)
-        #expect(!reason.isEmpty)
-    }
-
-    @Test func bareTonicCanBeRequiredToHaveAMode() throws {
-        #expect(try MusicalKey(parsing: "A#", bareTonicMode: .minor) == MusicalKey(tonic: 10, mode: .minor))
-        #expect(metricsError { () throws(MetricsError) in
-            try MusicalKey(parsing: "A#", bareTonicMode: nil)
-        } != nil)
-    }
-
-    @Test func annotationFiles() throws {
-        #expect(try MusicalKey(annotation: "# comment\nE\tminor") == MusicalKey(tonic: 4, mode: .minor))
-        #expect(try MusicalKey(annotation: "\n  # indented comment\r\nD major\r\n\n") == MusicalKey(tonic: 2, mode: .major))
-        for contents in ["", "# only a comment\n", "C major\nD major\n"] {
-            #expect(metricsError { () throws(MetricsError) in try MusicalKey(annotation: contents) } != nil)
-        }
-    }
-
-    @Test func indexMapping() throws {
-        #expect(MusicalKey.allKeys.count == 24)
-        #expect(MusicalKey.allKeys.map(\.index) == Array(0..<24))
-        #expect(try MusicalKey(parsing: "C minor").index == 12)
-        #expect(try MusicalKey(parsing: "B minor").index == 23)
-        #expect(try MusicalKey(parsing: "B major").index == 11)
-        for key in MusicalKey.allKeys {
-            #expect(try MusicalKey(index: key.index) == key)
-            #expect(try MusicalKey(parsing: key.description) == key)
-        }
-        #expect(try MusicalKey(index: 15).description == "Eb minor")
-        #expect(metricsError { () throws(MetricsError) in try MusicalKey(index: 24) }
-            == .labelOutOfRange(what: "key index", position: 0, label: 24, classCount: 24))
-        #expect(metricsError { () throws(MetricsError) in try MusicalKey(tonic: 12, mode: .major) } != nil)
-        #expect(metricsError { () throws(MetricsError) in try MusicalKey(tonic: -1, mode: .minor) } != nil)
-    }
-
     @Test func relationRules() throws {
         func relation(_ reference: String, _ estimate: String) throws -> KeyRelation {
             KeyRelation(reference: try MusicalKey(parsing: reference), estimate: try MusicalKey(parsing: estimate))
@@ -515,10 +445,10 @@ private struct KeyPairsFixture: Decodable {
     }
 
     @Test func aggregate() throws {
-        let references = try ["C major", "A minor", "G major", "D minor"].map { text throws(MetricsError) in
+        let references = try ["C major", "A minor", "G major", "D minor"].map { text throws(TaskError) in
             try MusicalKey(parsing: text)
         }
-        let estimates = try ["C major", "C major", "D major", "F major"].map { text throws(MetricsError) in
+        let estimates = try ["C major", "C major", "D major", "F major"].map { text throws(TaskError) in
             try MusicalKey(parsing: text)
         }
         let report = try KeyReport.evaluate(references: references, estimates: estimates)
@@ -618,7 +548,6 @@ private struct KeyPairsFixture: Decodable {
         (.invalidClassCount(0), "0"),
         (.insufficientSamples(what: "R²", needed: 2, actual: 1), "at least 2"),
         (.singleClass(what: "ROC-AUC", positives: 3, negatives: 0), "only one class"),
-        (.invalidKey(text: "H major", reason: "bad tonic"), "H major"),
     ]
     for (error, fragment) in cases {
         #expect(error.description.contains(fragment), "\(error.description)")

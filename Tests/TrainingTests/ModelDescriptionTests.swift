@@ -4,6 +4,7 @@ import Models
 import NN
 import Torch
 @testable import Training
+import MusicTasks
 
 @Suite("A checkpoint's model description carries the architecture variant")
 struct ModelDescriptionTests {

@@ -5,6 +5,7 @@ import NN
 import Testing
 import Torch
 @testable import Training
+import MusicTasks
 
 /// A synthetic labeled set: "register" (low or high tone, multi-class) and "layers"
 /// (tone and/or noise present, multi-label), 5-second 16 kHz WAV files.
@@ -37,7 +38,7 @@ struct SyntheticSet {
             let path = directory.appendingPathComponent("clip\(i).wav").path
             try WAVWriter.write(samples, to: path, sampleRate: 16000, channels: 1)
             return LabeledTrack(id: Int64(i), path: path, duration: seconds,
-                                targets: ["register": .classIndex(high ? 1 : 0), "layers": .positives(noise ? [0, 1] : [0])])
+                                targets: ["register": .classIndex(high ? 1 : 0), "layers": .classSet(noise ? [0, 1] : [0])])
         }
         train = try (0..<trainCount).map(make)
         valid = try (trainCount..<(trainCount + validCount)).map(make)
@@ -179,7 +180,7 @@ struct TrainerTests {
         let tasks = SyntheticSet.tasks
         let tracks = [
             LabeledTrack(id: 0, path: "a", duration: 1, targets: ["register": .classIndex(1)]),
-            LabeledTrack(id: 1, path: "b", duration: 1, targets: ["layers": .positives([1])]),
+            LabeledTrack(id: 1, path: "b", duration: 1, targets: ["layers": .classSet([1])]),
         ]
         let batch = try Batch.make(clips: [[0], [0]], sampleRate: 16000, tracks: tracks, indices: [0, 1], tasks: tasks, failures: [])
         let logits = ["register": try Tensor([2, -1, 0.5, 0.5] as [Float], shape: [2, 2]),

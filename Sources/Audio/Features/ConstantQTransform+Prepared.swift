@@ -4,7 +4,7 @@ import Torch
 extension ConstantQTransform {
     /// A ready-to-run constant-Q front end: the octave groups' kernel matrices and the
     /// halfband filter as float32 tensors on one device.
-    public struct Prepared: @unchecked Sendable {
+    public struct Prepared: Sendable {
         public let config: ConstantQTransform
         let groups: [ConstantQKernels.Group]
         /// The kernel matrices, (length, 2·count), one per group, lowest bins first.

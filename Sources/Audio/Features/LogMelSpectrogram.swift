@@ -59,7 +59,7 @@ public struct LogMelSpectrogram: Sendable, Equatable, Codable {
     }
 
     /// A ready-to-run front end: the Hann window and the filterbank as tensors.
-    public struct Prepared: @unchecked Sendable {
+    public struct Prepared: Sendable {
         public let config: LogMelSpectrogram
         public let window: Tensor
         public let filterbank: Tensor

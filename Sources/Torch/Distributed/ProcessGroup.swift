@@ -25,6 +25,8 @@ public enum ReduceOperation: Int32, Sendable {
 /// store can tell.
 ///
 /// Collectives are blocking calls; use one group from one task at a time.
+// @unchecked Sendable: c10d process groups are thread-safe; `failureRound` is touched only by the one task that
+// runs collectives, as documented above.
 public final class ProcessGroup: @unchecked Sendable {
     let handle: ct_process_group
     /// This process's rank, 0..<worldSize.

@@ -3,6 +3,7 @@ import Foundation
 
 /// A c10d key-value store over TCP: rank 0 serves it, every rank (rank 0 included) is a client.
 /// Ranks meet through it to form a process group and to report liveness after a failure.
+// @unchecked Sendable: the handle and the lets are immutable, and c10d's TCPStore client locks its socket.
 public final class TCPStore: @unchecked Sendable {
     let handle: ct_store
     /// "host:port", for messages.

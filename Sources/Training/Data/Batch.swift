@@ -1,8 +1,9 @@
 import Models
+import MusicTasks
 import Torch
 
 /// One training or evaluation batch: waveforms, dense targets and masks per task.
-public struct Batch: @unchecked Sendable {
+public struct Batch: Sendable {
     /// (batch, samples) float32 waveforms at the model's rate.
     public var waveforms: Tensor
     /// The rate of `waveforms` in Hz: the model's, at which the loader decoded them. Input noise

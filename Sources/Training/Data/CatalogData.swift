@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Models
+import MusicTasks
 
 /// Reads training data from a catalog: task definitions and the labeled tracks of a split,
 /// as the trainer takes them.
@@ -17,50 +17,31 @@ public struct CatalogData: Sendable {
         catalog = try Catalog(path: path)
     }
 
-    /// The tasks with these names, as model task specs, in the given order.
-    public func tasks(named names: [String]) throws -> [Models.TaskSpec] {
+    /// The tasks with these names, in the given order.
+    public func tasks(named names: [String]) throws -> [TaskSpec] {
         try names.map { name in
             guard let stored = try catalog.task(named: name) else {
                 let known = try catalog.tasks().map(\.spec.name)
                 throw TrainingError.invalidConfig(key: "tasks", reason: "the catalog has no task \"\(name)\" (it has \(known.joined(separator: ", ")))")
             }
-            return Self.modelSpec(stored.spec)
+            return stored.spec
         }
-    }
-
-    static func modelSpec(_ s: Catalog::TaskSpec) -> Models.TaskSpec {
-        let kind: Models.TaskKind
-        switch s.kind {
-        case .multiLabel: kind = .multiLabel
-        case .multiClass: kind = .multiClass
-        case .regression: kind = .regression
-        }
-        return Models.TaskSpec(name: s.name, kind: kind, classes: s.classes)
     }
 
     /// Tracks of a split with the selected labels for `tasks` (tracks with none are included
     /// only when `includeUnlabeled`).
-    public func labeledTracks(split: String, splitSet: String = Catalog.defaultSplitSet, tasks: [Models.TaskSpec],
+    public func labeledTracks(split: String, splitSet: String = Catalog.defaultSplitSet, tasks: [TaskSpec],
                               labels: LabelSelection = .human, includeUnlabeled: Bool = false) throws -> [LabeledTrack] {
         let rows = try catalog.tracks(inSplit: split, splitSet: splitSet, tasks: tasks.map(\.name), labels: labels)
-        return rows.compactMap { (row: Catalog::LabeledTrack) -> LabeledTrack? in
-            var targets: [String: TaskTarget] = [:]
+        return rows.compactMap { (row: SplitTrack) -> LabeledTrack? in
+            var targets: [String: LabelValue] = [:]
             for (task, label) in zip(tasks, row.labels) {
                 guard let label else { continue }
-                targets[task.name] = Self.target(label.value)
+                targets[task.name] = label.value
             }
             guard includeUnlabeled || !targets.isEmpty else { return nil }
             return LabeledTrack(id: row.id, path: catalog.absolutePath(forStored: row.path), duration: row.duration,
                                 targets: targets)
-        }
-    }
-
-    static func target(_ value: LabelValue) -> TaskTarget {
-        switch value {
-        case .classIndex(let i): return .classIndex(i)
-        case .classSet(let s): return .positives(s)
-        case .number(let x): return .values([Float(x)])
-        case .probabilities(let p): return .probabilities(p)
         }
     }
 }

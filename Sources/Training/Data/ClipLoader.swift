@@ -1,6 +1,8 @@
 import Audio
 import Foundation
 import Models
+import MusicTasks
+import Synchronization
 import Torch
 
 /// Where a clip is cut from its track.
@@ -48,18 +50,15 @@ public struct ClipLoaderConfig: Sendable, Codable, Equatable {
 }
 
 /// Decoded whole tracks at the loader's rate, shared by the decoding tasks.
-final class DecodedAudioCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tracks: [String: [Float]] = [:]
+final class DecodedAudioCache: Sendable {
+    private let tracks = Mutex<[String: [Float]]>([:])
 
     func get(_ path: String) -> [Float]? {
-        lock.lock(); defer { lock.unlock() }
-        return tracks[path]
+        tracks.withLock { $0[path] }
     }
 
     func put(_ path: String, _ samples: [Float]) {
-        lock.lock(); defer { lock.unlock() }
-        tracks[path] = samples
+        tracks.withLock { $0[path] = samples }
     }
 }
 
@@ -180,7 +179,9 @@ public struct ClipLoader: Sendable {
         let results = await withTaskGroup(of: (Int, Result<[Float], Error>).self) { group in
             for (position, trackIndex) in indices.enumerated() {
                 group.addTask {
-                    (position, Result { try self.clip(track: trackIndex, epoch: epoch) })
+                    // Decoding reads files and blocks: it runs off the cooperative pool.
+                    do { return (position, .success(try await BlockingWork.run { try self.clip(track: trackIndex, epoch: epoch) })) }
+                    catch { return (position, .failure(error)) }
                 }
             }
             var out = [Result<[Float], Error>?](repeating: nil, count: indices.count)

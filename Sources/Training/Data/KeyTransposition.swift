@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Models
+import MusicTasks
 import Torch
 
 /// Transposes training examples by whole semitones and moves their key labels with them:

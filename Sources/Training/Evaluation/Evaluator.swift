@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import Torch
 
 /// Evaluates a model on labeled tracks with deterministic centre crops of its input length.

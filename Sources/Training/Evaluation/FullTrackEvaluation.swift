@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 
 /// Evaluates a model on whole tracks: each track streamed through full-track inference, chunk
 /// outputs aggregated, then the task metrics. Unreadable tracks are skipped and reported.

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 
 /// The field's metrics for one task, named `<task>/<metric>`:
 /// multi-label: `roc_auc_macro`, `pr_auc_macro`, `roc_auc_micro`, `pr_auc_micro`;

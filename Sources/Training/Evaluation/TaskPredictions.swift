@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Torch
 
 /// Accumulated predictions and labels of one task over an evaluation pass.
@@ -13,12 +14,7 @@ public struct TaskPredictions: Sendable {
 
     /// Adds a batch of logits and its targets/masks.
     public mutating func append(logits: Tensor, target: Tensor, mask: Tensor) throws {
-        let probabilities: Tensor
-        switch task.kind {
-        case .multiLabel: probabilities = try logits.sigmoid()
-        case .multiClass: probabilities = try logits.softmax(dim: 1)
-        case .regression: probabilities = logits
-        }
+        let probabilities = try task.kind.predictions(fromLogits: logits)
         let b = try logits.size(0), n = try logits.size(1)
         let p = try probabilities.toArray(Float.self), t = try target.toArray(Float.self), m = try mask.toArray(Float.self)
         for i in 0..<b {

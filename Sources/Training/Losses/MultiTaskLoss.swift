@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Torch
 
 /// The sum over tasks of each task's masked loss: binary cross-entropy on logits for
@@ -26,20 +27,7 @@ public struct MultiTaskLoss: Sendable {
                 throw TrainingError.invalidConfig(key: "tasks", reason: "no logits or targets for task \(task.name)")
             }
             let exampleMask = try mask * batch.weights
-            let loss: Tensor
-            switch task.kind {
-            case .multiLabel:
-                let elementMask = try exampleMask.unsqueeze(1).expand(l.shape)
-                let raw = try Loss.binaryCrossEntropyWithLogits(l, target, reduction: .none)
-                loss = try (raw * elementMask).sum() / elementMask.sum().clamp(min: 1)
-            case .multiClass:
-                let raw = try Loss.crossEntropy(l, target, labelSmoothing: labelSmoothing, reduction: .none)
-                loss = try (raw * exampleMask).sum() / exampleMask.sum().clamp(min: 1)
-            case .regression:
-                let elementMask = try exampleMask.unsqueeze(1).expand(l.shape)
-                let raw = try Loss.meanSquaredError(l, target, reduction: .none)
-                loss = try (raw * elementMask).sum() / elementMask.sum().clamp(min: 1)
-            }
+            let loss = try task.kind.loss(logits: l, target: target, exampleMask: exampleMask, labelSmoothing: labelSmoothing)
             perTask[task.name] = loss
             let weighted = try loss * (taskWeights[task.name] ?? 1)
             total = try total.map { try $0 + weighted } ?? weighted

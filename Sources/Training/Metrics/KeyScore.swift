@@ -1,3 +1,5 @@
+import MusicTasks
+
 // MIREX weighted key score (mir_eval.key.weighted_score) and its aggregate over tracks.
 
 /// How an estimated key relates to the reference key, in the categories of the MIREX
@@ -120,8 +122,8 @@ public struct KeyReport: Sendable, Equatable {
                 reference, classCount: MusicalKey.classCount, what: "referenceIndices", position: position)
             try MetricsValidation.requireLabel(
                 estimate, classCount: MusicalKey.classCount, what: "estimateIndices", position: position)
-            references.append(try MusicalKey(index: reference))
-            estimates.append(try MusicalKey(index: estimate))
+            references.append(MusicalKey.allKeys[reference])
+            estimates.append(MusicalKey.allKeys[estimate])
         }
         return try evaluate(references: references, estimates: estimates)
     }

@@ -23,8 +23,6 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, Sendable {
     case insufficientSamples(what: String, needed: Int, actual: Int)
     /// A binary ranking metric is undefined because only one class is present.
     case singleClass(what: String, positives: Int, negatives: Int)
-    /// A musical key (or key annotation) could not be parsed or constructed.
-    case invalidKey(text: String, reason: String)
 
     public var description: String {
         switch self {
@@ -50,8 +48,6 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .singleClass(what, positives, negatives):
             return "\(what) is undefined when only one class is present "
                 + "(\(positives) positives, \(negatives) negatives)."
-        case let .invalidKey(text, reason):
-            return "Invalid musical key \"\(text)\": \(reason)"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import NN
 import Torch
 
@@ -75,7 +76,7 @@ public enum Checkpoint {
     }
 
     /// A loaded checkpoint.
-    public struct Contents: @unchecked Sendable {
+    public struct Contents: Sendable {
         public var description: ModelDescription
         public var state: TrainingState
         public var modelState: [String: Tensor]

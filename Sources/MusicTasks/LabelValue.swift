@@ -10,8 +10,8 @@
 ///
 /// Probabilities are stored as IEEE half-precision floats (2 bytes per class, about three
 /// significant digits), so a value read back equals the written one only to within
-/// `Float16` precision. See ``LabelStorage`` for the on-disk form.
-public enum LabelValue: Sendable, Hashable, CustomStringConvertible {
+/// `Float16` precision (the catalog's `LabelStorage` is the on-disk form).
+public enum LabelValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Index of the one class that applies (multi-class).
     case classIndex(Int)
     /// Indices of the classes that apply (multi-label), ascending and without repeats; see
@@ -58,9 +58,9 @@ public enum LabelValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Checks that the value fits `task`.
-    /// - Throws: ``CatalogError/invalidLabel(task:trackId:reason:)``.
-    public func validate(for task: TaskSpec, trackId: Int64? = nil) throws(CatalogError) {
-        func fail(_ reason: String) -> CatalogError {
+    /// - Throws: ``TaskError/invalidLabel(task:trackId:reason:)``.
+    public func validate(for task: TaskSpec, trackId: Int64? = nil) throws(TaskError) {
+        func fail(_ reason: String) -> TaskError {
             .invalidLabel(task: task.name, trackId: trackId, reason: reason)
         }
         let count = task.classes.count
@@ -94,12 +94,44 @@ public enum LabelValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private var kindName: String {
+    /// The value's form in words, for errors.
+    var kindName: String {
         switch self {
         case .classIndex: return "class-index"
         case .classSet: return "class-set"
         case .number: return "numeric"
         case .probabilities: return "probability"
+        }
+    }
+
+    /// The dense row the loss takes for `task`: a one-hot row, a multi-hot row, the
+    /// probabilities, or the value. Unlike ``validate(for:trackId:)`` it does not check that
+    /// probabilities lie in 0...1 (a teacher's sharpened soft labels are taken as given).
+    /// - Throws: ``TaskError/labelOutOfRange(task:index:classes:)``,
+    ///   ``TaskError/targetSize(task:expected:found:)``, ``TaskError/targetKind(task:kind:value:)``.
+    public func dense(for task: TaskSpec) throws(TaskError) -> [Float] {
+        let n = task.outputCount
+        switch (self, task.kind) {
+        case (.classSet(let indices), .multiLabel):
+            var row = [Float](repeating: 0, count: n)
+            for i in indices {
+                guard (0..<n).contains(i) else { throw .labelOutOfRange(task: task.name, index: i, classes: n) }
+                row[i] = 1
+            }
+            return row
+        case (.classIndex(let i), .multiClass):
+            guard (0..<n).contains(i) else { throw .labelOutOfRange(task: task.name, index: i, classes: n) }
+            var row = [Float](repeating: 0, count: n)
+            row[i] = 1
+            return row
+        case (.probabilities(let p), .multiLabel), (.probabilities(let p), .multiClass):
+            guard p.count == n else { throw .targetSize(task: task.name, expected: n, found: p.count) }
+            return p
+        case (.number(let x), .regression):
+            guard n == 1 else { throw .targetSize(task: task.name, expected: n, found: 1) }
+            return [Float(x)]
+        default:
+            throw .targetKind(task: task.name, kind: task.kind, value: kindName)
         }
     }
 }

@@ -1,19 +1,10 @@
-/// What a task predicts.
-public enum TaskKind: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
-    /// Any subset of the classes may apply (tags).
-    case multiLabel
-    /// Exactly one class applies (genre, key).
-    case multiClass
-    /// A real number (tempo, valence).
-    case regression
-
-    public var description: String { rawValue }
-}
-
 /// The definition of a task: its unique name, its kind and its ordered class names.
 ///
 /// Class indices used by labels are positions in ``classes``. Regression tasks have no
-/// classes.
+/// classes (a model may name its outputs there; ``validate()`` refuses that for stored tasks).
+///
+/// The one definition shared by the catalog, the models and the trainer: a new task kind is
+/// added here and in the switches the compiler then points to.
 public struct TaskSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Unique name, e.g. `"genre"`, `"key"`, `"tags"`.
     public var name: String
@@ -22,7 +13,7 @@ public struct TaskSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Class names in index order; empty for regression.
     public var classes: [String]
 
-    /// Creates a task definition. Call ``validate()`` (or let the catalog do it) to check it.
+    /// Creates a task definition. Call ``validate()`` (the catalog does) to check it.
     public init(name: String, kind: TaskKind, classes: [String] = []) {
         self.name = name
         self.kind = kind
@@ -47,6 +38,10 @@ public struct TaskSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Number of classes (0 for regression).
     public var classCount: Int { classes.count }
 
+    /// Number of logits a model's head produces: one per class, or one per named output (at
+    /// least one) for regression.
+    public var outputCount: Int { kind == .regression ? Swift.max(1, classes.count) : classes.count }
+
     /// `genre (multiClass, 10 classes)`.
     public var description: String {
         kind == .regression ? "\(name) (regression)" : "\(name) (\(kind), \(classes.count) classes)"
@@ -57,10 +52,10 @@ public struct TaskSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let maxClassCount = Int(UInt16.max) + 1
 
     /// Checks the name and the class list.
-    /// - Throws: ``CatalogError/invalidTask(name:reason:)`` for an empty name, classes on a
+    /// - Throws: ``TaskError/invalidTask(name:reason:)`` for an empty name, classes on a
     ///   regression task, no classes on a classification task, an empty or duplicate class
     ///   name, or more than ``maxClassCount`` classes.
-    public func validate() throws(CatalogError) {
+    public func validate() throws(TaskError) {
         guard !name.trimmingWhitespace.isEmpty else {
             throw .invalidTask(name: name, reason: "the name is empty")
         }
@@ -94,32 +89,10 @@ public struct TaskSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// A task stored in a catalog: its row id and definition.
-public struct CatalogTask: Sendable, Hashable, CustomStringConvertible {
-    /// Row id in the `task` table.
-    public let id: Int64
-    /// The task's definition.
-    public let spec: TaskSpec
-
-    /// Creates a stored-task value.
-    public init(id: Int64, spec: TaskSpec) {
-        self.id = id
-        self.spec = spec
-    }
-
-    /// The task's name.
-    public var name: String { spec.name }
-    /// The task's kind.
-    public var kind: TaskKind { spec.kind }
-    /// The task's class names.
-    public var classes: [String] { spec.classes }
-
-    public var description: String { "#\(id) \(spec)" }
-}
-
 extension StringProtocol {
-    /// The string without leading and trailing whitespace and newlines.
-    var trimmingWhitespace: String {
+    /// The string without leading and trailing whitespace and newlines (for the package's
+    /// parsers of names and label text, without Foundation).
+    package var trimmingWhitespace: String {
         var slice = self[...]
         while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
         while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }

@@ -1,4 +1,5 @@
-// Musical key value type, its 24-class index, and a parser for mir_eval / GiantSteps labels.
+// Musical key value type, its 24-class index, and the one parser of key names (mir_eval,
+// GiantSteps, catalog class names, model heads).
 
 /// A major or minor key: a tonic pitch class and a mode.
 ///
@@ -30,8 +31,8 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
     public let mode: Mode
 
     /// Creates a key from a tonic pitch class in `0...11` and a mode.
-    /// - Throws: ``MetricsError/invalidKey(text:reason:)`` if `tonic` is out of range.
-    public init(tonic: Int, mode: Mode) throws(MetricsError) {
+    /// - Throws: ``TaskError/invalidKey(text:reason:)`` if `tonic` is out of range.
+    public init(tonic: Int, mode: Mode) throws(TaskError) {
         guard (0..<12).contains(tonic) else {
             throw .invalidKey(text: "\(tonic) \(mode)", reason: "tonic pitch class must be in 0...11.")
         }
@@ -40,10 +41,11 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Creates a key from its 24-class index (`tonic + 12 × mode`).
-    /// - Throws: ``MetricsError/labelOutOfRange(what:position:label:classCount:)`` if
-    ///   `index` is not in `0..<24`.
-    public init(index: Int) throws(MetricsError) {
-        try MetricsValidation.requireLabel(index, classCount: Self.classCount, what: "key index", position: 0)
+    /// - Throws: ``TaskError/invalidKey(text:reason:)`` if `index` is not in `0..<24`.
+    public init(index: Int) throws(TaskError) {
+        guard (0..<Self.classCount).contains(index) else {
+            throw .invalidKey(text: "index \(index)", reason: "a key index is in 0..<\(Self.classCount).")
+        }
         self.tonic = index % 12
         self.mode = index < 12 ? .major : .minor
     }
@@ -56,7 +58,7 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
         + (0..<12).map { MusicalKey(unchecked: $0, .minor) }
 
     /// Spelling used by ``description``: sharps for C♯ and F♯, flats for E♭, A♭ and B♭.
-    static let tonicNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+    public static let tonicNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 
     /// `"<tonic> <mode>"`, e.g. `"Eb minor"`; parseable by ``init(parsing:bareTonicMode:)``.
     public var description: String { "\(Self.tonicNames[tonic]) \(mode)" }
@@ -81,8 +83,8 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
     ///
     /// mir_eval's unknown key `"X"` and mode `"other"` have no place among the 24 classes
     /// and are rejected with an explanatory error.
-    /// - Throws: ``MetricsError/invalidKey(text:reason:)``.
-    public init(parsing text: String, bareTonicMode: Mode? = .major) throws(MetricsError) {
+    /// - Throws: ``TaskError/invalidKey(text:reason:)``.
+    public init(parsing text: String, bareTonicMode: Mode? = .major) throws(TaskError) {
         let fields = text.split(whereSeparator: { $0.isWhitespace })
         guard let tonicField = fields.first else {
             throw .invalidKey(text: text, reason: "the label is empty.")
@@ -107,8 +109,8 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
     /// lines are ignored, `\n` and `\r\n` line ends are accepted, a final newline is
     /// optional, and exactly one key line must remain. That line is parsed with
     /// ``init(parsing:bareTonicMode:)``.
-    /// - Throws: ``MetricsError/invalidKey(text:reason:)``.
-    public init(annotation contents: String, bareTonicMode: Mode? = .major) throws(MetricsError) {
+    /// - Throws: ``TaskError/invalidKey(text:reason:)``.
+    public init(annotation contents: String, bareTonicMode: Mode? = .major) throws(TaskError) {
         let lines = contents.split(omittingEmptySubsequences: true, whereSeparator: { $0.isNewline })
         var keyLines: [Substring] = []
         for line in lines {
@@ -124,7 +126,7 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
         try self.init(parsing: String(line), bareTonicMode: bareTonicMode)
     }
 
-    private static func parseTonic(_ field: Substring, in text: String) throws(MetricsError) -> Int {
+    private static func parseTonic(_ field: Substring, in text: String) throws(TaskError) -> Int {
         guard let letter = field.first else {
             throw .invalidKey(text: text, reason: "missing tonic.")
         }
@@ -159,7 +161,7 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
         return ((natural + shift) % 12 + 12) % 12
     }
 
-    private static func parseMode(_ field: Substring, in text: String) throws(MetricsError) -> Mode {
+    private static func parseMode(_ field: Substring, in text: String) throws(TaskError) -> Mode {
         switch field.lowercased() {
         case "major", "maj": return .major
         case "minor", "min": return .minor
@@ -168,5 +170,23 @@ public struct MusicalKey: Hashable, Sendable, CustomStringConvertible {
         default:
             throw .invalidKey(text: text, reason: "mode must be \"major\" or \"minor\", found \"\(field)\".")
         }
+    }
+}
+
+extension MusicalKey {
+    /// The 24 canonical class names in index order (`C major` … `B minor`): the classes of a
+    /// key task, so that class indices stored in a catalog are key indices.
+    public static let classNames: [String] = allKeys.map(\.description)
+
+    /// A 24-class multi-class task over ``classNames``.
+    public static func taskSpec(name: String = "key") -> TaskSpec {
+        .multiClass(name, classes: classNames)
+    }
+
+    /// The key a class name or label names, requiring a mode (`"Eb minor"`, `"f# MAJ"`), or
+    /// nil: what importers and model heads use to read a task's classes.
+    public init?(name: String) {
+        guard let key = try? MusicalKey(parsing: name, bareTonicMode: nil) else { return nil }
+        self = key
     }
 }
