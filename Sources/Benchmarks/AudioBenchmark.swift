@@ -1,4 +1,3 @@
-import ArgumentParser
 import Audio
 import Foundation
 import Torch
@@ -6,56 +5,44 @@ import Torch
 /// `crescendo bench audio`: decoding, log-mel and constant-Q throughput, measured in the same
 /// run as the Python stack they replace (python-soundfile + soxr; librosa), printed as JSON
 /// lines with the ratios and whether each target is met.
-struct BenchAudio: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audio",
-        abstract: "Decode + down-mix + resample, log-mel and constant-Q throughput against soundfile+soxr and librosa (JSON lines).",
-        discussion: """
-            Inputs: bench_pcm16.wav, bench.flac, bench.ogg, bench.opus and bench.mp3 in --dir; any that are \
-            missing are generated (tools/make_bench_audio.py) into a temporary folder. Throughput is audio \
-            seconds per wall second, the median of --reps runs. Targets: decoding >= 1.0x soundfile+soxr per \
-            thread, parallel decoding >= 1.8x one core, log-mel >= 1.5x librosa, constant-Q >= 3x librosa.cqt (one \
-            thread each, on the same --mel-seconds of the WAV input).
-            """)
+public struct AudioBenchmark {
+    /// Folder holding the inputs.
+    public var dir: String
+    /// Python interpreter with soundfile, soxr and librosa; nil: the tool environment found first.
+    public var python: String?
+    /// decode_reference.py; nil: found among the reference scripts.
+    public var decodeReference: String?
+    /// Folder with make_bench_audio.py, mel_reference.py and cqt_reference.py.
+    public var tools: String
+    public var reps: Int
+    /// Output sample rate of the decoding pipeline (Hz).
+    public var rate: Int
+    /// Workers of the parallel decoding measurement.
+    public var workers: Int
+    /// Seconds of 16 kHz audio per log-mel measurement.
+    public var melSeconds: Double
+    public var melReps: Int
+    public var cqtReps: Int
+    /// Only the log-mel measurement.
+    public var logmelOnly: Bool
+    /// Only the constant-Q measurement.
+    public var cqtOnly: Bool
 
-    @Option(help: "Folder holding the inputs.")
-    var dir = "/tmp/bench"
-
-    @Option(help: "Python interpreter with soundfile, soxr and librosa (default: .venv-tools/bin/python of this directory, of the checkout crescendo was built in, or of ../main; bash tools/python-tools.sh --setup makes it).")
-    var python: String?
-
-    @Option(help: "decode_reference.py (default: in $CRESCENDO_REFERENCE_DIR, else shared/bench or ../shared/bench from here or from this checkout).")
-    var decodeReference: String?
-
-    @Option(help: "Folder with make_bench_audio.py and mel_reference.py.")
-    var tools = "tools"
-
-    @Option(help: "Timed repetitions per measurement (the median is reported).")
-    var reps = 5
-
-    @Option(help: "Output sample rate of the decoding pipeline (Hz).")
-    var rate = 16_000
-
-    @Option(help: "Workers of the parallel decoding measurement.")
-    var workers = 2
-
-    @Option(help: "Seconds of 16 kHz audio per log-mel measurement.")
-    var melSeconds: Double = 60
-
-    @Option(help: "Timed repetitions per log-mel measurement (each takes tens of milliseconds).")
-    var melReps = 21
-
-    @Option(help: "Timed repetitions per constant-Q measurement (librosa's take about a second per minute of audio).")
-    var cqtReps = 7
-
-    @Flag(help: "Only the log-mel measurement (no decoding, no constant-Q).")
-    var logmelOnly = false
-
-    @Flag(help: "Only the constant-Q measurement (no decoding, no log-mel).")
-    var cqtOnly = false
-
-    @Flag(help: "JSON lines (the only output format; kept for symmetry with other commands).")
-    var json = false
+    public init(dir: String, python: String?, decodeReference: String?, tools: String, reps: Int, rate: Int,
+                workers: Int, melSeconds: Double, melReps: Int, cqtReps: Int, logmelOnly: Bool, cqtOnly: Bool) {
+        self.dir = dir
+        self.python = python
+        self.decodeReference = decodeReference
+        self.tools = tools
+        self.reps = reps
+        self.rate = rate
+        self.workers = workers
+        self.melSeconds = melSeconds
+        self.melReps = melReps
+        self.cqtReps = cqtReps
+        self.logmelOnly = logmelOnly
+        self.cqtOnly = cqtOnly
+    }
 
     /// Where the tool environment of tools/python-tools.sh may be: this directory's checkout,
     /// the checkout the executable was built in, a sibling `main` checkout.
@@ -68,28 +55,28 @@ struct BenchAudio: AsyncParsableCommand {
         ("wav", "bench_pcm16.wav"), ("flac", "bench.flac"), ("ogg", "bench.ogg"), ("opus", "bench.opus"), ("mp3", "bench.mp3"),
     ]
 
-    func run() async throws {
+    public func run(output: BenchmarkOutput) async throws {
         let interpreter = python ?? PythonReference.firstExisting(Self.toolEnvironments) ?? "/usr/bin/python3"
         // Every measurement compares with a Python reference: check its environment first.
         try PythonReference.requireModules(["numpy", "soundfile", "soxr", "librosa"], python: interpreter, remedy: python == nil
             ? "run: bash tools/python-tools.sh --setup (it makes .venv-tools, which this benchmark then finds)"
             : "run: bash tools/python-tools.sh --setup, then pass --python .venv-tools/bin/python (or leave --python out)")
-        let inputs = logmelOnly || cqtOnly ? [] : try locateInputs(python: interpreter)
+        let inputs = logmelOnly || cqtOnly ? [] : try locateInputs(python: interpreter, output: output)
         Runtime.threads = 1
         var verdicts: [(String, Bool)] = []
-        emit(["name": "machine", "cores": ProcessInfo.processInfo.activeProcessorCount,
+        output.emit(["name": "machine", "cores": ProcessInfo.processInfo.activeProcessorCount,
               "load_average": BenchTiming.loadAverage(), "libsoxr": Resampler.libraryVersion])
 
         // Decoding, one thread: crescendo, then at once the reference on the same file, so
         // that both see the same load on a shared machine.
         let decodeScript = decodeReference ?? ReferenceScripts.path(of: "decode_reference.py", option: nil)
-        if decodeScript == nil && !logmelOnly && !cqtOnly { emit(["warning": "decode_reference.py not found: no soundfile+soxr comparison"]) }
+        if decodeScript == nil && !logmelOnly && !cqtOnly { output.emit(["warning": "decode_reference.py not found: no soundfile+soxr comparison"]) }
         for (format, path) in inputs {
             let info = try AudioFile.probe(path)
             let times = try BenchTiming.seconds(repetitions: reps) { _ = try AudioFile.loadMono(path, targetRate: rate) }
             let ours = info.duration / BenchTiming.median(times)
             let oursBest = info.duration / (times.min() ?? .nan)
-            emit(["engine": "crescendo", "name": "decode_mono_resample", "format": format, "threads": 1,
+            output.emit(["engine": "crescendo", "name": "decode_mono_resample", "format": format, "threads": 1,
                   "audio_s_per_s": round1(ours), "min": round1(info.duration / (times.max() ?? .nan)),
                   "max": round1(info.duration / (times.min() ?? .nan)), "seconds": round3(info.duration),
                   "source": "\(info.format) \(info.sampleRate) Hz \(info.channels) ch"])
@@ -102,10 +89,10 @@ struct BenchAudio: AsyncParsableCommand {
                 line["format"] = format
                 line["name"] = "decode_mono_resample"
                 line["threads"] = 1
-                emit(line)
+                output.emit(line)
                 let ratio = ours / theirs
                 verdicts.append(("decode_\(format)", ratio >= 1.0))
-                emit(["name": "decode_ratio_vs_soundfile_soxr", "format": format, "value": round3(ratio),
+                output.emit(["name": "decode_ratio_vs_soundfile_soxr", "format": format, "value": round3(ratio),
                       "best_runs_value": round3(oursBest / theirsBest), "target": 1.0, "met": ratio >= 1.0,
                       "meaning": "crescendo / (soundfile + soxr), medians (and fastest runs), one thread each"])
             }
@@ -122,28 +109,29 @@ struct BenchAudio: AsyncParsableCommand {
             let many = try await measure(batch, concurrency: workers)
             let ratio = one.medianWall / many.medianWall
             verdicts.append(("parallel_\(format)", ratio >= 1.8))
-            emit(["engine": "crescendo", "name": "decode_parallel", "format": format, "workers": workers,
+            output.emit(["engine": "crescendo", "name": "decode_parallel", "format": format, "workers": workers,
                   "audio_s_per_s": round1(total / many.medianWall), "one_worker_audio_s_per_s": round1(total / one.medianWall),
                   "cpu_s_per_wall_s": round3(many.meanCPU / many.meanWall),
                   "one_worker_cpu_s_per_wall_s": round3(one.meanCPU / one.meanWall),
                   "cpu_ms_per_audio_s": round3(1000 * many.meanCPU / total),
                   "one_worker_cpu_ms_per_audio_s": round3(1000 * one.meanCPU / total)])
-            emit(["name": "decode_parallel_ratio_vs_one_core", "format": format, "workers": workers, "value": round3(ratio),
+            output.emit(["name": "decode_parallel_ratio_vs_one_core", "format": format, "workers": workers, "value": round3(ratio),
                   "target": 1.8, "met": ratio >= 1.8, "machine_parallelism": round3(machine),
                   "meaning": "throughput with \(workers) workers / with 1 (medians); machine_parallelism: the same ratio for pure arithmetic on \(workers) threads measured just before, the ceiling this machine allows now"])
         }
 
         // Log-mel, one thread, in each precision (the default, mixed, is the one that meets the
         // tested accuracy of 1e-3 dB, as float64 does), against librosa.
-        let signal = try await melInput(python: interpreter)
-        if !cqtOnly { try measureLogMel(signal, python: interpreter, verdicts: &verdicts) }
-        if !logmelOnly { try measureConstantQ(signal, python: interpreter, verdicts: &verdicts) }
-        emit(["name": "machine_after", "load_average": BenchTiming.loadAverage()])
-        emit(["name": "targets", "met": verdicts.filter(\.1).map(\.0), "missed": verdicts.filter { !$0.1 }.map(\.0)])
+        let signal = try await melInput(python: interpreter, output: output)
+        if !cqtOnly { try measureLogMel(signal, python: interpreter, verdicts: &verdicts, output: output) }
+        if !logmelOnly { try measureConstantQ(signal, python: interpreter, verdicts: &verdicts, output: output) }
+        output.emit(["name": "machine_after", "load_average": BenchTiming.loadAverage()])
+        output.emit(["name": "targets", "met": verdicts.filter(\.1).map(\.0), "missed": verdicts.filter { !$0.1 }.map(\.0)])
     }
 
     /// Log-mel, one thread, in each precision, against librosa's melspectrogram + power_to_db.
-    func measureLogMel(_ signal: Tensor, python interpreter: String, verdicts: inout [(String, Bool)]) throws {
+    func measureLogMel(_ signal: Tensor, python interpreter: String, verdicts: inout [(String, Bool)],
+                       output: BenchmarkOutput) throws {
         var swiftMel: [String: (median: Double, best: Double)] = [:]
         for precision in LogMelSpectrogram.Precision.allCases {
             let frontEnd = try LogMelSpectrogram(precision: precision).prepared()
@@ -152,7 +140,7 @@ struct BenchAudio: AsyncParsableCommand {
             }
             let throughput = melSeconds / BenchTiming.median(times)
             swiftMel[precision.rawValue] = (throughput, melSeconds / (times.min() ?? .nan))
-            emit(["engine": "crescendo-libtorch-\(Runtime.torchVersion)", "name": "logmel", "precision": precision.rawValue,
+            output.emit(["engine": "crescendo-libtorch-\(Runtime.torchVersion)", "name": "logmel", "precision": precision.rawValue,
                   "threads": 1, "audio_s_per_s": round1(throughput), "min": round1(melSeconds / (times.max() ?? .nan)),
                   "max": round1(melSeconds / (times.min() ?? .nan)), "seconds": melSeconds])
         }
@@ -162,38 +150,39 @@ struct BenchAudio: AsyncParsableCommand {
                 .run(melScript, ["--seconds", String(melSeconds), "--reps", String(melReps)])
             for var line in lines {
                 line["threads"] = 1
-                emit(line)
+                output.emit(line)
                 guard let theirs = (line["audio_s_per_s"] as? NSNumber)?.doubleValue,
                       let theirsBest = (line["max"] as? NSNumber)?.doubleValue else { continue }
                 for (precision, ours) in swiftMel.sorted(by: { $0.key > $1.key }) {
                     let ratio = ours.median / theirs
                     verdicts.append(("logmel_\(precision)", ratio >= 1.5))
-                    emit(["name": "logmel_ratio_vs_librosa", "precision": precision, "value": round3(ratio),
+                    output.emit(["name": "logmel_ratio_vs_librosa", "precision": precision, "value": round3(ratio),
                           "default": precision == LogMelSpectrogram().precision.rawValue,
                           "best_runs_value": round3(ours.best / theirsBest), "target": 1.5, "met": ratio >= 1.5,
                           "meaning": "crescendo / librosa melspectrogram + power_to_db, medians (and fastest runs), one thread each"])
                 }
             }
         } else {
-            emit(["warning": "\(melScript) not found: no librosa comparison"])
+            output.emit(["warning": "\(melScript) not found: no librosa comparison"])
         }
     }
 
     /// Constant-Q (the default configuration: 288 bins, hop 3200, log-magnitude), one thread,
     /// against librosa.cqt + amplitude_to_db on the same samples, handed over as raw float32.
-    func measureConstantQ(_ signal: Tensor, python interpreter: String, verdicts: inout [(String, Bool)]) throws {
+    func measureConstantQ(_ signal: Tensor, python interpreter: String, verdicts: inout [(String, Bool)],
+                          output: BenchmarkOutput) throws {
         let seconds = Double(try signal.size(1)) / 16_000
         let frontEnd = try ConstantQTransform().prepared()
         let times = try withNoGrad {
             try BenchTiming.seconds(repetitions: cqtReps) { _ = try frontEnd(signal) }
         }
         let ours = seconds / BenchTiming.median(times), oursBest = seconds / (times.min() ?? .nan)
-        emit(["engine": "crescendo-libtorch-\(Runtime.torchVersion)", "name": "cqt", "threads": 1,
+        output.emit(["engine": "crescendo-libtorch-\(Runtime.torchVersion)", "name": "cqt", "threads": 1,
               "audio_s_per_s": round1(ours), "min": round1(seconds / (times.max() ?? .nan)), "max": round1(oursBest),
               "seconds": round3(seconds)])
         let script = "\(tools)/cqt_reference.py"
         guard FileManager.default.fileExists(atPath: script) else {
-            emit(["warning": "\(script) not found: no librosa comparison"])
+            output.emit(["warning": "\(script) not found: no librosa comparison"])
             return
         }
         let raw = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-bench-cqt-\(getpid()).f32")
@@ -203,12 +192,12 @@ struct BenchAudio: AsyncParsableCommand {
             .run(script, ["--input", raw.path, "--reps", String(cqtReps)])
         for var line in lines {
             line["threads"] = 1
-            emit(line)
+            output.emit(line)
             guard let theirs = (line["audio_s_per_s"] as? NSNumber)?.doubleValue,
                   let theirsBest = (line["max"] as? NSNumber)?.doubleValue else { continue }
             let ratio = ours / theirs
             verdicts.append(("cqt", ratio >= 3.0))
-            emit(["name": "cqt_ratio_vs_librosa", "value": round3(ratio), "best_runs_value": round3(oursBest / theirsBest),
+            output.emit(["name": "cqt_ratio_vs_librosa", "value": round3(ratio), "best_runs_value": round3(oursBest / theirsBest),
                   "target": 3.0, "met": ratio >= 3.0,
                   "meaning": "crescendo / librosa.cqt + amplitude_to_db, medians (and fastest runs), one thread each"])
         }
@@ -249,8 +238,10 @@ struct BenchAudio: AsyncParsableCommand {
     }
 
     /// `melSeconds` of the WAV input at 16 kHz (repeated if shorter), as a (1, samples) tensor.
-    func melInput(python: String) async throws -> Tensor {
-        guard let wav = try locateInputs(python: python).first?.path else { throw BenchAudioError.inputsMissing(directory: dir) }
+    func melInput(python: String, output: BenchmarkOutput) async throws -> Tensor {
+        guard let wav = try locateInputs(python: python, output: output).first?.path else {
+            throw BenchmarkError.audioInputsMissing(directory: dir)
+        }
         let audio = try AudioFile.loadMono(wav, targetRate: 16_000)
         let wanted = Int(melSeconds * 16_000)
         var samples: [Float] = []
@@ -262,14 +253,14 @@ struct BenchAudio: AsyncParsableCommand {
     }
 
     /// The inputs in `dir`, generating any that are missing into a temporary folder.
-    func locateInputs(python: String?) throws -> [(format: String, path: String)] {
+    func locateInputs(python: String?, output: BenchmarkOutput) throws -> [(format: String, path: String)] {
         let present = Self.formats.map { ($0.name, "\(dir)/\($0.file)") }
         if present.allSatisfy({ FileManager.default.fileExists(atPath: $0.1) }) { return present }
         let generated = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-bench-audio").path
         let made = Self.formats.map { ($0.name, "\(generated)/\($0.file)") }
         if made.allSatisfy({ FileManager.default.fileExists(atPath: $0.1) }) { return made }
-        guard let python else { throw BenchAudioError.inputsMissing(directory: dir) }
-        emit(["note": "inputs missing in \(dir): generating them in \(generated)"])
+        guard let python else { throw BenchmarkError.audioInputsMissing(directory: dir) }
+        output.emit(["note": "inputs missing in \(dir): generating them in \(generated)"])
         _ = try PythonReference(python: python).run("\(tools)/make_bench_audio.py", [generated, "--seconds", "60"])
         return made
     }
