@@ -72,6 +72,7 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "NoisyStudent", targets: ["NoisyStudent"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Benchmarks", targets: ["Benchmarks"]),
         .executable(name: "crescendo", targets: ["crescendo"]),
         .executable(name: "crescendo-audio", targets: ["AudioTool"]),
     ],
@@ -104,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "crescendo",
             dependencies: [
-                "Torch", "Audio", "NN", "MusicTasks", "Models", "Catalog", "Training", "NoisyStudent", "Report",
+                "Torch", "Audio", "NN", "MusicTasks", "Models", "Catalog", "Training", "NoisyStudent", "Report", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +113,8 @@ let package = Package(
         .target(name: "NoisyStudent", dependencies: ["Training", "Catalog", "MusicTasks", "Models", "NN", "Audio", "Torch"]),
         // HTML reports of pipeline runs and scaling studies: reads what NoisyStudent writes.
         .target(name: "Report", dependencies: ["NoisyStudent", "MusicTasks", "Models"]),
+        // Speed measurements and the Python references they run beside (`crescendo bench`).
+        .target(name: "Benchmarks", dependencies: ["Torch", "NN", "Audio", "MusicTasks", "Models", "Training", "NoisyStudent"]),
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "NoisyStudent", "MusicTasks", "Models", "CZlib"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Counts the floating-point operations of the matrix-heavy operations a piece of code runs:
 /// convolutions, linear layers and matrix products (two per multiply-add; biases and
 /// element-wise work not counted). The count is analytic, from the operands' and results'
@@ -5,9 +7,15 @@
 ///
 /// Only operations that `body` runs on the calling task are counted; concurrent work elsewhere
 /// is not. Outside a measurement each counted operation pays one task-local lookup.
+///
+/// It stays in Torch (the benchmarks only call `measure`) because the counting hooks sit inside
+/// Torch's own operations (`Tensor+NN`, `Tensor+OneDNN`, `Tensor+FFT`).
 public enum FLOPCounter {
-    final class Tally: @unchecked Sendable {
-        var flops = 0
+    /// The running count. Child tasks inherit the task-local, so they may add concurrently.
+    final class Tally: Sendable {
+        private let count = Mutex(0)
+        var flops: Int { count.withLock { $0 } }
+        func add(_ flops: Int) { count.withLock { $0 += flops } }
     }
 
     @TaskLocal static var current: Tally?
@@ -19,7 +27,7 @@ public enum FLOPCounter {
         let outer = current
         let tally = Tally()
         let result = try $current.withValue(tally) { try body() }
-        outer?.flops += tally.flops
+        outer?.add(tally.flops)
         return (result, tally.flops)
     }
 
@@ -27,12 +35,12 @@ public enum FLOPCounter {
     /// multiply-adds, which is the weight's element count divided by its output channels.
     static func recordConvolution(weight: Tensor, output: Tensor) {
         guard let tally = current, let outChannels = weight.shape.first, outChannels > 0 else { return }
-        tally.flops += 2 * output.count * (weight.count / outChannels)
+        tally.add(2 * output.count * (weight.count / outChannels))
     }
 
     /// A linear layer or matrix product: each output element costs `inner` multiply-adds.
     static func recordMatrixProduct(inner: @autoclosure () -> Int, output: Tensor) {
         guard let tally = current else { return }
-        tally.flops += 2 * output.count * inner()
+        tally.add(2 * output.count * inner())
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Benchmarks
 import Foundation
 
 /// `crescendo audio info FILE…`: one line per file, in the order given, with its rate,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Benchmarks
 import Foundation
 import Torch
 

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import Torch
+import Benchmarks
 
 /// Speed measurements, printed as JSON lines so that runs can be compared as ratios.
 struct Bench: ParsableCommand {
@@ -28,44 +27,9 @@ struct Bench: ParsableCommand {
         var json = false
 
         func run() throws {
-            let bench = EngineBenchmark(repetitions: reps, threads: threads)
-            let engine = "crescendo-libtorch-\(Runtime.torchVersion)"
-            var swift: [String: Double] = [:]
-            swift["op_overhead_us"] = try bench.opOverheadMicroseconds()
-            emit(["engine": engine, "name": "op_overhead_us", "value": round3(swift["op_overhead_us"]!)])
-            let floor = try bench.atenFloorMicroseconds()
-            emit(["engine": "cpp-aten-loop", "name": "op_overhead_us", "value": round3(floor)])
-            swift["matmul_gflops"] = try bench.matmulGFLOPS()
-            emit(["engine": engine, "name": "matmul_gflops", "threads": threads, "value": round1(swift["matmul_gflops"]!)])
-            swift["conv2d_gflops"] = try bench.conv2dGFLOPS()
-            emit(["engine": engine, "name": "conv2d_gflops", "threads": threads, "value": round1(swift["conv2d_gflops"]!)])
-
-            guard let reference else { return }
-            let python = try runReference(reference)
-            for line in python { emit(line) }
-            for line in python {
-                guard let name = line["name"] as? String, let value = (line["value"] as? NSNumber)?.doubleValue,
-                      let mine = swift[name], value > 0 else { continue }
-                // Overhead: smaller is better, so report python/swift; throughput: swift/python.
-                let ratio = name.hasSuffix("_us") ? value / mine : mine / value
-                emit(["name": "\(name)_ratio_vs_pytorch", "value": round3(ratio),
-                      "meaning": name.hasSuffix("_us") ? "python time / swift time (>1: swift faster)" : "swift / python"])
-            }
-            emit(["name": "op_overhead_vs_cpp_floor", "value": round3(swift["op_overhead_us"]! / floor),
-                  "meaning": "swift time / C++ ATen loop time"])
-        }
-
-        func runReference(_ script: String) throws -> [[String: Any]] {
-            try PythonReference(python: python).run(script, ["--threads", String(threads), "--reps", String(reps)])
+            try EngineComparison(benchmark: EngineBenchmark(repetitions: reps, threads: threads),
+                                 reference: reference, python: python)
+                .run(output: .standardOutput)
         }
     }
-}
-
-func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
-func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
-
-/// Prints one JSON object per line, keys sorted.
-func emit(_ object: [String: Any]) {
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-    FileHandle.standardOutput.write(data + Data("\n".utf8))
 }

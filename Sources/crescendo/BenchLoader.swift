@@ -1,8 +1,5 @@
 import ArgumentParser
-import Foundation
-import Models
-import Torch
-import Training
+import Benchmarks
 
 /// Loader throughput against training throughput: the model, not the loader, should be the bottleneck.
 struct BenchLoader: AsyncParsableCommand {
@@ -32,42 +29,8 @@ struct BenchLoader: AsyncParsableCommand {
     var threads = 2
 
     func run() async throws {
-        Runtime.threads = threads
-        let data = try CatalogData(path: catalog)
-        let specs = try data.tasks(named: tasks.split(separator: ",").map(String.init))
-        let tracks = try data.labeledTracks(split: split, tasks: specs)
-        let model = try ModelPreset(parsing: preset).build(tasks: specs, generator: Generator(seed: 0))
-        let loader = try ClipLoader(tracks: tracks, tasks: specs, config: ClipLoaderConfig(
-            batchSize: batch, clipSamples: model.clipSamples, sampleRate: model.sampleRate, seed: 1))
-        // Loader alone: decode + crop + resample + batch assembly, with its prefetching.
-        var loaded = 0
-        var first: Batch?
-        let loadStart = DispatchTime.now().uptimeNanoseconds
-        for try await b in loader.batches(epoch: 0) {
-            loaded += 1
-            if first == nil { first = b }
-            if loaded == batches { break }
-        }
-        let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
-        guard let sample = first else { throw ValidationError("split \(split) gave no batch") }
-        // Training alone, on an already loaded batch: forward, loss, backward, AdamW.
-        let loss = MultiTaskLoss(tasks: specs)
-        var optimizer = try Adam.adamW(parameters: model.trainableParameters(), learningRate: 1e-4)
-        model.train()
-        func step() throws {
-            try optimizer.zeroGrad()
-            try loss(model(sample.waveforms), sample).total.backward()
-            try optimizer.step()
-        }
-        try step()
-        let trainStart = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<batches { try step() }
-        let trainSeconds = Double(DispatchTime.now().uptimeNanoseconds - trainStart) / 1e9
-        let loaderRate = Double(loaded * batch) / loadSeconds
-        let trainRate = Double(batches * batch) / trainSeconds
-        emit(["name": "loader_clips_per_s", "value": round3(loaderRate), "batch": batch, "batches": loaded])
-        emit(["name": "train_clips_per_s", "value": round3(trainRate), "preset": preset, "batch": batch, "threads": threads])
-        emit(["name": "loader_vs_training", "value": round3(loaderRate / trainRate),
-              "meaning": "clips/s the loader delivers ÷ clips/s training consumes (goal ≥ 3)"])
+        try await LoaderBenchmark(catalog: catalog, tasks: tasks.split(separator: ",").map(String.init), split: split,
+                                  preset: preset, batch: batch, batches: batches, threads: threads)
+            .run(output: .standardOutput)
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Benchmarks
 import Models
 import Torch
 
@@ -85,120 +85,15 @@ extension Bench {
             }
         }
 
-        var modes: [ModelBenchmark.Mode] {
-            mode == "both" ? [.train, .infer] : [ModelBenchmark.Mode(rawValue: mode) ?? .infer]
-        }
-
-        var inference: InferenceOptimizations {
-            if plain { return InferenceOptimizations(foldBatchNorm: false, layout: .contiguous, precision: bf16 ? .bfloat16 : .float32) }
-            return InferenceOptimizations(foldBatchNorm: true, layout: bf16 && inferenceLayout == .oneDNNBlocked ? .contiguous : inferenceLayout,
-                                          precision: bf16 ? .bfloat16 : .float32)
-        }
-
         func run() throws {
-            let presets = try preset.map(BenchModel.init(parsing:))
-            // Found before anything is measured, so that a missing reference costs no time.
-            let referenceDirectory = try paired.map { _ in try ReferenceScripts.directory(holding: "reference_models.py", option: referenceDir) }
-            if !noCachingAllocator { try CachingAllocator.enable() }
-            let benchmark = ModelBenchmark(batch: batch, threads: threads, repetitions: reps, classes: classes,
-                                           inference: inference,
-                                           trainingLayout: channelsLastTraining ? .channelsLast : .contiguous)
-            let engine = "crescendo-libtorch-\(Runtime.torchVersion)"
-            emitInOrder(["engine": engine, "name": "settings", "inference": inference.description,
-                         "training_layout": channelsLastTraining ? "channels-last" : "contiguous",
-                         "allocator": noCachingAllocator ? "default" : "caching"])
-            var peak: Double?
-            if mfu {
-                let gflops = try EngineBenchmark(repetitions: reps, threads: threads).matmulGFLOPS()
-                peak = gflops
-                emitInOrder(["engine": engine, "name": "matmul_gflops", "threads": threads, "value": round1(gflops)])
-            }
-            /// FLOPs and utilisation of one of Crescendo's results.
-            func utilisation(_ result: ModelBenchmark.Result) throws {
-                guard let peak else { return }
-                let forward = try benchmark.forwardFLOPsPerClip(result.preset)
-                // Training: forward + backward (input and weight gradients), 3x the forward's FLOPs.
-                let perClip = Double(result.mode == .train ? 3 * forward : forward)
-                let achieved = result.median * perClip / 1e9
-                emitInOrder(["preset": result.preset.rawValue, "mode": result.mode.rawValue, "batch": batch,
-                             "name": "model_flop_utilisation", "gflop_per_clip": round3(perClip / 1e9),
-                             "achieved_gflops": round1(achieved), "matmul_peak_gflops": round1(peak),
-                             "value": round3(achieved / peak)])
-            }
-            if let paired, let referenceDirectory {
-                for p in presets {
-                    let results = try benchmark.runPaired(p, modes: modes) { mode in
-                        try PairedReference(python: python, script: paired, referenceDirectory: referenceDirectory,
-                                            preset: p.rawValue, mode: mode.rawValue, batch: batch, threads: threads,
-                                            classes: classes)
-                    }
-                    for (ours, theirs, ratios, pytorchEngine) in results {
-                        ours.emit(engine: engine)
-                        theirs.emit(engine: pytorchEngine)
-                        try utilisation(ours)
-                        let sorted = ratios.sorted()
-                        emitInOrder(["preset": p.rawValue, "mode": ours.mode.rawValue, "batch": batch, "pairs": ratios.count,
-                                     "name": "paired_ratio_vs_pytorch", "value": round3(median(sorted)),
-                                     "min": round3(sorted.first ?? 0), "max": round3(sorted.last ?? 0),
-                                     "ratio_of_medians": round3(ours.median / theirs.median),
-                                     "meaning": "median over alternating step pairs of pytorch seconds / crescendo seconds (>1: crescendo faster)"])
-                    }
-                }
-                return
-            }
-            // Per "preset mode": each round's (median, best) clips/s of each side.
-            var crescendo: [String: [(median: Double, best: Double)]] = [:]
-            var pytorch: [String: [(median: Double, best: Double)]] = [:]
-            for round in 1...rounds {
-                for p in presets {
-                    for result in try benchmark.run(p, modes: modes) {
-                        result.emit(engine: engine)
-                        try utilisation(result)
-                        crescendo["\(p.rawValue) \(result.mode.rawValue)", default: []].append((result.median, result.rates.last ?? 0))
-                    }
-                }
-                guard let reference else { continue }
-                for (text, line) in try runReference(reference, presets: presets) {
-                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
-                    guard let p = line["preset"] as? String, let m = line["mode"] as? String,
-                          let median = (line["clips_per_s"] as? NSNumber)?.doubleValue, median > 0,
-                          let best = (line["max"] as? NSNumber)?.doubleValue,
-                          let ours = crescendo["\(p) \(m)"]?.last else { continue }
-                    pytorch["\(p) \(m)", default: []].append((median, best))
-                    emitInOrder(["preset": p, "mode": m, "batch": batch, "round": round,
-                                 "name": "clips_per_s_ratio_vs_pytorch", "value": round3(ours.median / median),
-                                 "best_step_ratio": round3(ours.best / best),
-                                 "meaning": "crescendo / pytorch clips/s: medians, and fastest steps (>1: crescendo faster)"])
-                }
-            }
-            guard rounds > 1, reference != nil else { return }
-            for key in crescendo.keys.sorted() {
-                guard let ours = crescendo[key], let theirs = pytorch[key], !theirs.isEmpty else { continue }
-                let parts = key.split(separator: " ")
-                let ourMedian = median(ours.map(\.median)), theirMedian = median(theirs.map(\.median))
-                let ourBest = ours.map(\.best).max() ?? 0, theirBest = theirs.map(\.best).max() ?? 0
-                emitInOrder(["preset": String(parts[0]), "mode": String(parts[1]), "batch": batch, "rounds": theirs.count,
-                             "name": "summary_ratio_vs_pytorch",
-                             "crescendo_median_clips_per_s": round3(ourMedian), "pytorch_median_clips_per_s": round3(theirMedian),
-                             "value": round3(ourMedian / theirMedian),
-                             "crescendo_best_clips_per_s": round3(ourBest), "pytorch_best_clips_per_s": round3(theirBest),
-                             "best_step_ratio": round3(theirBest > 0 ? ourBest / theirBest : 0)])
-            }
-        }
-
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            guard !sorted.isEmpty else { return 0 }
-            let mid = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        }
-
-        /// The reference's JSON lines, verbatim and parsed.
-        func runReference(_ script: String, presets: [BenchModel]) throws -> [(String, [String: Any])] {
-            try PythonReference(python: python).runLines(script, presets.map(\.rawValue) + [
-                "--mode", mode, "--batch", String(batch), "--threads", String(threads), "--reps", String(reps),
-                "--classes", String(classes),
-            ]).map { ($0.line, $0.object) }
+            let benchmark = ModelBenchmark(
+                batch: batch, threads: threads, repetitions: reps, classes: classes,
+                inference: ModelBenchmark.inferenceOptimizations(plain: plain, layout: inferenceLayout, bfloat16: bf16),
+                trainingLayout: channelsLastTraining ? .channelsLast : .contiguous)
+            try ModelComparison(benchmark: benchmark, presets: try preset.map(BenchModel.init(parsing:)), mode: mode,
+                                measuresUtilisation: mfu, cachingAllocator: !noCachingAllocator, reference: reference,
+                                paired: paired, referenceDirectory: referenceDir, python: python, rounds: rounds)
+                .run(output: .standardOutput)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Training
 
 /// Starts N local workers of a crescendo command with torchrun's variables.
 struct LaunchCommand: AsyncParsableCommand {
@@ -34,19 +35,8 @@ struct LaunchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let port = try masterPort ?? LocalPort.free()
-        var base = ProcessInfo.processInfo.environment
-        base["MASTER_ADDR"] = "127.0.0.1"
-        base["MASTER_PORT"] = String(port)
-        base["WORLD_SIZE"] = String(nproc)
-        base["LOCAL_WORLD_SIZE"] = String(nproc)
-        base["OMP_NUM_THREADS"] = String(threadsPerWorker)
-        if let timeout { base["CRESCENDO_DIST_TIMEOUT"] = String(timeout) }
-        let workers = (0..<nproc).map { rank in
-            var environment = base
-            environment["RANK"] = String(rank)
-            environment["LOCAL_RANK"] = String(rank)
-            return WorkerSpec(rank: rank, arguments: command, environment: environment)
-        }
+        let workers = WorkerSpec.localRanks(nproc, arguments: command, port: port, threadsPerWorker: threadsPerWorker,
+                                            timeout: timeout, base: ProcessInfo.processInfo.environment)
         let outcome = try await WorkerSupervisor(executable: try Self.executable()).run(workers)
         switch outcome {
         case .succeeded: return
@@ -61,23 +51,5 @@ struct LaunchCommand: AsyncParsableCommand {
     static func executable() throws -> URL {
         let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: path)
-    }
-}
-
-/// A free TCP port on the loopback interface (asked from the kernel, then released).
-enum LocalPort {
-    static func free() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ValidationError("no socket for a rendezvous port: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw ValidationError("no free rendezvous port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

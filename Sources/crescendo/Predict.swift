@@ -17,7 +17,7 @@ struct Predict: AsyncParsableCommand {
     var files: [String]
 
     @Option(help: "Output format: table, json (one object per line) or csv.")
-    var format: OutputFormat = .table
+    var format: PredictionFormatter.Format = .table
 
     @Option(help: "Tags shown per multi-label task.")
     var top = 5
@@ -31,8 +31,6 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Intra-op threads.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
-
     func run() async throws {
         try TensorMemory.enableCaching()
         Runtime.threads = threads
@@ -41,18 +39,13 @@ struct Predict: AsyncParsableCommand {
         let network = try contents.model()
         let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop),
                                                optimizations: optimize ? .standard : nil)
-        let tasks = contents.description.tasks
+        let formatter = PredictionFormatter(format: format, tasks: contents.description.tasks, top: top)
         var failures = 0
-        if format == .csv { print(csvHeader(tasks)) }
+        if let header = formatter.header { print(header) }
         try await predictor.predict(paths: files) { index, outcome in
             let file = files[index]
             do {
-                let p = try outcome.get()
-                switch format {
-                case .table: print(table(file, p, tasks))
-                case .json: print(try json(file, p, tasks))
-                case .csv: print(csvRow(file, p, tasks))
-                }
+                print(try formatter.text(file: file, outcome.get()))
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -60,92 +53,6 @@ struct Predict: AsyncParsableCommand {
         }
         if failures > 0 { throw ExitCode(1) }
     }
-
-    func ranked(_ probabilities: [Float], _ classes: [String]) -> [(String, Float)] {
-        zip(classes, probabilities).sorted { $0.1 > $1.1 }.map { ($0.0, $0.1) }
-    }
-
-    func table(_ file: String, _ p: TrackPrediction, _ tasks: [TaskSpec]) -> String {
-        var lines = ["\(file)  (\(String(format: "%.1f", p.duration)) s, \(p.chunks.count) chunks)"]
-        for task in tasks {
-            guard let out = p.values[task.name] else { continue }
-            switch task.kind {
-            case .multiClass:
-                let best = ranked(out, task.classes).prefix(3).map { "\($0.0) \(String(format: "%.2f", $0.1))" }
-                lines.append("  \(task.name): " + best.joined(separator: ", "))
-            case .multiLabel:
-                let best = ranked(out, task.classes).prefix(top).map { "\($0.0) \(String(format: "%.2f", $0.1))" }
-                lines.append("  \(task.name): " + best.joined(separator: ", "))
-            case .regression:
-                lines.append("  \(task.name): " + out.map { String(format: "%.4f", $0) }.joined(separator: ", "))
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    func json(_ file: String, _ p: TrackPrediction, _ tasks: [TaskSpec]) throws -> String {
-        var object: [String: Any] = ["file": file, "duration": p.duration, "chunks": p.chunks.count]
-        for task in tasks {
-            guard let out = p.values[task.name] else { continue }
-            switch task.kind {
-            case .multiClass:
-                let best = ranked(out, task.classes)[0]
-                object[task.name] = ["label": best.0, "probability": Double(best.1),
-                                     "probabilities": Dictionary(uniqueKeysWithValues: zip(task.classes, out.map(Double.init)))]
-            case .multiLabel:
-                object[task.name] = Dictionary(uniqueKeysWithValues: zip(task.classes, out.map(Double.init)))
-            case .regression:
-                object[task.name] = out.map(Double.init)
-            }
-        }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-    }
-
-    func csvHeader(_ tasks: [TaskSpec]) -> String {
-        (["file"] + tasks.flatMap { task -> [String] in
-            switch task.kind {
-            case .multiClass: return ["\(task.name)", "\(task.name)_probability"]
-            case .multiLabel, .regression: return (task.classes.isEmpty ? ["value"] : task.classes).map { "\(task.name):\($0)" }
-            }
-        }).joined(separator: ",")
-    }
-
-    func csvRow(_ file: String, _ p: TrackPrediction, _ tasks: [TaskSpec]) -> String {
-        var fields = [CSV.escape(file)]
-        for task in tasks {
-            let out = p.values[task.name] ?? []
-            switch task.kind {
-            case .multiClass:
-                let best = ranked(out, task.classes).first
-                fields += [CSV.escape(best?.0 ?? ""), best.map { String(format: "%.4f", $0.1) } ?? ""]
-            case .multiLabel, .regression:
-                fields += out.map { String(format: "%.4f", $0) }
-            }
-        }
-        return fields.joined(separator: ",")
-    }
 }
 
-/// Finds checkpoints given a run directory or a file.
-enum RunLocation {
-    static func checkpoint(_ location: String) throws -> URL {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory) else {
-            throw ValidationError("\(location): no such run directory or checkpoint")
-        }
-        guard isDirectory.boolValue else { return URL(fileURLWithPath: location) }
-        for candidate in ["checkpoints/best.safetensors", "checkpoints/latest.safetensors"] {
-            let url = URL(fileURLWithPath: location).appendingPathComponent(candidate)
-            if FileManager.default.fileExists(atPath: url.path) { return url }
-        }
-        throw ValidationError("\(location): the run has no checkpoint (checkpoints/best.safetensors)")
-    }
-}
-
-/// RFC 4180 quoting for CSV fields.
-enum CSV {
-    static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
+extension PredictionFormatter.Format: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
-import CTorch
 import Foundation
+import Torch
 
 /// Micro-benchmarks of the engine, defined exactly as `shared/bench/engine_reference.py`
 /// defines them for Python PyTorch, so that the two can be compared in one run.
@@ -41,9 +41,7 @@ public struct EngineBenchmark: Sendable {
         let a = try Tensor.ones([1]), b = try Tensor.ones([1])
         var samples: [Double] = []
         for _ in 0...repetitions {
-            let s = ct_bench_add_loop(a.handle, b.handle, 20000)
-            if s < 0 { throw Tensor.lastError("bench add loop") }
-            samples.append(s)
+            samples.append(try ATenAddLoop.secondsPerAdd(a, b, iterations: 20000))
         }
         samples.removeFirst()  // warm-up
         samples.sort()

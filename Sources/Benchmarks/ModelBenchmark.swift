@@ -4,86 +4,33 @@ import MusicTasks
 import NN
 import Torch
 
-/// What `bench models` measures: a preset with a tagging head (bench_reference.py's models), or
-/// a key network of one width (tools/key_reference.py's) with the 24-key task.
-enum BenchModel: Equatable {
-    case preset(ModelPreset)
-    /// `keynet-xs` … `keynet-xl`: the KeyNetwork the preset of that size gets for a key task.
-    case keyNetwork(name: String, width: Int)
-
-    init(parsing name: String) throws {
-        let lower = name.lowercased()
-        if lower.hasPrefix("keynet-") {
-            guard let preset = ModelPreset(rawValue: "resnet-" + lower.dropFirst("keynet-".count)) else {
-                throw TorchError.invalidArgument("unknown key network \"\(name)\"; choose one of keynet-xs, keynet-s, keynet-m, keynet-l, keynet-xl")
-            }
-            self = .keyNetwork(name: lower, width: preset.keyNetworkWidth)
-        } else {
-            self = .preset(try ModelPreset(parsing: name))
-        }
-    }
-
-    var rawValue: String {
-        switch self {
-        case .preset(let p): return p.rawValue
-        case .keyNetwork(let name, _): return name
-        }
-    }
-
-    var clipSamples: Int {
-        switch self {
-        case .preset(let p): return p.clipSamples
-        case .keyNetwork: return KeyNetwork.defaultClipSamples
-        }
-    }
-
-    /// The task the benchmark trains: 50-ish tags (multi-label) or the 24 keys (multi-class).
-    func task(classes: Int) throws -> TaskSpec {
-        switch self {
-        case .preset:
-            return TaskSpec(name: "tags", kind: .multiLabel, classes: (0..<classes).map { "tag\($0)" })
-        case .keyNetwork:
-            let tonics = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
-            return TaskSpec(name: "key", kind: .multiClass, classes: tonics.map { "\($0) major" } + tonics.map { "\($0) minor" })
-        }
-    }
-
-    /// A fresh model (the caller seeds the generator).
-    func build(task: TaskSpec) throws -> any AudioModel {
-        switch self {
-        case .preset(let p): return try p.build(tasks: [task])
-        case .keyNetwork(_, let width): return try KeyNetwork(width: width, task: task)
-        }
-    }
-}
-
 /// Training and inference throughput of one model preset, defined exactly as
 /// `shared/bench/bench_reference.py` defines it for PyTorch: the same random input and labels
 /// (shapes and distributions), the same step, one warm-up step, then `repetitions` timed steps.
 /// A key network is defined as tools/key_reference.py defines it: class-index labels,
 /// cross-entropy in training, softmax in inference.
-struct ModelBenchmark {
-    enum Mode: String, CaseIterable {
+public struct ModelBenchmark: Sendable {
+    public enum Mode: String, CaseIterable, Sendable {
         case train, infer
         /// A key network's constant-Q front end alone (no gradients): where inference time goes.
         case frontend
     }
 
     /// One (preset, mode) measurement, in the reference's terms.
-    struct Result {
-        var preset: BenchModel
-        var mode: Mode
-        var batch: Int
-        var threads: Int
-        var parameters: Int
+    public struct Result: Sendable {
+        public var preset: BenchModel
+        public var mode: Mode
+        public var batch: Int
+        public var threads: Int
+        public var parameters: Int
         /// Clips per second of each timed step, sorted.
-        var rates: [Double]
-        var median: Double { rates[rates.count / 2] }
+        public var rates: [Double]
+        public var median: Double { rates[rates.count / 2] }
 
         /// The reference's line: same keys, same order, same rounding.
-        func emit(engine: String) {
+        public func emit(engine: String, to output: BenchmarkOutput) {
             let samples = preset.clipSamples
-            emitInOrder([
+            output.emitInOrder([
                 "engine": engine, "preset": preset.rawValue, "mode": mode.rawValue, "batch": batch,
                 "threads": threads, "params": parameters, "clips_per_s": round3(median),
                 "min": round3(rates.first ?? 0), "max": round3(rates.last ?? 0),
@@ -92,14 +39,32 @@ struct ModelBenchmark {
         }
     }
 
-    var batch: Int
-    var threads: Int
-    var repetitions: Int
-    var classes: Int
+    public var batch: Int
+    public var threads: Int
+    public var repetitions: Int
+    public var classes: Int
     /// Inference optimisations; `.none` measures the plain model in evaluation mode.
-    var inference: InferenceOptimizations
+    public var inference: InferenceOptimizations
     /// Memory format of the convolutional part while training.
-    var trainingLayout: MemoryFormat
+    public var trainingLayout: MemoryFormat
+
+    public init(batch: Int, threads: Int, repetitions: Int, classes: Int, inference: InferenceOptimizations,
+                trainingLayout: MemoryFormat) {
+        self.batch = batch
+        self.threads = threads
+        self.repetitions = repetitions
+        self.classes = classes
+        self.inference = inference
+        self.trainingLayout = trainingLayout
+    }
+
+    /// The inference optimisations of `bench models`' flags: folded and in `layout` unless
+    /// `plain`; bfloat16 has no oneDNN blocked layout, so it falls back to contiguous.
+    public static func inferenceOptimizations(plain: Bool, layout: ConvolutionLayout, bfloat16: Bool) -> InferenceOptimizations {
+        if plain { return InferenceOptimizations(foldBatchNorm: false, layout: .contiguous, precision: bfloat16 ? .bfloat16 : .float32) }
+        return InferenceOptimizations(foldBatchNorm: true, layout: bfloat16 && layout == .oneDNNBlocked ? .contiguous : layout,
+                                      precision: bfloat16 ? .bfloat16 : .float32)
+    }
 
     /// Measures `modes` of `preset` on one model, training first as the reference does.
     func run(_ preset: BenchModel, modes: [Mode]) throws -> [Result] {
@@ -218,7 +183,7 @@ struct ModelBenchmark {
 }
 
 /// The optimizer a training-step closure mutates.
-final class OptimizerBox {
+private final class OptimizerBox {
     var adam: Adam
     init(_ adam: Adam) { self.adam = adam }
 }
