@@ -1,4 +1,5 @@
 import Models
+import MusicTasks
 import Torch
 
 /// What `bench models` measures: a preset with a tagging head (bench_reference.py's models), or

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import MusicTasks
 import NN
 import Torch
 

@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Models
+import MusicTasks
 import NoisyStudent
 import Torch
 import Training

@@ -72,7 +72,7 @@ void power_project_cpu(const at::Tensor &spectrum, const std::vector<double> &we
 }  // namespace
 
 extern "C" ct_tensor ct_power_project(ct_tensor weights, ct_tensor spectrum, int dtype) {
-  try {
+  return ctorch::guarded<ct_tensor>(nullptr, [&]() -> ct_tensor {
     const at::Tensor &w = ctorch::T(weights);
     const at::Tensor &x = ctorch::T(spectrum);
     const at::ScalarType out_type = ctorch::scalar_type(dtype);
@@ -119,18 +119,11 @@ extern "C" ct_tensor ct_power_project(ct_tensor weights, ct_tensor spectrum, int
     leading.push_back(filters);
     leading.push_back(frames);
     return ctorch::wrap(out.view(leading));
-  } catch (const c10::Error &e) {
-    ctorch::set_error(e.what_without_backtrace());
-  } catch (const std::exception &e) {
-    ctorch::set_error(e.what());
-  } catch (...) {
-    ctorch::set_error("unknown C++ exception");
-  }
-  return nullptr;
+  });
 }
 
 extern "C" ct_tensor ct_fft_convolve(ct_tensor signal, ct_tensor kernel, int64_t length) {
-  try {
+  return ctorch::guarded<ct_tensor>(nullptr, [&]() -> ct_tensor {
     const at::Tensor &x = ctorch::T(signal);
     const at::Tensor &h = ctorch::T(kernel);
     if (x.dim() < 1 || h.dim() < 1) throw std::invalid_argument("fft_convolve: signal and kernel need at least one dimension");
@@ -141,12 +134,5 @@ extern "C" ct_tensor ct_fft_convolve(ct_tensor signal, ct_tensor kernel, int64_t
     const int64_t size = fast_fft_length(full);
     at::Tensor product = at::fft_rfft(x, size, -1) * at::fft_rfft(h, size, -1);
     return ctorch::wrap(at::fft_irfft(product, size, -1).narrow(-1, 0, out));
-  } catch (const c10::Error &e) {
-    ctorch::set_error(e.what_without_backtrace());
-  } catch (const std::exception &e) {
-    ctorch::set_error(e.what());
-  } catch (...) {
-    ctorch::set_error("unknown C++ exception");
-  }
-  return nullptr;
+  });
 }

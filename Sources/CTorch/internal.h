@@ -36,31 +36,28 @@ inline at::TensorOptions options(int dtype, int device_type, int device_index) {
 }
 std::vector<at::Tensor> tensors(const ct_tensor *ts, int n);
 
+// Runs `body`; any exception becomes the thread's error and `failure` is returned, so that no
+// C++ exception crosses the C boundary. The one catch ladder of the shim.
+template <typename R, typename F>
+R guarded(R failure, F &&body) noexcept {
+  try {
+    return body();
+  } catch (const c10::Error &e) {
+    set_error(e.what_without_backtrace());
+  } catch (const std::exception &e) {
+    set_error(e.what());
+  } catch (...) {
+    set_error("unknown C++ exception");
+  }
+  return failure;
+}
+
 }  // namespace ctorch
 
 // Runs a statement that yields a tensor; any exception becomes the thread's error and NULL.
-#define CT_TENSOR(expr)                                                        \
-  try {                                                                        \
-    return ctorch::wrap(expr);                                                 \
-  } catch (const c10::Error &e) {                                              \
-    ctorch::set_error(e.what_without_backtrace());                             \
-  } catch (const std::exception &e) {                                          \
-    ctorch::set_error(e.what());                                               \
-  } catch (...) {                                                              \
-    ctorch::set_error("unknown C++ exception");                                \
-  }                                                                            \
-  return nullptr;
+#define CT_TENSOR(expr) \
+  return ctorch::guarded<ct_tensor>(nullptr, [&]() -> ct_tensor { return ctorch::wrap(expr); });
 
 // Runs a block; any exception becomes the thread's error and -1.
-#define CT_STATUS(block)                                                       \
-  try {                                                                        \
-    block;                                                                     \
-    return 0;                                                                  \
-  } catch (const c10::Error &e) {                                              \
-    ctorch::set_error(e.what_without_backtrace());                             \
-  } catch (const std::exception &e) {                                          \
-    ctorch::set_error(e.what());                                               \
-  } catch (...) {                                                              \
-    ctorch::set_error("unknown C++ exception");                                \
-  }                                                                            \
-  return -1;
+#define CT_STATUS(block) \
+  return ctorch::guarded<int>(-1, [&]() -> int { block; return 0; });

@@ -1,4 +1,5 @@
 import Foundation
+import MusicTasks
 
 /// Whole-track predictions as text: a table for people, one JSON object per line, or CSV rows
 /// under a header (`crescendo predict --format`).

@@ -105,7 +105,7 @@ public struct StudyResults: Codable, Sendable, Equatable {
     public func csv() -> String {
         let metrics = metricNames
         var lines = [(["pool_fraction", "student", "parameters", "pseudo_labeled_tracks", "seeds_done", "seeds_planned"]
-                      + metrics.flatMap { ["\($0) mean", "\($0) sd"] }).map(Self.csvField).joined(separator: ",")]
+                      + metrics.flatMap { ["\($0) mean", "\($0) sd"] }).map(CSVField.escape).joined(separator: ",")]
         for r in rows {
             var fields = [String(r.poolFraction), r.student.rawValue, r.parameters.map(String.init) ?? "",
                           String(r.pseudoLabeledTracks), String(r.seedsDone), String(r.seedsPlanned)]
@@ -113,14 +113,9 @@ public struct StudyResults: Codable, Sendable, Equatable {
                 fields.append(r.mean[m].map { String($0) } ?? "")
                 fields.append(r.spread[m].map { String($0) } ?? "")
             }
-            lines.append(fields.map(Self.csvField).joined(separator: ","))
+            lines.append(fields.map(CSVField.escape).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Writes `study-results.json` and `study-results.csv` into `directory`, each atomically.

@@ -22,7 +22,6 @@ struct AudioCQTCommand: ParsableCommand {
 
     var file: String { window.file }
     var out: String { window.out }
-    var offset: Double { window.offset }
     var sampleRate: Int { window.sampleRate }
 
     @Option(help: "Centre frequency of the window's first bin (Hz; default C1).")
@@ -70,23 +69,10 @@ struct AudioCQTCommand: ParsableCommand {
         } catch {
             throw AudioCommandError.features(path: file, message: "constant-Q: \(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let metadata: [String: String] = [
-            "config": String(decoding: try encoder.encode(config), as: UTF8.self),
-            "source": file,
-            "offset_s": String(offset),
-            "duration_s": String(audio.duration),
-            "sample_rate": String(audio.sampleRate),
-            "source_format": audio.source.format.description,
+        try window.save(cqt, as: "cqt", config: config, audio: audio, extra: [
             "margin_bins": String(config.marginBins),
             "layout": "(margin + bins + margin, frames) float32 dB, lowest bin first",
-        ]
-        do {
-            try TensorStore.save(["cqt": cqt], metadata: metadata, to: URL(fileURLWithPath: out))
-        } catch {
-            throw AudioCommandError.write(path: out, message: "\(error)")
-        }
+        ])
         let shape = cqt.shape
         if json {
             emit(["out": out, "source": file, "bins": shape[0], "margin_bins": config.marginBins, "frames": shape[1],

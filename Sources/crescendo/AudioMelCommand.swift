@@ -20,7 +20,6 @@ struct AudioMelCommand: ParsableCommand {
 
     var file: String { window.file }
     var out: String { window.out }
-    var offset: Double { window.offset }
     var sampleRate: Int { window.sampleRate }
 
     @Option(help: "FFT size.")
@@ -78,22 +77,7 @@ struct AudioMelCommand: ParsableCommand {
         } catch {
             throw AudioCommandError.features(path: file, message: "\(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let metadata: [String: String] = [
-            "config": String(decoding: try encoder.encode(config), as: UTF8.self),
-            "source": file,
-            "offset_s": String(offset),
-            "duration_s": String(audio.duration),
-            "sample_rate": String(audio.sampleRate),
-            "source_format": audio.source.format.description,
-            "layout": "(mels, frames) float32 dB",
-        ]
-        do {
-            try TensorStore.save(["mel": mel], metadata: metadata, to: URL(fileURLWithPath: out))
-        } catch {
-            throw AudioCommandError.write(path: out, message: "\(error)")
-        }
+        try window.save(mel, as: "mel", config: config, audio: audio, extra: ["layout": "(mels, frames) float32 dB"])
         let shape = mel.shape
         if json {
             emit(["out": out, "source": file, "mels": shape[0], "frames": shape[1], "duration_s": round3(audio.duration),
