@@ -278,6 +278,9 @@ struct DistributionTally {
         case .number(let number):
             addNumbers(count: 1, minimum: number, maximum: number, sum: number, sumOfSquares: number * number)
             labeled -= 1
+        case .events, .segments:
+            // Counted as labelled tracks; their classes are not per-track counts.
+            break
         }
     }
 

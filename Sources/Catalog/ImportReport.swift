@@ -65,6 +65,10 @@ public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
     public var duplicateRows: [RowProblem] = []
     /// Rows that could not be used at all (wrong number of fields, empty path...).
     public var invalidRows: [RowProblem] = []
+    /// Annotation files of time-aligned tasks (beats, chord `.lab` files) that are missing or
+    /// malformed: the file, the first bad line and the track it belongs to. That label is
+    /// skipped; the rest of the row is used.
+    public var invalidAnnotations: [RowProblem] = []
     /// What happened to the labels of the imported, updated and unchanged tracks.
     public var labels = LabelWriteCounts()
     /// Split assignments that changed.
@@ -81,7 +85,7 @@ public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
     /// Whether anything at all needs attention.
     public var hasProblems: Bool {
         !skippedDuplicates.isEmpty || !missingFiles.isEmpty || !failedProbes.isEmpty || !unknownLabels.isEmpty
-            || !duplicateRows.isEmpty || !invalidRows.isEmpty
+            || !duplicateRows.isEmpty || !invalidRows.isEmpty || !invalidAnnotations.isEmpty
     }
 
     mutating func noteUnknownLabel(task: String, label: String) {
@@ -101,6 +105,7 @@ public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
         }
         duplicateRows += other.duplicateRows
         invalidRows += other.invalidRows
+        invalidAnnotations += other.invalidAnnotations
         labels.inserted += other.labels.inserted
         labels.changed += other.labels.changed
         labels.unchanged += other.labels.unchanged
@@ -116,6 +121,7 @@ public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
         parts.append(Self.plural(unknownLabelCount, "unknown label"))
         parts.append(Self.plural(duplicateRows.count, "duplicate row"))
         parts.append(Self.plural(invalidRows.count, "invalid row"))
+        if !invalidAnnotations.isEmpty { parts.append(Self.plural(invalidAnnotations.count, "invalid annotation file")) }
         parts.append("labels: \(labels)")
         return parts.joined(separator: ", ")
     }
@@ -138,6 +144,7 @@ public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
             section("unknown labels of task \(task)", sorted) { "\"\($0.key)\" × \($0.value)" }
         }
         section("duplicate rows", duplicateRows) { $0.description }
+        section("invalid annotation files", invalidAnnotations) { $0.description }
         section("invalid rows", invalidRows) { $0.description }
         return lines.joined(separator: "\n")
     }

@@ -11,6 +11,8 @@ import MusicTasks
 /// | 1    | `classSet`        | BLOB, ascending class indices as little-endian `UInt16`     |
 /// | 2    | `number`          | REAL                                                       |
 /// | 3    | `probabilities`   | BLOB, one little-endian IEEE `Float16` per class            |
+/// | 4    | `events`          | BLOB, per event: `Float64` time, `UInt16` bar position (0: none) |
+/// | 5    | `segments`        | BLOB, per span: `Float64` start and end, `UInt16` byte count, UTF-8 label |
 ///
 /// Hard multi-class labels therefore stay countable in SQL (`GROUP BY value`), and a soft
 /// 50-class label takes 100 bytes.
@@ -21,6 +23,8 @@ public enum LabelStorage {
         case classSet = 1
         case number = 2
         case probabilities = 3
+        case events = 4
+        case segments = 5
     }
 
     /// Encodes a value as its `(form, value)` column pair.
@@ -48,6 +52,10 @@ public enum LabelStorage {
                 bytes.append(UInt8(bits >> 8))
             }
             return (Form.probabilities.rawValue, Data(bytes).databaseValue)
+        case .events(let events):
+            return (Form.events.rawValue, TimedLabelCoding.encode(events).databaseValue)
+        case .segments(let segments):
+            return (Form.segments.rawValue, TimedLabelCoding.encode(segments).databaseValue)
         }
     }
 
@@ -67,6 +75,10 @@ public enum LabelStorage {
         case (.probabilities, .blob(let data)):
             guard data.count % 2 == 0 else { return nil }
             return .probabilities(littleEndianUInt16s(data).map(HalfFloat.float(from:)))
+        case (.events, .blob(let data)):
+            return TimedLabelCoding.events(data).map(LabelValue.events)
+        case (.segments, .blob(let data)):
+            return TimedLabelCoding.segments(data).map(LabelValue.segments)
         default:
             return nil
         }
@@ -101,6 +113,10 @@ public enum LabelStorage {
                 }
             }
             if let values { return .probabilities(values) }
+        case .events?:
+            if let data: Data = row[valueColumn], let events = TimedLabelCoding.events(data) { return .events(events) }
+        case .segments?:
+            if let data: Data = row[valueColumn], let segments = TimedLabelCoding.segments(data) { return .segments(segments) }
         case nil:
             break
         }

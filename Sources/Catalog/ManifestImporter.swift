@@ -16,6 +16,10 @@ import MusicTasks
 /// - Paths are relative to the manifest's directory (or absolute).
 /// - Values are read by ``LabelText``: class name, names joined by `;` or `|`, number, or
 ///   empty for "no label of that task". Unknown names are reported, not fatal.
+/// - A time-aligned task's cell names its annotation file (relative to the manifest's
+///   directory): a beat file for `events`, a `.lab` file for `segments` (``AnnotationFile``).
+///   A missing or malformed file is reported with its path and line in
+///   ``ImportReport/invalidAnnotations``, and the row's other labels are kept.
 /// - Fields follow RFC 4180 quoting (in TSV too) and a UTF-8 byte-order mark is skipped;
 ///   see ``DelimitedText``.
 /// - A row with a different number of fields than the header, or an empty path, is
@@ -97,7 +101,18 @@ public struct ManifestImporter: CatalogImporter {
             }
             var labels: [String: LabelValue] = [:]
             for (column, spec, classIndex) in taskColumns {
-                if let value = LabelText.parse(record.fields[column], task: spec, classIndex: classIndex, report: &plan.report) {
+                if spec.kind.isTimeAligned {
+                    let cell = record.fields[column].trimmingWhitespace
+                    guard !cell.isEmpty else { continue }
+                    let file = PathRules.normalize(cell, relativeTo: base)
+                    switch AnnotationFile.read(file, kind: spec.kind) {
+                    case .success(let value): labels[spec.name] = value
+                    case .failure(let problem):
+                        plan.report.invalidAnnotations.append(.init(file: file, line: problem.line, key: path,
+                                                                    message: "task \(spec.name): \(problem.message)"))
+                    }
+                } else if let value = LabelText.parse(record.fields[column], task: spec, classIndex: classIndex,
+                                                      report: &plan.report) {
                     labels[spec.name] = value
                 }
             }

@@ -12,7 +12,8 @@ import GRDB
 ///            status TEXT NOT NULL CHECK (status IN ('ok','failed')), error TEXT,
 ///            addedAt REAL NOT NULL, updatedAt REAL NOT NULL)        -- Unix time, seconds
 /// task      (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
-///            kind TEXT NOT NULL CHECK (kind IN ('multiLabel','multiClass','regression')),
+///            kind TEXT NOT NULL CHECK (kind IN ('multiLabel','multiClass','regression',
+///                                               'events','segments')),       -- v3 adds the last two
 ///            classes TEXT NOT NULL)                                 -- JSON array of names
 /// run       (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, config TEXT NOT NULL,   -- JSON
 ///            parentRunId INTEGER REFERENCES run(id), createdAt REAL NOT NULL,
@@ -43,9 +44,11 @@ import GRDB
 ///
 /// v2 adds `segmentLabel (runId, trackId, taskId, start, duration, probabilities BLOB,
 /// confidence, entropy, round)`: a teacher's label of one window of a pool track.
+/// v3 lets tasks be time-aligned (`events`, `segments`) and labels take the forms 4 and 5
+/// (event and span lists, see ``LabelStorage``).
 enum Schema {
     /// Version written to `meta` by the latest migration.
-    static let version = 2
+    static let version = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -143,6 +146,42 @@ enum Schema {
                     PRIMARY KEY (runId, trackId, taskId, start)
                 ) WITHOUT ROWID;
                 CREATE INDEX segmentLabel_by_confidence ON segmentLabel(runId, taskId, confidence);
+                """)
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('schemaVersion', '2')")
+        }
+        // Time-aligned tasks: the kinds `events` and `segments`, and the label forms 4 and 5.
+        // SQLite cannot change a CHECK constraint, so `task` and `label` are rebuilt (the migrator
+        // runs with foreign keys off and checks them before it commits).
+        migrator.registerMigration("v3-time-aligned-labels") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_v3 (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('multiLabel', 'multiClass', 'regression', 'events', 'segments')),
+                    classes TEXT NOT NULL CHECK (json_valid(classes) AND json_type(classes) = 'array')
+                );
+                INSERT INTO task_v3 (id, name, kind, classes) SELECT id, name, kind, classes FROM task;
+                DROP TABLE task;
+                ALTER TABLE task_v3 RENAME TO task;
+
+                CREATE TABLE label_v3 (
+                    id INTEGER PRIMARY KEY,
+                    trackId INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+                    taskId INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+                    source TEXT NOT NULL CHECK (source IN ('human', 'pseudo')),
+                    runId INTEGER REFERENCES run(id) ON DELETE CASCADE,
+                    form INTEGER NOT NULL CHECK (form BETWEEN 0 AND 5),
+                    value NOT NULL,
+                    confidence REAL,
+                    CHECK ((source = 'human') = (runId IS NULL))
+                );
+                INSERT INTO label_v3 (id, trackId, taskId, source, runId, form, value, confidence)
+                    SELECT id, trackId, taskId, source, runId, form, value, confidence FROM label;
+                DROP TABLE label;
+                ALTER TABLE label_v3 RENAME TO label;
+                CREATE UNIQUE INDEX label_key ON label(trackId, taskId, source, coalesce(runId, 0));
+                CREATE INDEX label_by_task ON label(taskId, source, coalesce(runId, 0));
+                CREATE INDEX label_by_run ON label(runId);
                 """)
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('schemaVersion', ?)",
                            arguments: [String(version)])

@@ -18,11 +18,14 @@ public final class TaskHeads: Module {
         super.init()
     }
 
-    /// Throws unless the tasks are non-empty, uniquely named and have enough classes.
+    /// Throws unless the tasks are non-empty, uniquely named, clip-level and have enough classes.
     public static func validate(_ tasks: [TaskSpec]) throws {
         guard !tasks.isEmpty else { throw TorchError.invalidArgument("a model needs at least one task") }
         guard Set(tasks.map(\.name)).count == tasks.count else {
             throw TorchError.invalidArgument("task names must be unique: \(tasks.map(\.name))")
+        }
+        for t in tasks where t.kind.isTimeAligned {
+            throw TorchError.invalidArgument("task \(t.name) is time-aligned (\(t.kind)): these heads pool time away, and no sequence head is built yet")
         }
         for t in tasks where t.outputCount < 1 || (t.kind != .regression && t.classes.count < 2) {
             throw TorchError.invalidArgument("task \(t.name) (\(t.kind.rawValue)) needs at least 2 classes, has \(t.classes.count)")

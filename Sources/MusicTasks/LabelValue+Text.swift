@@ -11,6 +11,9 @@ extension LabelValue {
     /// | `multiLabel` | class names joined by `;` or `|` (both accepted)       |
     /// | `regression` | a decimal number (`Double` syntax), finite             |
     ///
+    /// Time-aligned kinds are not written inline (a manifest names their annotation files): their
+    /// text is returned as unknown.
+    ///
     /// Surrounding whitespace is ignored, and an empty (or all-blank) text means "no label".
     /// Class names must match exactly (case-sensitive). Returns the value (`nil` for no label)
     /// and the names (or texts) that are not classes (or numbers); a multi-label text keeps its
@@ -34,6 +37,9 @@ extension LabelValue {
         case .regression:
             guard let number = Double(trimmed), number.isFinite else { return (nil, [trimmed]) }
             return (.number(number), [])
+        case .events, .segments:
+            // Not written inline: a manifest names an annotation file (``AnnotationText``).
+            return (nil, [trimmed])
         }
     }
 }

@@ -7,6 +7,8 @@
 /// | `multiClass`   | ``classIndex(_:)``    | ``probabilities(_:)`` (a distribution) |
 /// | `multiLabel`   | ``classSet(_:)``      | ``probabilities(_:)`` (one per class)  |
 /// | `regression`   | ``number(_:)``        | —                                     |
+/// | `events`       | ``events(_:)``        | — (frame posteriors, not label rows)   |
+/// | `segments`     | ``segments(_:)``      | — (frame posteriors, not label rows)   |
 ///
 /// Probabilities are stored as IEEE half-precision floats (2 bytes per class, about three
 /// significant digits), so a value read back equals the written one only to within
@@ -21,6 +23,10 @@ public enum LabelValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case number(Double)
     /// One probability per class, in class order (soft labels).
     case probabilities([Float])
+    /// Event times in increasing order (beats with their bar positions).
+    case events([TimedEvent])
+    /// Labelled spans in order of their starts (chords).
+    case segments([TimedSegment])
 
     /// A multi-label value from any collection of class indices (sorted, repeats removed).
     public static func classSet<S: Sequence>(from indices: S) -> LabelValue where S.Element == Int {
@@ -37,7 +43,7 @@ public enum LabelValue: Sendable, Hashable, Codable, CustomStringConvertible {
             guard var best = values.indices.first else { return nil }
             for index in values.indices where values[index] > values[best] { best = index }
             return best
-        case .classSet, .number:
+        case .classSet, .number, .events, .segments:
             return nil
         }
     }
@@ -54,6 +60,8 @@ public enum LabelValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case .classSet(let indices): return "classes \(indices)"
         case .number(let value): return "\(value)"
         case .probabilities(let values): return "probabilities \(values)"
+        case .events(let events): return "\(events.count) events"
+        case .segments(let segments): return "\(segments.count) segments"
         }
     }
 
@@ -89,6 +97,29 @@ public enum LabelValue: Sendable, Hashable, Codable, CustomStringConvertible {
             }
         case (.regression, .number(let value)):
             guard value.isFinite else { throw fail("value \(value) is not finite") }
+        case (.events, .events(let events)):
+            var previous = -Double.infinity
+            for event in events {
+                guard event.time.isFinite, event.time >= 0, event.time > previous else {
+                    throw fail("event time \(event.time) is negative, not finite or not after \(previous)")
+                }
+                if let position = event.position, position < 1 {
+                    throw fail("bar position \(position) at \(event.time) s is below 1")
+                }
+                previous = event.time
+            }
+        case (.segments, .segments(let segments)):
+            var previous = -Double.infinity
+            for segment in segments {
+                guard segment.start.isFinite, segment.end.isFinite, segment.start >= 0, segment.end > segment.start,
+                      segment.start >= previous else {
+                    throw fail("span \(segment.start)–\(segment.end) s is empty, negative, not finite or out of order")
+                }
+                guard !segment.label.isEmpty, !segment.label.contains(where: \.isWhitespace) else {
+                    throw fail("the label \"\(segment.label)\" at \(segment.start) s is empty or has whitespace")
+                }
+                previous = segment.start
+            }
         default:
             throw fail("a \(task.kind) task does not take \(self.kindName) values")
         }
@@ -101,11 +132,14 @@ public enum LabelValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case .classSet: return "class-set"
         case .number: return "numeric"
         case .probabilities: return "probability"
+        case .events: return "event-list"
+        case .segments: return "segment-list"
         }
     }
 
     /// The dense row the loss takes for `task`: a one-hot row, a multi-hot row, the
-    /// probabilities, or the value. Unlike ``validate(for:trackId:)`` it does not check that
+    /// probabilities, or the value. Time-aligned labels have no clip-level row (their targets
+    /// are frames, cut to the crop a model sees), so they throw ``TaskError/targetKind(task:kind:value:)``. Unlike ``validate(for:trackId:)`` it does not check that
     /// probabilities lie in 0...1 (a teacher's sharpened soft labels are taken as given).
     /// - Throws: ``TaskError/labelOutOfRange(task:index:classes:)``,
     ///   ``TaskError/targetSize(task:expected:found:)``, ``TaskError/targetKind(task:kind:value:)``.

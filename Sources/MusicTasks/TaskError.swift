@@ -12,6 +12,9 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     case targetKind(task: String, kind: TaskKind, value: String)
     /// A musical key that could not be parsed or constructed.
     case invalidKey(text: String, reason: String)
+    /// A malformed line of an annotation file (beats, labelled intervals), counted from 1; the
+    /// reader of the file adds its path.
+    case invalidAnnotation(line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
             return "task \(task) is \(kind); it does not take a \(value) label"
         case let .invalidKey(text, reason):
             return "invalid musical key \"\(text)\": \(reason)"
+        case let .invalidAnnotation(line, reason):
+            return "line \(line): \(reason)"
         }
     }
 }

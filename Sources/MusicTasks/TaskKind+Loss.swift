@@ -1,23 +1,29 @@
 import Torch
 
 extension TaskKind {
-    /// The masked mean loss of one task's logits (batch, outputs) against dense targets of the
-    /// same shape: binary cross-entropy per class (multi-label), cross-entropy with optional
-    /// label smoothing (multi-class), squared error (regression). `exampleMask` (batch) weighs
-    /// each example (0 where it has no label); the mean is over what the mask keeps.
-    public func loss(logits: Tensor, target: Tensor, exampleMask: Tensor, labelSmoothing: Double = 0) throws -> Tensor {
+    /// The masked mean loss of one task's logits against dense targets of the same shape:
+    /// binary cross-entropy per class (multi-label; events per frame and type), cross-entropy
+    /// with optional label smoothing over the last dimension (multi-class; segments per frame),
+    /// squared error (regression).
+    ///
+    /// Clip-level logits are (batch, outputs); time-aligned ones (batch, frames, outputs).
+    /// `mask` weighs each example — (batch) — or, for time-aligned tasks, each frame —
+    /// (batch, frames) — with 0 where there is no label; the mean is over what the mask keeps.
+    public func loss(logits: Tensor, target: Tensor, mask: Tensor, labelSmoothing: Double = 0) throws -> Tensor {
         switch self {
-        case .multiLabel:
-            let elementMask = try exampleMask.unsqueeze(1).expand(logits.shape)
-            let raw = try Loss.binaryCrossEntropyWithLogits(logits, target, reduction: .none)
+        case .multiLabel, .events, .regression:
+            let elementMask = try mask.unsqueeze(-1).expand(logits.shape)
+            let raw = self == .regression
+                ? try Loss.meanSquaredError(logits, target, reduction: .none)
+                : try Loss.binaryCrossEntropyWithLogits(logits, target, reduction: .none)
             return try (raw * elementMask).sum() / elementMask.sum().clamp(min: 1)
-        case .multiClass:
-            let raw = try Loss.crossEntropy(logits, target, labelSmoothing: labelSmoothing, reduction: .none)
-            return try (raw * exampleMask).sum() / exampleMask.sum().clamp(min: 1)
-        case .regression:
-            let elementMask = try exampleMask.unsqueeze(1).expand(logits.shape)
-            let raw = try Loss.meanSquaredError(logits, target, reduction: .none)
-            return try (raw * elementMask).sum() / elementMask.sum().clamp(min: 1)
+        case .multiClass, .segments:
+            // Cross-entropy takes (rows, classes): frames become rows.
+            let classes = logits.shape[logits.shape.count - 1]
+            let raw = try Loss.crossEntropy(logits.reshape([-1, classes]), target.reshape([-1, classes]),
+                                            labelSmoothing: labelSmoothing, reduction: .none)
+            let rowMask = try mask.reshape([-1])
+            return try (raw * rowMask).sum() / rowMask.sum().clamp(min: 1)
         }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 
 // What a task's predicted probabilities (or values) mean, per kind: the one place that reads
-// model outputs as labels, so pseudo-labelling, selection and reports agree.
+// clip-level model outputs as labels, so pseudo-labelling, selection and reports agree.
+// Time-aligned kinds are read frame by frame, not here: below they have no confidence (0), no
+// classes and no label, and the pseudo-labeller refuses them before any of this is asked.
 extension TaskKind {
     /// Confidence in [0, 1]: the top probability for multi-class; for multi-label the mean
     /// distance of each probability from 0.5, scaled to [0, 1]; 1 for regression.
@@ -12,6 +14,7 @@ extension TaskKind {
             guard !probabilities.isEmpty else { return 0 }
             return probabilities.reduce(0) { $0 + 2 * Swift.abs(Double($1) - 0.5) } / Double(probabilities.count)
         case .regression: return 1
+        case .events, .segments: return 0
         }
     }
 
@@ -28,7 +31,7 @@ extension TaskKind {
             guard !probabilities.isEmpty else { return 0 }
             return probabilities.reduce(0) { $0 + (h(Double($1)) + h(1 - Double($1))) / Foundation.log(2) }
                 / Double(probabilities.count)
-        case .regression: return 0
+        case .regression, .events, .segments: return 0
         }
     }
 
@@ -38,18 +41,20 @@ extension TaskKind {
         switch self {
         case .multiClass: return LabelValue.probabilities(probabilities).argmax.map { [$0] } ?? []
         case .multiLabel: return probabilities.indices.filter { probabilities[$0] >= 0.5 }
-        case .regression: return []
+        case .regression, .events, .segments: return []
         }
     }
 
     /// The label a prediction gives: the probabilities themselves when `soft`, otherwise the
-    /// hard label (``presentClasses(in:)``); a regression output is its (single) value.
-    public func label(fromPredictions predictions: [Float], soft: Bool) -> LabelValue {
+    /// hard label (``presentClasses(in:)``); a regression output is its (single) value. Nil for
+    /// time-aligned kinds, whose predictions are frames.
+    public func label(fromPredictions predictions: [Float], soft: Bool) -> LabelValue? {
         switch self {
         case .regression: return .number(Double(predictions.first ?? .nan))
         case .multiClass:
             return soft ? .probabilities(predictions) : .classIndex(presentClasses(in: predictions).first ?? 0)
         case .multiLabel: return soft ? .probabilities(predictions) : .classSet(presentClasses(in: predictions))
+        case .events, .segments: return nil
         }
     }
 }

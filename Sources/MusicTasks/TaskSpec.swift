@@ -64,7 +64,7 @@ public struct TaskSpec: Sendable, Hashable, Codable, CustomStringConvertible {
             guard classes.isEmpty else {
                 throw .invalidTask(name: name, reason: "a regression task has no classes (\(classes.count) given)")
             }
-        case .multiClass, .multiLabel:
+        case .multiClass, .multiLabel, .events, .segments:
             guard !classes.isEmpty else {
                 throw .invalidTask(name: name, reason: "a \(kind) task needs at least one class")
             }

@@ -28,7 +28,7 @@ public enum ClassResults {
                 for (i, tag) in report.perTag.enumerated() where i < p.task.classes.count {
                     if let tag { scores[p.task.classes[i]] = tag.rocAUC }
                 }
-            case .regression: continue
+            case .regression, .events, .segments: continue
             }
             if !scores.isEmpty { result[p.task.name] = scores }
         }
@@ -40,7 +40,7 @@ public enum ClassResults {
         switch kind {
         case .multiClass: return "F1"
         case .multiLabel: return "ROC-AUC"
-        case .regression: return "—"
+        case .regression, .events, .segments: return "—"
         }
     }
 }

@@ -189,7 +189,7 @@ public struct PseudoLabelSelection: Sendable {
         return candidates.indices.filter { keep.contains($0) }.map { candidates[$0] }
     }
 
-    func target(_ label: PseudoLabel, task: TaskSpec) -> LabelValue {
+    func target(_ label: PseudoLabel, task: TaskSpec) -> LabelValue? {
         task.kind.label(fromPredictions: label.probabilities, soft: options.soft)
     }
 }

@@ -36,6 +36,8 @@ public enum TaskMetrics {
             let report = try RegressionReport.evaluate(predictions: labeled.map(\.0), targets: labeled.map(\.1))
             m["\(name)/r2"] = report.r2
             m["\(name)/mae"] = report.mae
+        case .events, .segments:
+            throw TrainingError.invalidConfig(key: "tasks", reason: "task \(name) is time-aligned: its metrics need decoded beats or chords, not clip rows")
         }
         return m
     }

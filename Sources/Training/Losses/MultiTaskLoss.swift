@@ -27,7 +27,7 @@ public struct MultiTaskLoss: Sendable {
                 throw TrainingError.invalidConfig(key: "tasks", reason: "no logits or targets for task \(task.name)")
             }
             let exampleMask = try mask * batch.weights
-            let loss = try task.kind.loss(logits: l, target: target, exampleMask: exampleMask, labelSmoothing: labelSmoothing)
+            let loss = try task.kind.loss(logits: l, target: target, mask: exampleMask, labelSmoothing: labelSmoothing)
             perTask[task.name] = loss
             let weighted = try loss * (taskWeights[task.name] ?? 1)
             total = try total.map { try $0 + weighted } ?? weighted
