@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """mir_eval oracle fixtures for Crescendo's beat and chord metrics (issue #23 item 4).
 
-Writes Tests/TrainingTests/Fixtures/metrics/beats.json and chords.json with what the
-installed mir_eval computes for
+Writes Tests/TrainingTests/Fixtures/metrics/beats.json and chords.json, and
+Tests/MusicTasksTests/Fixtures/chord_symbols.json (mir_eval.chord.encode of ~180 labels and
+the messages for ~50 malformed ones), with what the installed mir_eval computes for
   * mir_eval's own test cases, copied to Tests/TrainingTests/Fixtures/mir_eval/{beat,chord}/
     (only their scores are stored here; the inputs are read from those files), and
   * synthetic edge cases built here from fixed seeds, inputs stored inline: empty, short and
     one-beat sequences, tempo-doubled, half-tempo and off-beat estimates, dense beats, window
     edges, repeated beats; chords with inversions, sevenths, extensions, sus, power chords,
     N / X, unaligned and gapped spans.
-The Swift tests in Tests/TrainingTests/BeatMetricsTests.swift and ChordMetricsTests.swift
-compare against them within 1e-9.
+The Swift tests in Tests/TrainingTests/BeatMetricsTests.swift, ChordMetricsTests.swift and
+Tests/MusicTasksTests/ChordSymbolTests.swift compare against them within 1e-9.
 
 Run from the repository root (mir_eval is in the tool environment):
     bash tools/python-tools.sh tools/mir_eval_fixtures.py
@@ -28,6 +29,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "Tests" / "TrainingTests" / "Fixtures"
 OUT = FIXTURES / "metrics"
 SHARED = FIXTURES / "mir_eval"
+# The chord-symbol parser lives in MusicTasks; its encodings fixture sits with its tests.
+SYMBOLS_OUT = ROOT / "Tests" / "MusicTasksTests" / "Fixtures"
 
 
 def header():
@@ -243,17 +246,21 @@ def weighted_scores(ref_intervals, ref_labels, est_intervals, est_labels):
     intervals, ref_merged, est_merged = mir_eval.util.merge_labeled_intervals(
         ref_intervals, list(ref_labels), est_intervals, est_labels)
     durations = mir_eval.util.intervals_to_durations(intervals)
-    scores = {}
+    scores = {"warnings": {}}
     for name in PAIR_COMPARISONS:
         comparisons = getattr(mir_eval.chord, name)(ref_merged, est_merged)
-        scores[name] = float(mir_eval.chord.weighted_accuracy(comparisons, durations))
+        value, messages = recorded(mir_eval.chord.weighted_accuracy, comparisons, durations)
+        scores[name] = float(value)
+        if messages:
+            scores["warnings"][name] = messages
     return scores
 
 
 def chord_expected(ref_intervals, ref_labels, est_intervals, est_labels):
     ref_intervals = np.asarray(ref_intervals, dtype=float).reshape(-1, 2)
     est_intervals = np.asarray(est_intervals, dtype=float).reshape(-1, 2)
-    expected, messages = recorded(weighted_scores, ref_intervals, ref_labels, est_intervals, est_labels)
+    # Warnings per comparison (the same text for each): {"majmin": [message], ...}.
+    expected = weighted_scores(ref_intervals, ref_labels, est_intervals, est_labels)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -263,7 +270,6 @@ def chord_expected(ref_intervals, ref_labels, est_intervals, est_labels):
         expected["evaluate_error"] = None
     except ValueError as error:
         expected["evaluate_error"] = str(error)
-    expected["warnings"] = messages
     return expected
 
 
@@ -351,8 +357,9 @@ def shared_chord_labels():
 # ---------------------------------------------------------------------------------------
 
 
-def write(name, payload):
-    path = OUT / name
+def write(name, payload, directory=OUT):
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
     path.write_text(json.dumps(payload, separators=(",", ":"), allow_nan=False) + "\n")
     print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
 
@@ -367,10 +374,13 @@ def write_fixtures():
     })
     labels = list(dict.fromkeys(EXTRA_LABELS + shared_chord_labels()))
     pair_labels = EXTRA_LABELS[:40] + ["C:maj/9", "D:min", "G:maj", "Cb", "B", "A:min7(*b7)"]
-    write("chords.json", {
+    write("chord_symbols.json", {
         **header(),
         "encodings": [encoded(label) for label in labels],
         "invalid": [invalid(label) for label in INVALID_LABELS],
+    }, directory=SYMBOLS_OUT)
+    write("chords.json", {
+        **header(),
         "pairs": chord_pairs(pair_labels),
         "shared": shared_chord_outputs(),
         "cases": chord_cases(np.random.default_rng(20240603)),

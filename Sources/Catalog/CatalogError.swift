@@ -106,6 +106,7 @@ extension CatalogError {
         case let .targetKind(task, kind, value):
             self = .invalidLabel(task: task, trackId: nil, reason: "a \(kind) task does not take \(value) values")
         case let .invalidKey(text, reason): self = .invalidLabel(task: "key", trackId: nil, reason: "\"\(text)\": \(reason)")
+        case let .invalidChord(text, reason): self = .invalidLabel(task: "chord", trackId: nil, reason: "\"\(text)\": \(reason)")
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Why a task definition, a label or a key name is unusable.
+/// Why a task definition, a label, a key name or a chord symbol is unusable.
 public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A task definition that cannot be stored or trained (empty name, bad class list).
     case invalidTask(name: String, reason: String)
@@ -12,6 +12,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     case targetKind(task: String, kind: TaskKind, value: String)
     /// A musical key that could not be parsed or constructed.
     case invalidKey(text: String, reason: String)
+    /// A chord symbol that is not a Harte chord label mir_eval can score (see ``ChordSymbol``).
+    case invalidChord(text: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
             return "task \(task) is \(kind); it does not take a \(value) label"
         case let .invalidKey(text, reason):
             return "invalid musical key \"\(text)\": \(reason)"
+        case let .invalidChord(text, reason):
+            return "invalid chord symbol \"\(text)\": \(reason)"
         }
     }
 }
