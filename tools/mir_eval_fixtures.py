@@ -139,6 +139,11 @@ def beat_cases(rng):
     # matching must be maximum, not greedy by distance.
     dense_ref = np.array(grid(6.0, 9.0, 0.05))
     add("dense_maximum_matching", dense_ref, grid(6.02, 9.0, 0.045))
+    # Random dense sequences on a millisecond grid: many estimates with several references in
+    # reach, and differences of exactly 70 ms in decimal.
+    for number in range(4):
+        add(f"random_dense_{number}", np.sort(rng.uniform(5, 12, size=100)).round(3),
+            np.sort(rng.uniform(5, 12, size=90 + 10 * number)).round(3))
     # Window edges: differences of exactly 0.07 in decimal, on either side in binary.
     edge_ref = [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]
     add("window_edges", edge_ref, [10.07, 10.93, 12.0 + 0.07, 12.93, 14.0700000001, 15.0 - 0.07, 16.07])
