@@ -30,6 +30,9 @@
 ///
 /// Extended qualities are not reduced: `C:9` has the intervals of `C:7`, because its ninth
 /// is above the octave.
+///
+/// Equality includes the text: `C` and `C:maj` are different symbols with the same root,
+/// intervals and bass; compare those (or a vocabulary class) to compare chords.
 public struct ChordSymbol: Hashable, Sendable, CustomStringConvertible {
     /// What kind of label this is.
     public enum Kind: Hashable, Sendable {
