@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "MusicTasksTests", dependencies: ["MusicTasks"]),
+        .testTarget(name: "MusicTasksTests", dependencies: ["MusicTasks"], exclude: ["Fixtures"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MusicTasks", "Audio", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "MusicTasks"], exclude: ["Fixtures"]),
         .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "MusicTasks", "Models", "Audio", "NN", "Torch", "Catalog"]),

@@ -3,7 +3,8 @@
 
 Writes seeded random inputs together with scikit-learn's (and mir_eval's) outputs as JSON
 into Tests/TrainingTests/Fixtures/metrics/. The Swift tests in
-Tests/TrainingTests/MetricsTests.swift compare against them within 1e-6.
+Tests/TrainingTests/MetricsTests.swift compare against them within 1e-6. The beat and chord
+fixtures (beats.json, chords.json) come from tools/mir_eval_fixtures.py, called at the end.
 
 Setup (once):
     python3 -m venv .venv-tools-metrics
@@ -20,6 +21,7 @@ import pathlib
 import warnings
 
 import mir_eval
+import mir_eval_fixtures
 import numpy as np
 import sklearn
 from sklearn.metrics import (
@@ -295,6 +297,8 @@ def main():
     write("multiclass.json", {**header(), "cases": multiclass_cases(np.random.default_rng(20240502))})
     write("regression.json", {**header(), "cases": regression_cases(np.random.default_rng(20240503))})
     write("key_pairs.json", {**header(), "pairs": key_pairs()})
+    # Beat and chord scores (issue #23 item 4): their own module, beats.json and chords.json.
+    mir_eval_fixtures.write_fixtures()
 
 
 if __name__ == "__main__":

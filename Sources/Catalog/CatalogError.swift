@@ -108,6 +108,7 @@ extension CatalogError {
         case let .invalidKey(text, reason): self = .invalidLabel(task: "key", trackId: nil, reason: "\"\(text)\": \(reason)")
         case let .invalidAnnotation(line, reason):
             self = .invalidArgument("annotation line \(line): \(reason)")
+        case let .invalidChord(text, reason): self = .invalidLabel(task: "chord", trackId: nil, reason: "\"\(text)\": \(reason)")
         }
     }
 }

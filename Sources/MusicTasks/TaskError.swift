@@ -1,4 +1,4 @@
-/// Why a task definition, a label or a key name is unusable.
+/// Why a task definition, a label, a key name or a chord symbol is unusable.
 public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A task definition that cannot be stored or trained (empty name, bad class list).
     case invalidTask(name: String, reason: String)
@@ -15,6 +15,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A malformed line of an annotation file (beats, labelled intervals), counted from 1; the
     /// reader of the file adds its path.
     case invalidAnnotation(line: Int, reason: String)
+    /// A chord symbol that is not a Harte chord label mir_eval can score (see ``ChordSymbol``).
+    case invalidChord(text: String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid musical key \"\(text)\": \(reason)"
         case let .invalidAnnotation(line, reason):
             return "line \(line): \(reason)"
+        case let .invalidChord(text, reason):
+            return "invalid chord symbol \"\(text)\": \(reason)"
         }
     }
 }

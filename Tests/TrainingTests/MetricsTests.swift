@@ -8,7 +8,7 @@ import Training
 
 // MARK: - Fixture loading
 
-private enum MetricsFixture {
+enum MetricsFixture {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
@@ -41,7 +41,7 @@ private func allClose(_ actual: [Double?], _ expected: [Double?]) -> Bool {
 }
 
 /// Runs `body` and returns the `MetricsError` it throws, or `nil` if it throws nothing.
-private func metricsError<T>(_ body: () throws(MetricsError) -> T) -> MetricsError? {
+func metricsError<T>(_ body: () throws(MetricsError) -> T) -> MetricsError? {
     do {
         _ = try body()
         return nil

@@ -23,6 +23,15 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, Sendable {
     case insufficientSamples(what: String, needed: Int, actual: Int)
     /// A binary ranking metric is undefined because only one class is present.
     case singleClass(what: String, positives: Int, negatives: Int)
+    /// An event time (beat, downbeat) is before the previous one. Beat metrics need times in
+    /// non-decreasing order, as mir_eval does.
+    case unsortedTimes(what: String, position: Int)
+    /// An event time is above the largest time the metric accepts (mir_eval's 30 000 s guard
+    /// against times given in milliseconds or samples).
+    case timeOutOfRange(what: String, position: Int, time: Double, limit: Double)
+    /// A time interval is malformed: negative start, non-positive duration, or intervals that
+    /// cannot be aligned as the metric needs.
+    case invalidInterval(what: String, position: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +57,12 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .singleClass(what, positives, negatives):
             return "\(what) is undefined when only one class is present "
                 + "(\(positives) positives, \(negatives) negatives)."
+        case let .unsortedTimes(what, position):
+            return "Times in \(what) must not decrease: position \(position) is before position \(position - 1)."
+        case let .timeOutOfRange(what, position, time, limit):
+            return "Time \(time) s in \(what) at position \(position) is above \(limit) s (times must be in seconds)."
+        case let .invalidInterval(what, position, reason):
+            return "Invalid interval in \(what) at position \(position): \(reason)"
         }
     }
 }
