@@ -18,6 +18,7 @@ public struct StudentNoise: BatchNoise {
     /// `transposition` names its task; `tasks` must hold it (a multi-class task of keys).
     public init(policy: AugmentationPolicy, transposition: KeyTransposition? = nil, tasks: [TaskSpec] = []) throws {
         try policy.validate()
+        try Self.checkTimeAligned(policy: policy, transposition: transposition, tasks: tasks)
         self.policy = policy
         if let transposition {
             try transposition.validate()
@@ -68,5 +69,29 @@ public struct StudentNoise: BatchNoise {
         let random = AugmentationRandom(generator: generator)
         let policy = self.policy
         return { features in try policy.augmentSpectrogram(features, random: random) }
+    }
+}
+
+extension StudentNoise {
+    /// Noise that would move what a time-aligned label says is refused rather than applied with
+    /// stale targets: a random crop moves beats in time, mixup blends frame targets of unrelated
+    /// clips, a pitch shift moves chords to other classes, and so does a key transposition
+    /// wherever it shifts the waveform (refused with a chord task even for a model that
+    /// transposes inside its key network, to keep one rule). Moving the targets with the noise
+    /// is not built yet.
+    static func checkTimeAligned(policy: AugmentationPolicy, transposition: KeyTransposition?, tasks: [TaskSpec]) throws {
+        let timeAligned = tasks.filter(\.kind.isTimeAligned)
+        guard let first = timeAligned.first else { return }
+        func refuse(_ what: String) -> PipelineError {
+            .invalidConfig(key: "augmentation", reason: "\(what) would not move the labels of time-aligned task \(first.name); drop it, or drop the task")
+        }
+        if policy.mixup != nil { throw refuse("mixup") }
+        for transform in policy.waveform {
+            if case .randomCrop = transform { throw refuse("a random crop") }
+            if case .pitchShift = transform, timeAligned.contains(where: { $0.kind == .segments }) { throw refuse("a pitch shift") }
+        }
+        if transposition != nil, timeAligned.contains(where: { $0.kind == .segments }) {
+            throw refuse("a key transposition")
+        }
     }
 }
