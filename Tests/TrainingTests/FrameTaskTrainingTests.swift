@@ -104,3 +104,32 @@ struct FrameTaskTrainingTests {
         #expect(downbeat >= 0.0)
     }
 }
+
+@Suite("Whole-track frame predictions")
+struct FullTrackFrameTests {
+    @Test("a track's frames are its chunks' frames placed in time; overlaps averaged; padding dropped")
+    func framesJoinInTime() throws {
+        let tasks = [TaskSpec(name: "beats", kind: .events, classes: ["beat", "downbeat"])]
+        let model = try TemporalConvNetwork(width: 4, blocks: 2, tasks: tasks, clipSamples: 16_000, generator: Generator(seed: 3))
+        _ = model.eval()
+        var rng = SplitMix64(seed: 9)
+        let samples = (0..<40_000).map { _ in Float(rng.nextUnit() * 2 - 1) * 0.1 }
+        let predictor = try FullTrackPredictor(model: model, options: FullTrackOptions(hopFraction: 1, batchSize: 2))
+        let prediction = try predictor.predict(samples: samples)
+        let frames = try #require(prediction.frames?["beats"])
+        #expect(prediction.frameRate == 50)
+        #expect(frames.count == (40_000 / 320 + 1) * 2)
+        // Chunk 0 covers frames 0...50 on its own (frame 50 is shared with chunk 1); batches of 2
+        // and of 1 differ by rounding (1e-6).
+        let first = try withNoGrad {
+            try model(Tensor(Array(samples[0..<16_000]), shape: [1, 16_000]))["beats"]!.sigmoid().toArray(Float.self)
+        }
+        for i in 0..<(50 * 2) { #expect(abs(frames[i] - first[i]) < 1e-5) }
+        let second = try withNoGrad {
+            try model(Tensor(Array(samples[16_000..<32_000]), shape: [1, 16_000]))["beats"]!.sigmoid().toArray(Float.self)
+        }
+        #expect(abs(frames[100] - (first[100] + second[0]) / 2) < 1e-5)
+        #expect(abs(frames[102] - second[2]) < 1e-5)
+        #expect(prediction.values["beats"] == nil)
+    }
+}
