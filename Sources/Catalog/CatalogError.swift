@@ -109,6 +109,7 @@ extension CatalogError {
         case let .invalidAnnotation(line, reason):
             self = .invalidArgument("annotation line \(line): \(reason)")
         case let .invalidChord(text, reason): self = .invalidLabel(task: "chord", trackId: nil, reason: "\"\(text)\": \(reason)")
+        case let .invalidDecoding(reason): self = .invalidArgument("cannot decode: \(reason)")
         }
     }
 }

@@ -17,6 +17,9 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidAnnotation(line: Int, reason: String)
     /// A chord symbol that is not a Harte chord label mir_eval can score (see ``ChordSymbol``).
     case invalidChord(text: String, reason: String)
+    /// Decoder settings or frame activations a decoder cannot use (a frame rate that is not
+    /// positive, a tempo range that is empty, a probability that is NaN or outside 0…1).
+    case invalidDecoding(reason: String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
             return "line \(line): \(reason)"
         case let .invalidChord(text, reason):
             return "invalid chord symbol \"\(text)\": \(reason)"
+        case let .invalidDecoding(reason):
+            return "cannot decode: \(reason)"
         }
     }
 }

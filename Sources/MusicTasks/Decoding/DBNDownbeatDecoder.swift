@@ -1,0 +1,120 @@
+// Beats with their bar positions from beat and downbeat activations, by a bar-pointer DBN.
+
+/// Joint beat and downbeat tracking with the dynamic Bayesian network of madmom's
+/// `DBNDownBeatTrackingProcessor` (Böck, Krebs & Widmer 2016, "Joint beat and downbeat
+/// tracking with recurrent neural networks", ISMIR): for each bar length in
+/// ``Options/beatsPerBar`` a bar-pointer state space (Krebs, Böck & Widmer 2015) whose
+/// tempo may change at every beat, decoded by Viterbi; the bar length whose best path is the
+/// most likely wins, and the meter does not change within a piece.
+///
+/// Input, frame by frame at ``fps``: the activation of beats that are not downbeats and the
+/// activation of downbeats, probabilities that should sum to 1 at most (the two beat
+/// columns of a three-way softmax over none / beat / downbeat, as madmom's
+/// `RNNDownBeatProcessor`). Output: beat times in seconds with their position in the bar
+/// (1 = downbeat).
+public struct DBNDownbeatDecoder: Sendable {
+    /// The decoder's settings; every default is madmom's (0.16.1 and 0.17.dev0, `DBNDownBeatTrackingProcessor`).
+    public struct Options: Sendable, Equatable {
+        /// Bar lengths in beats to try. Default [3, 4] (madmom's `DBNDownBeatTrackingProcessor`
+        /// has no default; [3, 4] is what its `DBNDownBeatTracker` program passes).
+        public var beatsPerBar: [Int]
+        /// Slowest tempo modelled, in beats per minute. Default 55 (madmom `MIN_BPM`).
+        public var minBPM: Double
+        /// Fastest tempo modelled, in beats per minute. Default 215 (madmom `MAX_BPM`).
+        public var maxBPM: Double
+        /// Number of tempi, spaced on a log scale; nil for every whole-frame period.
+        /// Default 60 (madmom `NUM_TEMPI`).
+        public var tempoCount: Int?
+        /// λ of the exponential tempo-change distribution at every beat boundary. Default 100
+        /// (madmom `TRANSITION_LAMBDA`).
+        public var transitionLambda: Double
+        /// The first `1/λ` of each beat period are (down)beat states. Default 16 (madmom
+        /// `OBSERVATION_LAMBDA`).
+        public var observationLambda: Int
+        /// Frames before the first and after the last frame where either activation reaches
+        /// this value are not decoded. Default 0.05 (madmom `THRESHOLD`).
+        public var threshold: Float
+        /// Move each beat to the frame with the highest beat or downbeat activation among the
+        /// beat states the path passes through. Default true (madmom `CORRECT`).
+        public var correctToPeaks: Bool
+
+        public init(
+            beatsPerBar: [Int] = [3, 4], minBPM: Double = 55, maxBPM: Double = 215, tempoCount: Int? = 60,
+            transitionLambda: Double = 100, observationLambda: Int = 16, threshold: Float = 0.05,
+            correctToPeaks: Bool = true
+        ) {
+            self.beatsPerBar = beatsPerBar
+            self.minBPM = minBPM
+            self.maxBPM = maxBPM
+            self.tempoCount = tempoCount
+            self.transitionLambda = transitionLambda
+            self.observationLambda = observationLambda
+            self.threshold = threshold
+            self.correctToPeaks = correctToPeaks
+        }
+    }
+
+    /// Frames per second of the activations.
+    public let fps: Double
+    /// The settings.
+    public let options: Options
+    let models: [BarPointerModel]
+
+    /// Builds one state space per bar length.
+    /// - Throws: ``TaskError/invalidDecoding(reason:)`` as ``DBNBeatDecoder/init(fps:options:)``,
+    ///   and if `beatsPerBar` is empty or holds a length under 1.
+    public init(fps: Double, options: Options = Options()) throws(TaskError) {
+        try DecodingChecks.dbn(
+            fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM, tempoCount: options.tempoCount,
+            transitionLambda: options.transitionLambda, observationLambda: options.observationLambda)
+        guard !options.beatsPerBar.isEmpty, options.beatsPerBar.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidDecoding(reason: "beats per bar must be one or more lengths of 1 beat or more, not \(options.beatsPerBar)")
+        }
+        guard options.threshold.isFinite else {
+            throw .invalidDecoding(reason: "the threshold must be finite, not \(options.threshold)")
+        }
+        let periods = try TempoIntervals.make(
+            fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM, count: options.tempoCount)
+        self.fps = fps
+        self.options = options
+        self.models = options.beatsPerBar.map {
+            BarPointerModel(
+                beatsPerBar: $0, periods: periods, transitionLambda: options.transitionLambda,
+                observationLambda: options.observationLambda, separateDownbeat: true)
+        }
+    }
+
+    /// The beat periods modelled, in frames.
+    public var periods: [Int] { models[0].periods }
+
+    /// Beats in seconds with their bar positions (1 = downbeat). No frames, or activations
+    /// that are constant in every decoded frame (all zeros included), give no beats.
+    /// - Throws: ``TaskError/invalidDecoding(reason:)`` if the two activations differ in
+    ///   length or a value is NaN, infinite or outside 0…1.
+    public func decode(beat: [Float], downbeat: [Float]) throws(TaskError) -> [TimedEvent] {
+        guard beat.count == downbeat.count else {
+            throw .invalidDecoding(reason: "\(beat.count) beat activations but \(downbeat.count) downbeat activations")
+        }
+        try DecodingChecks.probabilities(beat, what: "the beat activation")
+        try DecodingChecks.probabilities(downbeat, what: "the downbeat activation")
+        let span = BeatPicking.span(count: beat.count, threshold: options.threshold) {
+            beat[$0] >= options.threshold || downbeat[$0] >= options.threshold
+        }
+        let beats = beat[span]
+        let downbeats = downbeat[span]
+        guard !(BeatPicking.isFlat(beats) && BeatPicking.isFlat(downbeats)) else { return [] }
+        let observations = BeatObservations(beat: beats, downbeat: downbeats, observationLambda: options.observationLambda)
+        var winner: (model: BarPointerModel, path: [BarPointerViterbi.Step], logProbability: Double)?
+        for model in models {
+            guard let decoded = BarPointerViterbi.decode(model, observations) else { continue }
+            if winner == nil || decoded.logProbability > winner!.logProbability {
+                winner = (model, decoded.path, decoded.logProbability)
+            }
+        }
+        guard let winner else { return [] }
+        let picked = BeatPicking.beats(path: winner.path, model: winner.model, correct: options.correctToPeaks) {
+            max(beat[span.lowerBound + $0], downbeat[span.lowerBound + $0])
+        }
+        return picked.map { TimedEvent(time: Double(span.lowerBound + $0.frame) / fps, position: $0.beat + 1) }
+    }
+}
