@@ -102,6 +102,13 @@ struct FrameTaskTrainingTests {
         let downbeat = try #require(result.bestMetrics["beats/downbeat_f_measure"])
         #expect(beat >= 0.8, "beat F-measure \(beat) after \(result.state.step) steps")
         #expect(downbeat >= 0.0)
+        // Whole tracks: frames joined in time, decoded by the bar-pointer DBN, scored as mir_eval.
+        let best = try Checkpoint.load(from: result.bestCheckpoint).model()
+        let evaluation = try await FullTrackEvaluation().evaluate(best, tracks: set.valid, tasks: ClickTrackSet.tasks)
+        let decoded = try #require(evaluation.metrics["beats/beat_f_measure"])
+        #expect(decoded >= 0.8, "decoded beat F-measure \(decoded); \(evaluation.metrics)")
+        #expect(evaluation.metrics["beats/beat_cmlt"] != nil && evaluation.metrics["beats/downbeat_f_measure"] != nil)
+        #expect(evaluation.failures.isEmpty)
     }
 }
 
