@@ -24,7 +24,7 @@ public enum FrameTargets {
         for f in 0..<frames where offset + Double(f) / rate > trackDuration { mask[f] = 0 }
         switch (task.kind, value) {
         case (.events, .events(let events)):
-            let roles = try eventRoles(task)
+            let roles = try TimeAlignedDecoding.eventRoles(task)
             if roles.contains(.downbeat), !events.contains(where: { $0.position != nil }) {
                 return (target, [Float](repeating: 0, count: frames))
             }
@@ -53,19 +53,5 @@ public enum FrameTargets {
             throw TaskError.targetKind(task: task.name, kind: task.kind, value: "\(value)")
         }
         return (target, mask)
-    }
-
-    enum EventRole { case beat, downbeat }
-
-    /// What each class of an events task marks; throws for a class that is neither.
-    static func eventRoles(_ task: TaskSpec) throws -> [EventRole] {
-        try task.classes.map { name in
-            switch name.lowercased() {
-            case "beat", "beats": return .beat
-            case "downbeat", "downbeats": return .downbeat
-            default:
-                throw TaskError.invalidTask(name: task.name, reason: "class \"\(name)\" of an events task must be beat or downbeat")
-            }
-        }
     }
 }

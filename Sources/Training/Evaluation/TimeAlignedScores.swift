@@ -1,9 +1,7 @@
 import MusicTasks
 
 /// Whole-track scores of one time-aligned task, the mean over tracks: the frame posteriors are
-/// decoded — beats and downbeats by the bar-pointer DBN (``DBNDownbeatDecoder``, or
-/// ``DBNBeatDecoder`` for a task without a downbeat class), chords by HMM smoothing
-/// (``ChordDecoder``) — and scored as mir_eval scores them: beat F-measure at ±70 ms, CMLt and
+/// decoded (``TimeAlignedDecoding``) and scored as mir_eval scores them: beat F-measure at ±70 ms, CMLt and
 /// AMLt (`beat_f_measure`, `beat_cmlt`, `beat_amlt`) and the downbeat F-measure
 /// (`downbeat_f_measure`), all after mir_eval's 5-s trimming; chords by the weighted overlap of
 /// root, majmin and mirex (`chord_root`, `chord_majmin`, `chord_mirex`).
@@ -16,35 +14,21 @@ struct TimeAlignedScores {
 
     /// Scores one track: its frames (frames × classes) at `frameRate` against its label.
     mutating func add(frames: [Float], frameRate: Int, reference: LabelValue) throws {
-        let classes = task.classes.count, fps = Double(frameRate)
-        guard classes > 0, frames.count % classes == 0 else {
-            throw TrainingError.invalidConfig(key: "tasks", reason: "task \(task.name): \(frames.count) frame values for \(classes) classes")
-        }
-        func column(_ c: Int) -> [Float] { stride(from: c, to: frames.count, by: classes).map { frames[$0] } }
-        switch (task.kind, reference) {
-        case (.events, .events(let events)):
-            let roles = try FrameTargets.eventRoles(task)
-            let estimate: [TimedEvent]
-            if let b = roles.firstIndex(of: .beat), let d = roles.firstIndex(of: .downbeat) {
-                estimate = try DBNDownbeatDecoder(fps: fps).decode(beat: column(b), downbeat: column(d))
-            } else if let b = roles.firstIndex(of: .beat) {
-                estimate = try DBNBeatDecoder(fps: fps).decode(column(b))
-            } else {
-                throw TrainingError.invalidConfig(key: "tasks", reason: "task \(task.name) has no beat class to decode")
-            }
+        let decoded = try TimeAlignedDecoding.decode(frames, task: task, frameRate: frameRate)
+        switch (task.kind, reference, decoded) {
+        case (.events, .events(let events), .events(let estimate)):
             let beats = try BeatScores.evaluate(reference: events.map(\.time), estimate: estimate.map(\.time))
             note("beat_f_measure", beats.fMeasure)
             note("beat_cmlt", beats.continuity.cmlT)
             note("beat_amlt", beats.continuity.amlT)
-            if roles.contains(.downbeat), events.contains(where: { $0.position != nil }) {
+            if try TimeAlignedDecoding.eventRoles(task).contains(.downbeat), events.contains(where: { $0.position != nil }) {
                 let downbeats = try BeatScores.downbeatFMeasure(reference: events.filter(\.isDownbeat).map(\.time),
                                                                 estimate: estimate.filter(\.isDownbeat).map(\.time))
                 note("downbeat_f_measure", downbeats.fMeasure)
             }
-        case (.segments, .segments(let segments)):
-            let decoded = try ChordDecoder(fps: fps, labels: task.classes).decode(frames)
+        case (.segments, .segments(let segments), .segments(let estimate)):
             let scores = try ChordScores.evaluate(reference: try Self.chords(segments, task: task),
-                                                  estimate: try Self.chords(decoded, task: task))
+                                                  estimate: try Self.chords(estimate, task: task))
             note("chord_root", scores.root)
             note("chord_majmin", scores.majmin)
             note("chord_mirex", scores.mirex)
