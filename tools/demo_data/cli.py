@@ -15,7 +15,7 @@ from . import __doc__ as PACKAGE_DOC
 from .checks import LeakError, analysis_stats, check_clip, check_no_leaks, sidecar_paths
 from .common import (CLIP_SECONDS, SCRIPT_VERSION, atomic_write_csv, atomic_write_text, du_bytes,
                      log, music21_quiet, nonempty)
-from .frames import up_to_date
+from .frames import FRAMES_VERSION, up_to_date
 from .sidecars import POOL_FRAMES_DIR, sidecar_rels
 from .labels import (INSTRUMENT_CLASSES, INSTRUMENT_NAMES, KEY_CLASSES, MAJOR_ALIASES,
                      MINOR_ALIASES, key_relation)
@@ -419,6 +419,21 @@ def main(argv=None) -> int:
                     for s in ALL_SPLITS}
     n_dorian = sum(1 for p in ok_plans if p["key_rule"] == "dorian-signature")
 
+    # ---- frame labels ------------------------------------------------------------
+    fr = [meta[p["rel"]] for p in ok_plans] + [meta[pl["rel"]] for pl in pool_plans]
+    frame_stats = {
+        "version": FRAMES_VERSION, "files": sum(1 for m in fr if m.get("frames_version") == FRAMES_VERSION),
+        "beats": sum(m.get("beats", 0) for m in fr), "downbeats": sum(m.get("downbeats", 0) for m in fr),
+        "chord_segments": sum(m.get("chord_segments", 0) for m in fr),
+        "chord_segments_x": sum(m.get("chord_segments_x", 0) for m in fr),
+        # CPU time of the labels of every listed clip (whenever made), against the whole render's
+        "cpu_seconds": round(sum(m.get("frames_cpu_seconds", 0.0) for m in fr), 1),
+        "render_item_seconds": round(sum(m.get("elapsed", 0.0) for m in fr), 1),
+        "lead_minus_onset_ms_range": [min((m["lead_minus_onset_ms"] for m in fr if "lead_minus_onset_ms" in m), default=None),
+                                      max((m["lead_minus_onset_ms"] for m in fr if "lead_minus_onset_ms" in m), default=None)],
+        "lead_assumed": sum(1 for m in fr if m.get("lead_assumed")),
+    }
+
     # ---- stats + README ---------------------------------------------------------
     split_counts = {s: sum(1 for p in ok_plans if p["split"] == s) for s in ALL_SPLITS}
     inst_counts = {c: sum(1 for p in ok_plans if c in p["classes"]) for c in INSTRUMENT_NAMES}
@@ -476,6 +491,7 @@ def main(argv=None) -> int:
                                "licences": v["licences"]} for k, v in sorted(by_source.items())},
         "pool_files": len(unl), "pool_hours": round(sum(v["seconds"] for v in by_source.values()) / 3600, 3),
         "pool_undecodable": bad_pool, "pool_seconds_this_run": round(t_pool, 1),
+        "frame_labels": frame_stats,
         "missing_packages": missing_pkgs, "unlisted_files": len(stray),
         "disk_bytes_excluding_symlink_targets": disk,
         "build_seconds_this_run": round(elapsed, 1), "last_full_build": last_full, **pool_stats, **check,

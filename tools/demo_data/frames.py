@@ -25,9 +25,11 @@ def up_to_date(out: Path, rel: str, entry: dict) -> bool:
 
 def midi_score(score):
     """The score as the MIDI file plays it: repeats expanded (music21's MIDI translation does
-    the same; rendering._render_midi strips the repeats of encodings where that fails)."""
-    from music21 import stream
-    if score[stream.Measure]:
+    the same; rendering._render_midi strips the repeats of encodings where that fails). A
+    score without repeat marks is its own expansion (no copy made)."""
+    from music21 import bar, repeat, spanner, stream
+    marks = score.recurse().getElementsByClass((bar.Repeat, repeat.RepeatExpression, spanner.RepeatBracket))
+    if score[stream.Measure] and marks.first() is not None:
         try:
             return score.expandRepeats()
         except Exception:

@@ -142,16 +142,34 @@ def beat_label(onset, weights: dict) -> str:
 
 
 def chord_events(score) -> list[tuple[float, float, tuple[int, ...]]]:
-    """(offset, end, MIDI pitches) of each sonority of the score (music21's chordify)."""
-    from music21 import chord
-    out = []
-    for c in score.chordify().flatten().getElementsByClass(chord.Chord):
-        ql = float(c.duration.quarterLength)
-        if ql <= 0 or not c.pitches:
+    """(offset, end, MIDI pitches) of each sonority of the score: the notes sounding between two
+    successive note starts or ends (what music21's chordify gives, without building its
+    stream)."""
+    notes = []
+    for n in score.flatten().notes:
+        ql = float(n.duration.quarterLength)
+        if ql <= 0:
             continue
-        off = float(c.offset)
-        out.append((off, off + ql, tuple(int(p.midi) for p in c.pitches)))
-    out.sort()
+        off = float(n.offset)
+        for p in n.pitches:
+            notes.append((off, off + ql, int(p.midi)))
+    return sweep_sonorities(notes)
+
+
+def sweep_sonorities(notes) -> list[tuple[float, float, tuple[int, ...]]]:
+    """notes: (start, end, MIDI pitch); the sonorities between successive boundaries where at
+    least one note sounds."""
+    bounds = sorted({round(x, 6) for a, b, _m in notes for x in (a, b)})
+    starts = sorted(notes)
+    out, active, i = [], [], 0
+    for lo, hi in zip(bounds, bounds[1:]):
+        active = [x for x in active if x[1] > lo + EPS]
+        while i < len(starts) and starts[i][0] <= lo + EPS:
+            if starts[i][1] > lo + EPS:
+                active.append(starts[i])
+            i += 1
+        if active:
+            out.append((lo, hi, tuple(sorted(m for _a, _b, m in active))))
     return out
 
 

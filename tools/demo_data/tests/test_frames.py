@@ -94,6 +94,13 @@ class Chords(unittest.TestCase):
         self.assertIsNone(harmony.label_pitches([60, 72]))
         self.assertIsNone(harmony.label_pitches([60, 61, 62]))
 
+    def test_sonorities_sweep(self):
+        # a held bass C under a melody E-F-G, and a rest before the last note
+        notes = [(0.0, 3.0, 48), (0.0, 1.0, 64), (1.0, 2.0, 65), (2.0, 3.0, 67), (4.0, 5.0, 60)]
+        self.assertEqual(harmony.sweep_sonorities(notes),
+                         [(0.0, 1.0, (48, 64)), (1.0, 2.0, (48, 65)), (2.0, 3.0, (48, 67)),
+                          (4.0, 5.0, (60,))])
+
     def test_beat_label_fallbacks(self):
         self.assertEqual(harmony.beat_label([], {}), "N")
         self.assertEqual(harmony.beat_label([67], {67: 1.0}), "X")  # a melody note alone
