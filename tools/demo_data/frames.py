@@ -66,7 +66,7 @@ def write_frame_labels(score, bpm: float, out: Path, rel: str, res: dict, looped
     beats = rhythm.audio_beats(grid, bpm, lead_s, source_s, clip_s, gap_s)
     segs = harmony.score_segments(harmony.chord_events(s), grid, end_ql)
     chords = harmony.audio_segments(segs, bpm, lead_s, source_s, clip_s,
-                                    rhythm.copies(lead_s, source_s, clip_s, gap_s))
+                                    rhythm.copies(source_s, clip_s, gap_s))
     beats_rel, lab_rel = sidecar_rels(rel)
     write_beats(out / beats_rel, beats)
     write_lab(out / lab_rel, chords)

@@ -88,7 +88,7 @@ def sounding_span(score) -> tuple[float, float]:
             max(float(n.offset + n.duration.quarterLength) for n in notes))
 
 
-def copies(lead_s: float, source_s: float, clip_s: float, loop_gap_s: float | None):
+def copies(source_s: float, clip_s: float, loop_gap_s: float | None):
     """Start times (in the clip) of each copy of the rendered piece: one copy, or the loop of
     the labeled clips (the trimmed render, loop_gap_s of silence, the render again ...)."""
     if loop_gap_s is None:
@@ -109,7 +109,7 @@ def audio_beats(grid, bpm: float, lead_s: float, source_s: float, clip_s: float,
     copy's audio (source_s) are left out."""
     sec = 60.0 / bpm
     out = []
-    for start in copies(lead_s, source_s, clip_s, loop_gap_s):
+    for start in copies(source_s, clip_s, loop_gap_s):
         for q, pos in grid:
             t = q * sec - lead_s
             if t < -START_TOLERANCE or t >= source_s - EPS:
