@@ -97,8 +97,20 @@ def main(argv=None) -> int:
     out = Path(args.out) if args.out else Path("runs/frame-peers") / f"{args.split}.json"
     est_dir = Path(args.estimates) if args.estimates else out.parent / args.split
     t0 = time.time()
-    tuning = {"self_prob": args.self_prob, "chosen_on": "command line"} if args.self_prob is not None \
-        else choose_self_prob(manifest, args.limit)
+    if args.self_prob is not None:
+        tuning = {"self_prob": args.self_prob, "chosen_on": "command line"}
+    else:  # chosen on valid once per manifest version; kept beside the JSON for the other splits
+        cache = out.parent / "self_prob.json"
+        stamp = {"labels": str(manifest.resolve()), "mtime": manifest.stat().st_mtime, "limit": args.limit,
+                 "grid": list(chord_peer.SELF_PROB_GRID), "settings": chord_peer.SETTINGS}
+        try:
+            tuning = json.loads(cache.read_text())
+            if tuning.pop("stamp") != stamp:
+                raise ValueError
+        except Exception:
+            tuning = choose_self_prob(manifest, args.limit)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps({**tuning, "stamp": stamp}, indent=2) + "\n")
     p_self = tuning["self_prob"]
     clips = []
     for r in rows:
