@@ -17,8 +17,10 @@ from __future__ import annotations
 import functools
 
 PITCH_NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
-MAJ_FAMILY = {"maj", "7", "maj7", "aug", "maj6", "9", "maj9"}
-MIN_FAMILY = {"min", "min7", "minmaj7", "min6", "min9", "dim", "dim7", "hdim7"}
+# Qualities whose notes up to the fifth are a major / a minor triad: the labels mir_eval's majmin
+# comparison (and MusicTasks.MajorMinorChords) puts in the 25-class vocabulary.
+MAJ_FAMILY = {"maj", "7", "maj7", "maj6", "9", "maj9"}
+MIN_FAMILY = {"min", "min7", "minmaj7", "min6", "min9"}
 EPS = 1e-6
 
 
@@ -36,10 +38,12 @@ def _root_pc(root: str) -> int:
 
 
 def reduce_25(label: str) -> str:
-    """A Harte label reduced to the 25-class vocabulary: qualities with a major third (maj, 7,
-    maj7, aug, ...) to R:maj, with a minor third (min, min7, dim, hdim7, dim7, ...) to R:min,
-    N to N; no third (R:5, R:1, sus) and X to X (not in the vocabulary: left out, as
-    mir_eval's majmin comparison leaves them out). Roots are spelled as in chord_vocab_25."""
+    """A Harte label reduced to the 25-class vocabulary as mir_eval's majmin comparison and
+    MusicTasks.MajorMinorChords reduce it: qualities whose triad is major (maj, 7, maj7, maj6)
+    to R:maj, minor (min, min7, minmaj7, min6) to R:min, N to N; everything else (dim, hdim7,
+    dim7, aug, R:5, sus, X) to X, outside the vocabulary (left out of majmin scores and of the
+    chord targets). Roots are spelled as in chord_vocab_25; a bass (/3) is ignored (the labels
+    made here have none)."""
     label = label.strip()
     if label in ("N", "X"):
         return label
