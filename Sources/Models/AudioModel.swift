@@ -24,6 +24,11 @@ public protocol AudioModel: Module {
     /// Models that cannot transpose ignore it (`transposesInput` is false).
     var inputTransposition: [Int]? { get set }
 
+    /// Output frames per second of the time-aligned tasks' logits (batch, frames, classes), or
+    /// nil for a model of clip-level tasks only. Frame i is centred at i / frameRate seconds of
+    /// the window, and a window of n samples has n / (sampleRate / frameRate) + 1 frames.
+    var frameRate: Int? { get }
+
     /// The optimisations `prepareForInference(_:)` applied, or nil for a model that can train.
     var inferenceOptimizations: InferenceOptimizations? { get }
     /// Makes this model faster for evaluation, in place: folds batch norms into the
@@ -49,6 +54,7 @@ public typealias SpectrogramAugmentationHook = (Tensor) throws -> Tensor
 
 extension AudioModel {
     public var transposesInput: Bool { false }
+    public var frameRate: Int? { nil }
     public var inputTransposition: [Int]? {
         get { nil }
         set {}

@@ -168,6 +168,9 @@ public final class TrackInferenceSession {
     /// Per task: running sums (mean) or maxima (max) over chunks.
     private var aggregates: [String: [Double]] = [:]
     private var chunkValues: [String: [[Float]]] = [:]
+    /// Per time-aligned task: the track's frame sums and how many chunks covered each frame.
+    private var frameSums: [String: [Float]] = [:]
+    private var frameCounts: [String: [Float]] = [:]
     private var finished = false
     /// The most samples held at once by the chunker and the batch together.
     public private(set) var peakBufferedSamples = 0
@@ -208,9 +211,21 @@ public final class TrackInferenceSession {
                 values[task.name] = geometric.map { Float($0 / total) }
             }
         }
+        var frames: [String: [Float]]?
+        if let rate = predictor.model.frameRate {
+            // Frames past the track's end (zero padding of a short or tail chunk) are dropped.
+            let trackFrames = chunker.samplesSeen / (predictor.model.sampleRate / rate) + 1
+            frames = [:]
+            for task in predictor.model.tasks where task.kind.isTimeAligned {
+                guard let sums = frameSums[task.name], let counts = frameCounts[task.name] else { continue }
+                let width = task.outputCount, kept = Swift.min(trackFrames, counts.count)
+                frames?[task.name] = (0..<(kept * width)).map { sums[$0] / Swift.max(counts[$0 / width], 1) }
+            }
+        }
         return TrackPrediction(values: values, chunks: chunks, chunkValues: chunkValues,
                                trackSamples: chunker.samplesSeen, sampleRate: predictor.model.sampleRate,
-                               aggregation: predictor.options.aggregation)
+                               aggregation: predictor.options.aggregation, frames: frames,
+                               frameRate: predictor.model.frameRate)
     }
 
     private func drainChunks() throws {
@@ -225,11 +240,41 @@ public final class TrackInferenceSession {
 
     private func runBatch() throws {
         let input = try Tensor(batch, shape: [batchChunks, predictor.model.clipSamples])
+        let batchStarts = chunks.suffix(batchChunks).map(\.start)
         for (task, rows) in try predictor.chunkPredictions(input) {
-            accumulate(task: task.name, rows: rows, width: task.outputCount, logarithm: task.kind == .multiClass)
+            if task.kind.isTimeAligned {
+                try accumulateFrames(task: task, rows: rows, starts: batchStarts)
+            } else {
+                accumulate(task: task.name, rows: rows, width: task.outputCount, logarithm: task.kind == .multiClass)
+            }
         }
         batch.removeAll(keepingCapacity: true)
         batchChunks = 0
+    }
+
+    /// Adds each chunk's frames (frames × classes) at its place in the track's frame grid: a
+    /// chunk starting at sample s starts at frame round(s / hop).
+    private func accumulateFrames(task: TaskSpec, rows: [Float], starts: [Int]) throws {
+        guard let rate = predictor.model.frameRate else {
+            throw ModelError.invalidInferenceSetting("task \(task.name) is time-aligned but the model gives no frame rate")
+        }
+        let hop = predictor.model.sampleRate / rate, width = task.outputCount
+        let perChunk = rows.count / Swift.max(starts.count, 1), chunkFrames = perChunk / width
+        var sums = frameSums[task.name] ?? [], counts = frameCounts[task.name] ?? []
+        for (c, start) in starts.enumerated() {
+            let first = Int((Double(start) / Double(hop)).rounded())
+            let needed = first + chunkFrames
+            if counts.count < needed {
+                sums += [Float](repeating: 0, count: (needed - counts.count) * width)
+                counts += [Float](repeating: 0, count: needed - counts.count)
+            }
+            for f in 0..<chunkFrames {
+                counts[first + f] += 1
+                for k in 0..<width { sums[(first + f) * width + k] += rows[c * perChunk + f * width + k] }
+            }
+        }
+        frameSums[task.name] = sums
+        frameCounts[task.name] = counts
     }
 
     private func accumulate(task: String, rows: [Float], width: Int, logarithm: Bool) {

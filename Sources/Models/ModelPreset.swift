@@ -50,7 +50,7 @@ public enum ModelPreset: String, CaseIterable, Sendable, Codable {
         let noise = noise ?? defaultNoise
         try variant.validate(tasks: tasks)
         let pitchTasks = variant.constantQTasks(tasks)
-        if !pitchTasks.isEmpty {
+        if !pitchTasks.isEmpty || tasks.contains(where: \.kind.isTimeAligned) {
             return try routedModel(tasks: tasks, pitchTasks: pitchTasks, variant: variant, noise: noise, device: device,
                                    generator: generator)
         }
@@ -88,7 +88,13 @@ public enum ModelPreset: String, CaseIterable, Sendable, Codable {
             members.append((name, try KeyNetwork(width: keyNetworkWidth, task: task, noise: noise, device: device,
                                                  generator: generator)))
         }
-        let rest = tasks.filter { !pitchTasks.contains($0) }
+        // Time-aligned tasks (beats, chords) share one temporal network that keeps time.
+        let frameTasks = tasks.filter { $0.kind.isTimeAligned && !pitchTasks.contains($0) }
+        if !frameTasks.isEmpty {
+            members.append(("frames", try TemporalConvNetwork(width: 2 * keyNetworkWidth, tasks: frameTasks, noise: noise,
+                                                              device: device, generator: generator)))
+        }
+        let rest = tasks.filter { !pitchTasks.contains($0) && !frameTasks.contains($0) }
         if !rest.isEmpty {
             members.append((TaskFrontEnd.logMel.rawValue, try build(tasks: rest, variant: variant.withoutRouting, noise: noise,
                                                                     device: device, generator: generator)))

@@ -64,6 +64,9 @@ public struct ModelVariant: Sendable, Codable, Equatable {
         for task in frontEnds.keys.sorted() where !names.contains(task) {
             throw ModelError.invalidVariant("front_ends names task \(task), which is not one of the model's tasks (\(tasks.map(\.name).joined(separator: ", ")))")
         }
+        for task in tasks where task.kind.isTimeAligned && frontEnds[task.name] != nil {
+            throw ModelError.invalidVariant("task \(task.name) is time-aligned: it always gets the temporal network, not a front_ends entry")
+        }
     }
 
     /// Throws unless the variant fits a network of `blocks` residual blocks.

@@ -37,7 +37,7 @@ public struct PredictionFormatter {
     func table(_ file: String, _ p: TrackPrediction) -> String {
         var lines = ["\(file)  (\(String(format: "%.1f", p.duration)) s, \(p.chunks.count) chunks)"]
         for task in tasks {
-            guard let out = p.values[task.name] else { continue }
+            guard let out = p.values[task.name] ?? (task.kind.isTimeAligned ? [] : nil) else { continue }
             switch task.kind {
             case .multiClass:
                 let best = ranked(out, task.classes).prefix(3).map { "\($0.0) \(String(format: "%.2f", $0.1))" }
@@ -48,8 +48,7 @@ public struct PredictionFormatter {
             case .regression:
                 lines.append("  \(task.name): " + out.map { String(format: "%.4f", $0) }.joined(separator: ", "))
             case .events, .segments:
-                // No model predicts them yet (the heads refuse time-aligned tasks); said, not hidden.
-                lines.append("  \(task.name): time-aligned output is not written yet")
+                lines.append("  \(task.name): " + Self.summary(try? Self.decoded(p, task)))
             }
         }
         return lines.joined(separator: "\n")
@@ -58,7 +57,7 @@ public struct PredictionFormatter {
     func json(_ file: String, _ p: TrackPrediction) throws -> String {
         var object: [String: Any] = ["file": file, "duration": p.duration, "chunks": p.chunks.count]
         for task in tasks {
-            guard let out = p.values[task.name] else { continue }
+            guard let out = p.values[task.name] ?? (task.kind.isTimeAligned ? [] : nil) else { continue }
             switch task.kind {
             case .multiClass:
                 let best = ranked(out, task.classes)[0]
@@ -69,7 +68,17 @@ public struct PredictionFormatter {
             case .regression:
                 object[task.name] = out.map(Double.init)
             case .events, .segments:
-                object[task.name] = ["error": "time-aligned output is not written yet"]
+                switch try Self.decoded(p, task) {
+                case .events(let events)?:
+                    object[task.name] = events.map { event -> [String: Any] in
+                        var entry: [String: Any] = ["time": event.time]
+                        if let position = event.position { entry["position"] = position }
+                        return entry
+                    }
+                case .segments(let segments)?:
+                    object[task.name] = segments.map { ["start": $0.start, "end": $0.end, "label": $0.label] as [String: Any] }
+                default: break
+                }
             }
         }
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
@@ -100,5 +109,41 @@ public struct PredictionFormatter {
             }
         }
         return fields.joined(separator: ",")
+    }
+
+    /// A time-aligned task's decoded label (``TimeAlignedDecoding``), nil when the prediction has
+    /// no frames for it.
+    public static func decoded(_ p: TrackPrediction, _ task: TaskSpec) throws -> LabelValue? {
+        guard let frames = p.frames?[task.name], let rate = p.frameRate else { return nil }
+        return try TimeAlignedDecoding.decode(frames, task: task, frameRate: rate)
+    }
+
+    /// `123 beats (31 downbeats), about 96 bpm` or `42 chords: C:maj 0.0–2.1, …`.
+    static func summary(_ value: LabelValue?) -> String {
+        switch value {
+        case .events(let events)?:
+            let downbeats = events.filter(\.isDownbeat).count
+            let gaps = zip(events.dropFirst(), events).map { $0.time - $1.time }.sorted()
+            let tempo = gaps.isEmpty ? "" : String(format: ", about %.0f bpm", 60 / gaps[gaps.count / 2])
+            return "\(events.count) beats (\(downbeats) downbeats)" + tempo
+        case .segments(let segments)?:
+            let first = segments.prefix(4).map { String(format: "%@ %.1f–%.1f", $0.label, $0.start, $0.end) }
+            return "\(segments.count) chords: " + first.joined(separator: ", ") + (segments.count > 4 ? ", …" : "")
+        default:
+            return "no frames"
+        }
+    }
+
+    /// The annotation file of a decoded label: a beat file (`TIME\tPOSITION`) or a `.lab` file
+    /// (`START\tEND\tLABEL`), the formats the importers read.
+    public static func annotationText(_ value: LabelValue) -> String? {
+        switch value {
+        case .events(let events):
+            return events.map { e in String(format: "%.3f", e.time) + (e.position.map { "\t\($0)" } ?? "") + "\n" }.joined()
+        case .segments(let segments):
+            return segments.map { String(format: "%.3f\t%.3f\t", $0.start, $0.end) + $0.label + "\n" }.joined()
+        default:
+            return nil
+        }
     }
 }

@@ -47,6 +47,9 @@ public final class TaskRoutedModel: Module, AudioModel {
 
     public var transposesInput: Bool { members.contains { $0.model.transposesInput } }
 
+    /// The temporal member's rate (one member holds every time-aligned task).
+    public var frameRate: Int? { members.lazy.compactMap(\.model.frameRate).first }
+
     public var inputTransposition: [Int]? {
         didSet { for m in members where m.model.transposesInput { m.model.inputTransposition = inputTransposition } }
     }
@@ -65,6 +68,11 @@ public final class TaskRoutedModel: Module, AudioModel {
     func memberLogits(_ member: any AudioModel, _ waveform: Tensor) throws -> [String: Tensor] {
         let (batch, total, clip) = (try waveform.size(0), try waveform.size(1), member.clipSamples)
         guard clip < total else { return try member(waveform) }
+        // Frame outputs would need joining in time, not averaging: such a member reads the
+        // whole window (the temporal network's clip is the routed window's).
+        if member.tasks.contains(where: \.kind.isTimeAligned) {
+            throw ModelError.invalidVariant("a member with time-aligned tasks must read the whole \(total)-sample window, not \(clip)-sample chunks")
+        }
         if isTraining {
             let start = (total - clip) / 2
             return try member(waveform.slice(dim: 1, start: start, end: start + clip))

@@ -13,9 +13,18 @@ public struct TrackPrediction: Sendable, Equatable, Codable {
     /// The model's sample rate.
     public var sampleRate: Int
     public var aggregation: ChunkAggregation
+    /// Per time-aligned task, the track's frame probabilities (frames × classes, row-major) at
+    /// ``frameRate``: frame i centred at i / frameRate s; where chunks overlap, their frames
+    /// are averaged. Nil for a model without time-aligned tasks.
+    public var frames: [String: [Float]]?
+    /// Frames per second of ``frames``.
+    public var frameRate: Int?
 
     public init(values: [String: [Float]], chunks: [TrackChunk], chunkValues: [String: [[Float]]],
-                trackSamples: Int, sampleRate: Int, aggregation: ChunkAggregation) {
+                trackSamples: Int, sampleRate: Int, aggregation: ChunkAggregation,
+                frames: [String: [Float]]? = nil, frameRate: Int? = nil) {
+        self.frames = frames
+        self.frameRate = frameRate
         self.values = values
         self.chunks = chunks
         self.chunkValues = chunkValues

@@ -102,6 +102,10 @@ public final class NoisyStudentPipeline {
 
     func loadSplits() throws -> Splits {
         let tasks = try data.tasks(named: config.tasks)
+        // Frame-level pseudo-labels are not built: time-aligned tasks learn from human labels only.
+        for task in tasks where task.kind.isTimeAligned && (config.pseudoLabels.tasks?.contains(task.name) ?? false) {
+            throw PipelineError.invalidConfig(key: "pseudo_labels.tasks", reason: "task \(task.name) is time-aligned (\(task.kind)); frame-level pseudo-labels are not built yet, so it learns from human labels only — leave it out of pseudo_labels.tasks")
+        }
         let s = config.splits
         let train = try data.labeledTracks(split: s.train, splitSet: s.splitSet, tasks: tasks)
         guard !train.isEmpty else { throw TrainingError.emptyDataset("split \(s.train) has no labeled tracks") }
@@ -223,8 +227,9 @@ public final class NoisyStudentPipeline {
                       + (failed > 0 ? " (\(failed) clips could not be read and are not counted)" : ""))
     }
 
-    func pseudoLabelStage(round: Int, teacher: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) async throws -> StageRecord {
+    func pseudoLabelStage(round: Int, teacher: StageRecord, tasks allTasks: [TaskSpec], pool: [PoolTrack]) async throws -> StageRecord {
         let name = "round\(round)-pseudo-labels"
+        let tasks = allTasks.filter { !$0.kind.isTimeAligned }
         guard let checkpoint = teacher.checkpoint else { throw PipelineError.missingStage("\(teacher.name) has no checkpoint") }
         var options = config.inference
         options.temperature = config.pseudoLabels.temperature
@@ -285,8 +290,9 @@ public final class NoisyStudentPipeline {
         return try truth.measure(groups, paths: paths, task: task).map { PoolTrueKeys(task: task.name, metrics: $0.metrics, compared: $0.compared) }
     }
 
-    func selectPseudo(_ stage: StageRecord, tasks: [TaskSpec], pool: [PoolTrack]) throws
+    func selectPseudo(_ stage: StageRecord, tasks allTasks: [TaskSpec], pool: [PoolTrack]) throws
         -> ([LabeledTrack], PseudoLabelSelection.Summary) {
+        let tasks = allTasks.filter { !$0.kind.isTimeAligned }
         var info: [Int64: (path: String, duration: Double)] = [:]
         for t in pool { info[t.id] = (t.path, t.duration) }
         let selection = PseudoLabelSelection(options: config.pseudoLabels, tasks: tasks)

@@ -114,7 +114,8 @@ public struct PseudoLabeler: Sendable {
     /// Labels the pool for `run` into `store`; `progress` is called after each track.
     public func label(pool: [PoolTrack], run: Int64, store: any PseudoLabelStore,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PseudoLabelReport {
-        let tasks = predictor.model.tasks
+        // Time-aligned tasks get no pseudo-labels yet (their predictions are frames).
+        let tasks = predictor.model.tasks.filter { !$0.kind.isTimeAligned }
         let mine = shard(of: pool)
         let done = try store.labeledTrackIDs(run: run, tasks: tasks)
         var report = PseudoLabelReport()

@@ -14,10 +14,14 @@ public struct StudentNoise: BatchNoise {
     public var policy: AugmentationPolicy
     /// Whole-semitone transposition with the key task it relabels.
     public var transposition: (KeyTransposition, TaskSpec)?
+    /// Whether a task's labels are segments (chords) that a waveform transposition would move.
+    var hasSegmentTasks = false
 
     /// `transposition` names its task; `tasks` must hold it (a multi-class task of keys).
     public init(policy: AugmentationPolicy, transposition: KeyTransposition? = nil, tasks: [TaskSpec] = []) throws {
         try policy.validate()
+        try Self.checkTimeAligned(policy: policy, transposition: transposition, tasks: tasks)
+        hasSegmentTasks = tasks.contains { $0.kind == .segments }
         self.policy = policy
         if let transposition {
             try transposition.validate()
@@ -37,6 +41,9 @@ public struct StudentNoise: BatchNoise {
     public func apply(to batch: inout Batch, generator: Generator, modelTransposesInput: Bool) throws {
         let random = AugmentationRandom(generator: generator)
         if let (transposition, spec) = transposition {
+            if hasSegmentTasks && !modelTransposesInput {
+                throw PipelineError.invalidConfig(key: "key_transposition", reason: "the model cannot transpose inside (no constant-Q key network), so the waveform would be shifted and the chord labels would not move with it")
+            }
             try transposition.apply(to: &batch, spec: spec, random: random,
                                     resampling: !modelTransposesInput)
             if batch.pitchShifts != nil, policy.mixup != nil {
@@ -68,5 +75,25 @@ public struct StudentNoise: BatchNoise {
         let random = AugmentationRandom(generator: generator)
         let policy = self.policy
         return { features in try policy.augmentSpectrogram(features, random: random) }
+    }
+}
+
+extension StudentNoise {
+    /// Noise that would move what a time-aligned label says is refused rather than applied with
+    /// stale targets: a random crop moves beats in time, mixup blends frame targets of unrelated
+    /// clips, a pitch shift moves chords to other classes. (A key transposition moves chords too
+    /// where it resamples the waveform: ``apply(to:generator:modelTransposesInput:)`` refuses
+    /// that case.) Moving the targets with the noise is not built yet.
+    static func checkTimeAligned(policy: AugmentationPolicy, transposition: KeyTransposition?, tasks: [TaskSpec]) throws {
+        let timeAligned = tasks.filter(\.kind.isTimeAligned)
+        guard let first = timeAligned.first else { return }
+        func refuse(_ what: String) -> PipelineError {
+            .invalidConfig(key: "augmentation", reason: "\(what) would not move the labels of time-aligned task \(first.name); drop it, or drop the task")
+        }
+        if policy.mixup != nil { throw refuse("mixup") }
+        for transform in policy.waveform {
+            if case .randomCrop = transform { throw refuse("a random crop") }
+            if case .pitchShift = transform, timeAligned.contains(where: { $0.kind == .segments }) { throw refuse("a pitch shift") }
+        }
     }
 }

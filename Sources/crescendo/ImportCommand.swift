@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "The manifest (paths relative to its folder).")
         var manifest: String
 
-        @Option(help: "YAML with `tasks:` (name, kind: multiLabel|multiClass|regression, classes).")
+        @Option(help: "YAML with `tasks:` (name, kind: multiLabel|multiClass|regression|events|segments, classes). An events or segments column names each track's beat or .lab file.")
         var tasks: String
 
         @Option(help: "The split set the split column assigns to.")

@@ -8,7 +8,7 @@ import Training
 /// Runs a trained model on new audio files, whole tracks.
 struct Predict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Predict tags, classes (e.g. key) and values for audio files with a trained model.")
+        abstract: "Predict tags, classes (e.g. key), values, beats and chords for audio files with a trained model.")
 
     @Option(name: .long, help: "A run directory (its best checkpoint is used) or a checkpoint file.")
     var model: String
@@ -31,6 +31,9 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Intra-op threads.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Also write each file's decoded beats (NAME.<task>.beats) and chords (NAME.<task>.lab) into this folder.")
+    var annotations: String?
+
     func run() async throws {
         try TensorMemory.enableCaching()
         Runtime.threads = threads
@@ -45,13 +48,30 @@ struct Predict: AsyncParsableCommand {
         try await predictor.predict(paths: files) { index, outcome in
             let file = files[index]
             do {
-                print(try formatter.text(file: file, outcome.get()))
+                let prediction = try outcome.get()
+                print(try formatter.text(file: file, prediction))
+                if let annotations { try writeAnnotations(prediction, file: file, tasks: contents.description.tasks, to: annotations) }
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             }
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+extension Predict {
+    /// One beat or `.lab` file per time-aligned task, written atomically.
+    func writeAnnotations(_ prediction: TrackPrediction, file: String, tasks: [TaskSpec], to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        for task in tasks where task.kind.isTimeAligned {
+            guard let value = try PredictionFormatter.decoded(prediction, task),
+                  let text = PredictionFormatter.annotationText(value) else { continue }
+            let suffix = task.kind == .events ? "beats" : "lab"
+            let path = (folder as NSString).appendingPathComponent("\(stem).\(task.name).\(suffix)")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
     }
 }
 

@@ -7,10 +7,19 @@ import math
 from pathlib import Path
 
 from .labels import KEY_CLASSES, mirex_score, relation_counts
+from .sidecars import BEATS_SUFFIX, CHORDS_SUFFIX, POOL_FRAMES_DIR
 
 # Every place a piece can land. A piece (identified by each of its work identities) may be in
 # one of them only.
 PLACES = ("train", "valid", "test", "test_ood", "pool")
+
+
+def sidecar_paths(paths) -> list[str]:
+    """The paths among paths (of unlabeled.csv) that are frame-label sidecars or lie in the
+    pool's frame-truth folder: the pool's beats and chords are kept aside and must never be
+    listed where training reads the pool."""
+    return [p for p in paths if p.endswith((BEATS_SUFFIX, CHORDS_SUFFIX))
+            or p.split("/", 1)[0] == POOL_FRAMES_DIR]
 
 
 class LeakError(RuntimeError):

@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 
 from . import __doc__ as PACKAGE_DOC
-from .checks import LeakError, analysis_stats, check_clip, check_no_leaks
+from .checks import LeakError, analysis_stats, check_clip, check_no_leaks, sidecar_paths
 from .common import (CLIP_SECONDS, SCRIPT_VERSION, atomic_write_csv, atomic_write_text, du_bytes,
                      log, music21_quiet, nonempty)
+from .frames import FRAMES_VERSION, up_to_date
+from .sidecars import POOL_FRAMES_DIR, sidecar_rels
 from .labels import (INSTRUMENT_CLASSES, INSTRUMENT_NAMES, KEY_CLASSES, MAJOR_ALIASES,
                      MINOR_ALIASES, key_relation)
 from .pool import POOL_MAX_VERSIONS, SOUNDFONT_LICENCE_SHORT
@@ -24,12 +26,15 @@ from .splits import OOD_SPLIT, SPLITS
 ALL_SPLITS = [s for s, _ in SPLITS] + [OOD_SPLIT]
 
 
-def run_pool(items, out: Path, jobs: int, label: str):
-    """Render items (list of (plan, analyze_only)); returns {rel: result}."""
+def run_pool(items, out: Path, jobs: int, label: str, meta: dict | None = None):
+    """Render items (list of (plan, analyze_only)); returns {rel: result}. An analyze_only
+    item (its audio exists) gets its earlier record from meta: the audio facts its frame
+    labels need (rendering.work_item)."""
     results = {}
     if not items:
         return results
-    args = [(p, str(out), a) for p, a in items]
+    meta = meta or {}
+    args = [(p, str(out), a, meta.get(p["rel"], {}) if a else {}) for p, a in items]
     t0 = time.time()
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs, maxtasksperchild=50) as pool:
@@ -102,13 +107,15 @@ def build_pool_renders(args, out: Path, jobs: int, meta: dict, plans: list, sele
         log(f"pool renders: rendering {len(todo) - n_re}"
             + (f", re-analysing {n_re} (audio exists, render cache lost)" if n_re else ""))
         rendered[0] += len(todo)
-        return run_pool(todo, out, jobs, "pool")
+        return run_pool(todo, out, jobs, "pool", meta)
 
     def on_batch(kept):
         atomic_write_text(out / ".cache" / "render_meta.json", json.dumps(meta, indent=0, sort_keys=True))
         atomic_write_text(failed_cache, json.dumps({"tag": SCRIPT_VERSION, "failed": sorted(failed)}, indent=0))
         atomic_write_csv(out / "pool_manifest.csv", POOL_MANIFEST_FIELDS, pool_manifest_rows(kept, meta))
         atomic_write_csv(out / "pool_truth.csv", POOL_TRUTH_FIELDS, pool_truth_rows(kept, meta))
+        atomic_write_csv(out / "pool_frame_truth.csv", ["path", "beats", "chords"],
+                         [[pl["rel"], *sidecar_rels(pl["rel"])] for pl in kept])
         hours = sum(float(meta[pl["rel"]].get("seconds") or 0) for pl in kept) / 3600
         log(f"pool renders: {len(kept)} kept, {hours:.2f} h ({time.time() - t0:.0f} s)")
 
@@ -281,17 +288,18 @@ def main(argv=None) -> int:
     meta = load_meta_cache(out)
     todo = []
     for p in plans:
-        have = nonempty(out / p["rel"])
-        if have and meta.get(p["rel"], {}).get("ok"):
+        if up_to_date(out, p["rel"], meta.get(p["rel"], {})):
             continue
-        todo.append((p, have))  # analyze_only when the audio exists but meta is lost
+        # analyze_only when the audio exists but its record or its frame labels are missing
+        todo.append((p, nonempty(out / p["rel"])))
     n_skip_lab = len(plans) - len(todo)
     n_reanalyse = sum(1 for _p, a in todo if a)
     log(f"labeled: {len(plans)} clips, {n_skip_lab} already rendered, rendering {len(todo) - n_reanalyse}"
-        + (f", re-analysing {n_reanalyse} (render cache lost)" if n_reanalyse else ""))
+        + (f", re-analysing {n_reanalyse} (render cache lost or frame labels missing)"
+           if n_reanalyse else ""))
     t_lab = time.time()
     todo.sort(key=lambda t: t[0]["kind"] != "ood_poly")  # the slow ones first
-    meta.update(run_pool(todo, out, jobs, "labeled"))
+    meta.update(run_pool(todo, out, jobs, "labeled", meta))
     t_lab = time.time() - t_lab
     atomic_write_text(out / ".cache" / "render_meta.json", json.dumps(meta, indent=0, sort_keys=True))
 
@@ -313,6 +321,11 @@ def main(argv=None) -> int:
     atomic_write_csv(out / "labeled.csv", ["path", "split", "key", "instruments"],
                      [[p["rel"], p["split"], p["label"], ";".join(sorted(set(p["classes"])))]
                       for p in ok_plans])
+    # the same with the frame labels' sidecar files (beats, chords); a manifest of its own while
+    # the catalog's importer takes task columns only (labeled.csv stays importable)
+    atomic_write_csv(out / "labeled_frames.csv", ["path", "split", "key", "instruments", "beats", "chords"],
+                     [[p["rel"], p["split"], p["label"], ";".join(sorted(set(p["classes"]))),
+                       *sidecar_rels(p["rel"])] for p in ok_plans])
 
     def rel_of(p):
         ak = meta[p["rel"]].get("analyzed_key", "")
@@ -322,13 +335,13 @@ def main(argv=None) -> int:
                      ["path", "split", "source_file", "bwv", "group", "key_notated", "key_rule",
                       "semitones", "key", "analyzed_key", "key_relation", "bpm", "voice_classes",
                       "voice_programs", "source_seconds", "rms_dbfs",
-                      "soundfont", "version", "source", "style", "work"],
+                      "soundfont", "version", "source", "style", "work", "beats", "chords"],
                      [[p["rel"], p["split"], p["file"], p["bwv"], p["group"], p["key_notated"],
                        p["key_rule"], p["semitones"], p["label"], meta[p["rel"]].get("analyzed_key", ""),
                        rel_of(p), p["bpm"], ";".join(p["classes"]), ";".join(map(str, p["programs"])),
                        meta[p["rel"]].get("source_seconds", ""), meta[p["rel"]].get("rms_dbfs", ""),
-                       p["soundfont"], p["version"], p["source"], p["style"], p["work"]]
-                      for p in ok_plans])
+                       p["soundfont"], p["version"], p["source"], p["style"], p["work"],
+                       *sidecar_rels(p["rel"])] for p in ok_plans])
     pool_rows = [{"rel": pl["rel"], "source": "music21-render", "origin": pool_origin(pl),
                   "licence": f"{LICENCE_SHORT['music21']}; {SOUNDFONT_LICENCE_SHORT[pl['soundfont']]}",
                   "seconds": meta[pl["rel"]].get("seconds"),
@@ -336,6 +349,9 @@ def main(argv=None) -> int:
                  for pl in pool_plans]
     unl = [r for r in game_rows if r.get("seconds")] + pool_rows
     bad_pool = [r["rel"] for r in game_rows if not r.get("seconds")]
+    if sidecar_paths([r["rel"] for r in unl]):  # the pool's frame truth stays aside
+        log(f"ERROR: unlabeled.csv would list frame-label files: {sidecar_paths([r['rel'] for r in unl])[:5]}")
+        return 2
     atomic_write_csv(out / "unlabeled.csv", ["path", "source"], [[r["rel"], r["source"]] for r in unl])
     atomic_write_csv(out / "unlabeled_meta.csv",
                      ["path", "source", "origin", "format", "seconds", "licence", "instruments"],
@@ -356,8 +372,9 @@ def main(argv=None) -> int:
     atomic_write_text(out / "classes.json", json.dumps(classes, indent=2, ensure_ascii=False) + "\n")
 
     # ---- prune ---------------------------------------------------------------
-    listed = {p["rel"] for p in ok_plans} | {r["rel"] for r in unl}
-    stray = [p for d in ("labeled", "pool") if (out / d).exists()
+    listed = {p["rel"] for p in ok_plans} | {r["rel"] for r in unl} | \
+        {x for p in ok_plans + pool_plans for x in sidecar_rels(p["rel"])}
+    stray = [p for d in ("labeled", "pool", POOL_FRAMES_DIR) if (out / d).exists()
              for p in (out / d).rglob("*") if (p.is_file() or p.is_symlink())
              and str(p.relative_to(out)) not in listed]
     if args.prune:
@@ -401,6 +418,21 @@ def main(argv=None) -> int:
     ana_by_split = {s: analysis_stats([p for p in ok_plans if p["split"] == s], meta, "label")
                     for s in ALL_SPLITS}
     n_dorian = sum(1 for p in ok_plans if p["key_rule"] == "dorian-signature")
+
+    # ---- frame labels ------------------------------------------------------------
+    fr = [meta[p["rel"]] for p in ok_plans] + [meta[pl["rel"]] for pl in pool_plans]
+    frame_stats = {
+        "version": FRAMES_VERSION, "files": sum(1 for m in fr if m.get("frames_version") == FRAMES_VERSION),
+        "beats": sum(m.get("beats", 0) for m in fr), "downbeats": sum(m.get("downbeats", 0) for m in fr),
+        "chord_segments": sum(m.get("chord_segments", 0) for m in fr),
+        "chord_segments_x": sum(m.get("chord_segments_x", 0) for m in fr),
+        # CPU time of the labels of every listed clip (whenever made), against the whole render's
+        "cpu_seconds": round(sum(m.get("frames_cpu_seconds", 0.0) for m in fr), 1),
+        "render_item_seconds": round(sum(m.get("elapsed", 0.0) for m in fr), 1),
+        "lead_minus_onset_ms_range": [min((m["lead_minus_onset_ms"] for m in fr if "lead_minus_onset_ms" in m), default=None),
+                                      max((m["lead_minus_onset_ms"] for m in fr if "lead_minus_onset_ms" in m), default=None)],
+        "lead_assumed": sum(1 for m in fr if m.get("lead_assumed")),
+    }
 
     # ---- stats + README ---------------------------------------------------------
     split_counts = {s: sum(1 for p in ok_plans if p["split"] == s) for s in ALL_SPLITS}
@@ -459,6 +491,7 @@ def main(argv=None) -> int:
                                "licences": v["licences"]} for k, v in sorted(by_source.items())},
         "pool_files": len(unl), "pool_hours": round(sum(v["seconds"] for v in by_source.values()) / 3600, 3),
         "pool_undecodable": bad_pool, "pool_seconds_this_run": round(t_pool, 1),
+        "frame_labels": frame_stats,
         "missing_packages": missing_pkgs, "unlisted_files": len(stray),
         "disk_bytes_excluding_symlink_targets": disk,
         "build_seconds_this_run": round(elapsed, 1), "last_full_build": last_full, **pool_stats, **check,

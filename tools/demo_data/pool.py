@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .common import (POOL_TEMPO_RANGE, RENDER_VERSION, SAMPLE_RATE, TRANSPOSE_RANGE, log, nonempty,
                      rng_for, safe_name, stable_hash)
+from .frames import up_to_date
 from .labels import INSTRUMENT_CLASSES, INSTRUMENT_NAMES, draw_instrumentation, key_label
 from .splits import FOLK_TEXTURES
 
@@ -393,7 +394,8 @@ def fill_pool(plans, out: Path, meta: dict, render, *, target_renders: int | Non
     renders or target_seconds seconds of them are kept (or the plan runs out). A render whose
     file exists with a successful entry in meta is kept without rendering again (resume);
     the others are rendered in batches by render([(plan, analyze_only)]) -> {rel: result}
-    (analyze_only: the audio exists but its meta entry is lost). With target_renders a batch
+    (analyze_only: the audio exists but its meta entry or its frame labels are missing,
+    frames.up_to_date). With target_renders a batch
     is what is still needed; with target_seconds a batch is a fixed chunk of the plan, so
     that a rerun with the same target keeps the same renders. Failed renders (except
     timeouts, retried next run) go to failed and are skipped. on_batch(kept) is called after
@@ -419,9 +421,8 @@ def fill_pool(plans, out: Path, meta: dict, render, *, target_renders: int | Non
                 batch.append(pl)
         todo = []
         for pl in batch:
-            have = nonempty(out / pl["rel"])
-            if not (have and meta.get(pl["rel"], {}).get("ok")):
-                todo.append((pl, have))
+            if not up_to_date(out, pl["rel"], meta.get(pl["rel"], {})):
+                todo.append((pl, nonempty(out / pl["rel"])))
         if todo:
             meta.update(render(todo))
         for pl in batch:

@@ -22,6 +22,12 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "* `labeled.csv` — `path,split,key,instruments`: one row per 30 s clip; `split` is `train`, "
         "`valid`, `test` or `test_ood` (out of domain); `path` is relative to this directory, `key` is one of the 24 classes of `classes.json`, `instruments` the "
         "`;`-joined set of instrument classes heard in the clip.",
+        "* `labeled_frames.csv` — `path,split,key,instruments,beats,chords`: `labeled.csv` with the "
+        "frame labels' files (paths relative to this directory): `NAME.beats` beside each clip "
+        "(`time<TAB>position`, one line per beat, position 1 = downbeat) and `NAME.lab` "
+        "(`start<TAB>end<TAB>label`, Harte chord labels per beat: `C:maj`, `A:min`, `G:7`, `B:dim`, "
+        "`C:5`, `N` silence, `X` no harmony to read), derived from the score, the render's tempo and "
+        "where its audio starts (loops included). `labeled_meta.csv` has the same two columns.",
         "* `unlabeled.csv` — `path,source`: the unlabeled pool (symlinked ogg/opus game music in "
         "original formats, extracted pk3 ogg tracks, and FLAC renders of other music21 corpus works).",
         "* `pool_manifest.csv` — every pool render with how it was made: style, source, work (and its "
@@ -30,6 +36,8 @@ def render_readme(st: dict, args, by_source: dict, fs_version: str) -> str:
         "* `pool_truth.csv` — `path,key,key_source,written_key,semitones,analyzed_key,work,style,soundfont`: "
         "each render's true key after its transposition, kept aside to measure pseudo-label accuracy "
         "(never imported as a label, never read by training).",
+        "* `pool_frame_truth.csv` — `path,beats,chords`: each render's beat and chord files, kept "
+        "aside like its key in `pool_frame_truth/` (not in `pool/`, never named by `unlabeled.csv`).",
         "* `classes.json` — the 24 key classes (index = tonic pitch class C=0..B=11 for major, "
         "12 + pitch class for minor, canonical spellings "
         "C, Db, D, Eb, E, F, F#, G, Ab, A, Bb, B major / C, C#, D, Eb, E, F, F#, G, G#, A, Bb, B minor) "

@@ -38,6 +38,7 @@ TRAIN_SOUNDFONTS = ("fluidr3", "timgm6mb")
 EVAL_SOUNDFONT = "fluidr3"  # valid and test (in-domain)
 OOD_SOUNDFONT = "musescore"  # test_ood only
 POOL_MAX_PARTS = 15  # MIDI has 15 melodic channels
+LOOP_GAP_SAMPLES = int(0.4 * SAMPLE_RATE)  # the breath between the copies of a looped clip
 
 
 def _prepare_part(part, program: int):
@@ -171,9 +172,10 @@ def _finish_audio(wav_path: Path, out_path: Path, target_s: float | None, max_s:
         raise RuntimeError("silent rendering")
     x = x[loud[0]: loud[-1] + 1]
     src_seconds = len(x) / sr
+    lead, src_samples = int(loud[0]), len(x)
     if target_s is not None:  # loop (with a short breath between repeats) and cut
         n = int(round(target_s * sr))
-        gap = np.zeros(int(0.4 * sr), dtype=np.float32)
+        gap = np.zeros(LOOP_GAP_SAMPLES, dtype=np.float32)
         reps = [x]
         while sum(len(r) for r in reps) < n:
             reps += [gap, x]
@@ -191,7 +193,8 @@ def _finish_audio(wav_path: Path, out_path: Path, target_s: float | None, max_s:
     sf.write(str(tmp), x, sr, format="FLAC", subtype="PCM_16")
     os.replace(tmp, out_path)
     return {"seconds": round(len(x) / sr, 3), "source_seconds": round(src_seconds, 3),
-            "rms_dbfs": round(rms_db, 2)}
+            "rms_dbfs": round(rms_db, 2), "lead_samples": lead, "source_samples": src_samples,
+            "clip_samples": len(x)}
 
 
 def _truncate(score, qmax: float):
@@ -241,6 +244,7 @@ def _existing_clip(out_path: Path, res):
     import soundfile as sf
     x, _sr = sf.read(str(out_path), dtype="float32")
     res["seconds"] = round(len(x) / SAMPLE_RATE, 3)
+    res["clip_samples"] = len(x)
     res["rms_dbfs"] = round(20 * math.log10(float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) + 1e-12), 2)
 
 
@@ -281,11 +285,18 @@ def _folk_score(tune_text: str, plan: dict):
 
 
 def work_item(args) -> dict:
-    plan, out_dir, analyze_only = args
+    """Renders one plan (args: plan, output folder, analyze_only[, the clip's earlier render
+    record]) and writes its frame labels (frames.write_frame_labels). analyze_only: the audio
+    exists; the score is read again for its analysis and labels, with the audio facts of the
+    earlier record."""
+    plan, out_dir, analyze_only = args[:3]
+    prev = args[3] if len(args) > 3 else {}
     music21_quiet()
     from music21 import converter, corpus
+    from .frames import write_frame_labels
     t0 = time.time()
-    res = {"rel": plan["rel"], "ok": False}
+    res = {k: v for k, v in prev.items() if k not in ("ok", "error", "elapsed")} if analyze_only else {}
+    res.update({"rel": plan["rel"], "ok": False})
     out_path = Path(out_dir) / plan["rel"]
     tmpd = Path(tempfile.mkdtemp(prefix="render_", dir=Path(out_dir) / ".cache"))
     sfont = plan.get("soundfont", DEFAULT_SOUNDFONT)
@@ -299,20 +310,22 @@ def work_item(args) -> dict:
             if plan["semitones"]:
                 s.transpose(plan["semitones"], inPlace=True)
             _analyze(s, res)
+            # only the first 30 s are kept: render a little more than that (same clip)
+            qmax = (CLIP_SECONDS + 4) * plan["bpm"] / 60.0 + 8
+            if s.highestTime > qmax:
+                s = _truncate(s, qmax)
             if analyze_only:
                 _existing_clip(out_path, res)
+                _remove_grace_notes(s)
             else:
                 parts = list(s.parts)  # already in score order = satb order by index
                 order = sorted(plan["satb"])
                 prog_by_idx = dict(zip(plan["satb"], plan["programs"]))
                 for pt, idx in zip(parts, order):
                     _prepare_part(pt, prog_by_idx[idx])
-                # only the first 30 s are kept: render a little more than that (same clip)
-                qmax = (CLIP_SECONDS + 4) * plan["bpm"] / 60.0 + 8
-                if s.highestTime > qmax:
-                    s = _truncate(s, qmax)
                 _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
                 res.update(_finish_audio(tmpd / "a.wav", out_path, CLIP_SECONDS, None))
+            write_frame_labels(s, plan["bpm"], Path(out_dir), plan["rel"], res, looped=True)
         elif plan["kind"] in ("ood_folk", "ood_poly"):
             if plan["kind"] == "ood_folk":
                 from .corpora import split_abc_tunes
@@ -332,11 +345,13 @@ def work_item(args) -> dict:
             _analyze(s, res)
             if analyze_only:
                 _existing_clip(out_path, res)
+                _remove_grace_notes(s)
             else:
                 for pt, prog in zip(s.parts, plan["programs"]):
                     _prepare_part(pt, prog)
                 _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
                 res.update(_finish_audio(tmpd / "a.wav", out_path, CLIP_SECONDS, None))
+            write_frame_labels(s, plan["bpm"], Path(out_dir), plan["rel"], res, looped=True)
         elif plan["kind"] == "pool_folk":  # unlabeled render of a folk tune
             from .corpora import abc_tune_key, split_abc_tunes
             text = Path(plan["path"]).read_text(encoding="latin-1")
@@ -358,11 +373,13 @@ def work_item(args) -> dict:
             res["classes_used"] = sorted(set(plan["classes"]))
             if analyze_only:
                 _existing_clip(out_path, res)
+                _remove_grace_notes(s)
             else:
                 for pt, prog in zip(s.parts, plan["programs"]):
                     _prepare_part(pt, prog)
                 _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
                 res.update(_finish_audio(tmpd / "a.wav", out_path, None, plan["max_seconds"]))
+            write_frame_labels(s, plan["bpm"], Path(out_dir), plan["rel"], res, looped=False)
         else:  # unlabeled render of a score ("pool_score")
             from .common import rng_for
             from .corpora import score_written_key
@@ -400,11 +417,13 @@ def work_item(args) -> dict:
             res["classes_used"] = sorted(set(part_classes))
             if analyze_only:
                 _existing_clip(out_path, res)
+                _remove_grace_notes(s)
             else:
                 for pt, c in zip(s.parts, part_classes):
                     _prepare_part(pt, prog[c])
                 _render_midi(s, plan["bpm"], tmpd / "a.mid", tmpd / "a.wav", sfont)
                 res.update(_finish_audio(tmpd / "a.wav", out_path, None, plan["max_seconds"]))
+            write_frame_labels(s, plan["bpm"], Path(out_dir), plan["rel"], res, looped=False)
         res["ok"] = True
     except Exception as e:
         res["error"] = f"{type(e).__name__}: {e}"[:300]

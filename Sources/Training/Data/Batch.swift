@@ -9,9 +9,11 @@ public struct Batch: Sendable {
     /// The rate of `waveforms` in Hz: the model's, at which the loader decoded them. Input noise
     /// that depends on the rate (filters, pitch shift, echo) takes it from here.
     public var sampleRate: Int
-    /// Per task: (batch, outputs) float32 dense targets (zeros where masked).
+    /// Per task: (batch, outputs) float32 dense targets (zeros where masked); for a
+    /// time-aligned task (batch, frames, outputs) (``FrameTargets``).
     public var targets: [String: Tensor]
-    /// Per task: (batch) float32, 1 where the example has a label for the task.
+    /// Per task: (batch) float32, 1 where the example has a label for the task; for a
+    /// time-aligned task (batch, frames), 1 where the frame has one.
     public var masks: [String: Tensor]
     /// Per-example loss weights (batch).
     public var weights: Tensor
@@ -24,15 +26,37 @@ public struct Batch: Sendable {
     /// the waveform to a model that transposes inside its front end. nil: nothing pending.
     public var pitchShifts: [Int]? = nil
 
-    /// Assembles a batch from decoded clips and their tracks.
+    /// Assembles a batch from decoded clips and their tracks. Time-aligned tasks need the
+    /// model's `frameRate` and each clip's offset in its track (seconds).
     static func make(clips: [[Float]], sampleRate: Int, tracks: [LabeledTrack], indices: [Int], tasks: [TaskSpec],
-                     failures: [(Int, String)]) throws -> Batch {
+                     failures: [(Int, String)], frameRate: Int? = nil, offsets: [Double] = []) throws -> Batch {
         let b = clips.count
         let samples = clips.first?.count ?? 0
         let failed = Set(failures.map(\.0))
         let waveforms = try Tensor(clips.flatMap { $0 }, shape: [b, samples])
         var targets: [String: Tensor] = [:], masks: [String: Tensor] = [:]
-        for task in tasks {
+        for task in tasks where task.kind.isTimeAligned {
+            guard let frameRate, frameRate > 0, sampleRate % frameRate == 0, offsets.count == b else {
+                throw TrainingError.invalidConfig(key: "tasks", reason: "task \(task.name) is time-aligned: the model must give frames (a frame rate) and the loader the clip offsets")
+            }
+            let frames = samples / (sampleRate / frameRate) + 1
+            var rows: [Float] = [], mask: [Float] = []
+            rows.reserveCapacity(b * frames * task.outputCount)
+            for (position, track) in tracks.enumerated() {
+                if !failed.contains(indices[position]), let value = track.targets[task.name] {
+                    let made = try FrameTargets.make(value, task: task, offset: offsets[position], frames: frames,
+                                                     frameRate: frameRate, trackDuration: track.duration)
+                    rows += made.target
+                    mask += made.mask
+                } else {
+                    rows += [Float](repeating: 0, count: frames * task.outputCount)
+                    mask += [Float](repeating: 0, count: frames)
+                }
+            }
+            targets[task.name] = try Tensor(rows, shape: [b, frames, task.outputCount])
+            masks[task.name] = try Tensor(mask, shape: [b, frames])
+        }
+        for task in tasks where !task.kind.isTimeAligned {
             var rows: [Float] = []
             var mask: [Float] = []
             rows.reserveCapacity(b * task.outputCount)

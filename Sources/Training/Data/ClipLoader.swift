@@ -26,6 +26,9 @@ public struct ClipLoaderConfig: Sendable, Codable, Equatable {
     public var prefetchBatches: Int
     /// Keep whole decoded tracks in memory (small data sets read for many epochs).
     public var cacheDecodedAudio: Bool
+    /// Frames per second of the model's time-aligned outputs (`AudioModel.frameRate`); nil when
+    /// it has none. Time-aligned tasks get frame targets at this rate.
+    public var frameRate: Int?
     /// Data-parallel sharding: this loader yields part `shardIndex` of `shardCount` equal,
     /// contiguous parts of every (global) batch of `batchSize`, so that the ranks together see
     /// every example of an epoch once, in the single-process order.
@@ -34,7 +37,8 @@ public struct ClipLoaderConfig: Sendable, Codable, Equatable {
 
     public init(batchSize: Int, clipSamples: Int, sampleRate: Int = 16000, seed: UInt64 = 0, shuffle: Bool = true,
                 crop: CropPolicy = .random, dropLast: Bool = true, prefetchBatches: Int = 4,
-                cacheDecodedAudio: Bool = false, shardIndex: Int = 0, shardCount: Int = 1) {
+                cacheDecodedAudio: Bool = false, shardIndex: Int = 0, shardCount: Int = 1, frameRate: Int? = nil) {
+        self.frameRate = frameRate
         self.shardIndex = shardIndex
         self.shardCount = shardCount
         self.batchSize = batchSize
@@ -201,8 +205,10 @@ public struct ClipLoader: Sendable {
                 failures.append((indices[position], "not decoded"))
             }
         }
+        let timeAligned = tasks.contains(where: \.kind.isTimeAligned)
         return try Batch.make(clips: clips, sampleRate: config.sampleRate, tracks: indices.map { tracks[$0] }, indices: indices, tasks: tasks,
-                              failures: failures)
+                              failures: failures, frameRate: config.frameRate,
+                              offsets: timeAligned ? indices.map { cropOffset(track: $0, epoch: epoch) } : [])
     }
 }
 

@@ -32,8 +32,12 @@ public struct Evaluator: Sendable {
         defer { model.train(wasTraining) }
         let loader = try ClipLoader(tracks: tracks, tasks: tasks, config: ClipLoaderConfig(
             batchSize: batchSize, clipSamples: model.clipSamples, sampleRate: model.sampleRate, shuffle: false,
-            crop: .center, dropLast: false, prefetchBatches: prefetchBatches))
-        var accumulated = tasks.map { TaskPredictions(task: $0) }
+            crop: .center, dropLast: false, prefetchBatches: prefetchBatches, frameRate: model.frameRate))
+        var accumulated = tasks.map { task -> TaskPredictions in
+            var predictions = TaskPredictions(task: task)
+            if task.kind.isTimeAligned { predictions.frameRate = model.frameRate }
+            return predictions
+        }
         var lossSum = 0.0, batches = 0
         for try await batch in loader.batches(epoch: 0) {
             try withNoGrad {

@@ -3,7 +3,8 @@ import Models
 import MusicTasks
 
 /// Evaluates a model on whole tracks: each track streamed through full-track inference, chunk
-/// outputs aggregated, then the task metrics. Unreadable tracks are skipped and reported.
+/// outputs aggregated, then the task metrics; time-aligned tasks decoded from the track's frames
+/// and scored per track (``TimeAlignedScores``). Unreadable tracks are skipped and reported.
 public struct FullTrackEvaluation: Sendable {
     public var options: FullTrackOptions
 
@@ -19,7 +20,9 @@ public struct FullTrackEvaluation: Sendable {
     public func evaluate(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws -> Result {
         model.eval()
         let predictor = try FullTrackPredictor(model: model, options: options)
-        var predictions = tasks.map { TaskPredictions(task: $0) }
+        let clipTasks = tasks.filter { !$0.kind.isTimeAligned }
+        var predictions = clipTasks.map { TaskPredictions(task: $0) }
+        var frameScores = tasks.filter(\.kind.isTimeAligned).map { TimeAlignedScores(task: $0) }
         var failures: [String: String] = [:]
         try await predictor.predict(paths: tracks.map(\.path)) { index, outcome in
             let track = tracks[index]
@@ -35,9 +38,16 @@ public struct FullTrackEvaluation: Sendable {
                 guard let output = p.values[task.name] else { continue }
                 predictions[i].append(output: output, target: try track.targets[task.name]?.dense(for: task))
             }
+            for i in frameScores.indices {
+                let task = frameScores[i].task
+                guard let frames = p.frames?[task.name], let rate = p.frameRate, let reference = track.targets[task.name]
+                else { continue }
+                try frameScores[i].add(frames: frames, frameRate: rate, reference: reference)
+            }
         }
         var metrics: [String: Double] = [:]
         for p in predictions { metrics.merge(try TaskMetrics.compute(p)) { $1 } }
+        for scores in frameScores { metrics.merge(scores.metrics) { $1 } }
         return Result(metrics: metrics, predictions: predictions, failures: failures)
     }
 }

@@ -37,7 +37,7 @@ public enum TaskMetrics {
             m["\(name)/r2"] = report.r2
             m["\(name)/mae"] = report.mae
         case .events, .segments:
-            throw TrainingError.invalidConfig(key: "tasks", reason: "task \(name) is time-aligned: its metrics need decoded beats or chords, not clip rows")
+            for (key, value) in try FrameMetrics.compute(predictions) { m["\(name)/\(key)"] = value }
         }
         return m
     }

@@ -26,7 +26,8 @@ public struct MultiTaskLoss: Sendable {
             guard let l = logits[task.name], let target = batch.targets[task.name], let mask = batch.masks[task.name] else {
                 throw TrainingError.invalidConfig(key: "tasks", reason: "no logits or targets for task \(task.name)")
             }
-            let exampleMask = try mask * batch.weights
+            // A time-aligned mask is (batch, frames): each example's weight covers its frames.
+            let exampleMask = try mask * (task.kind.isTimeAligned ? batch.weights.unsqueeze(1) : batch.weights)
             let loss = try task.kind.loss(logits: l, target: target, mask: exampleMask, labelSmoothing: labelSmoothing)
             perTask[task.name] = loss
             let weighted = try loss * (taskWeights[task.name] ?? 1)

@@ -78,7 +78,8 @@ public final class Trainer {
         trainLoader = try ClipLoader(tracks: train, tasks: description.tasks, config: ClipLoaderConfig(
             batchSize: config.batchSize, clipSamples: model.clipSamples, sampleRate: model.sampleRate, seed: config.seed,
             shuffle: true, crop: .random, dropLast: true, prefetchBatches: config.prefetchBatches,
-            cacheDecodedAudio: config.cacheDecodedAudio, shardIndex: group?.rank ?? 0, shardCount: group?.worldSize ?? 1))
+            cacheDecodedAudio: config.cacheDecodedAudio, shardIndex: group?.rank ?? 0, shardCount: group?.worldSize ?? 1,
+            frameRate: model.frameRate))
         loss = MultiTaskLoss(tasks: description.tasks, taskWeights: config.taskWeights, labelSmoothing: config.labelSmoothing)
         switch config.optimizer {
         case .adamW:

@@ -16,7 +16,7 @@ TOOLS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
 
-from demo_data import checks, pool, splits  # noqa: E402
+from demo_data import checks, frames, pool, sidecars, splits  # noqa: E402
 
 SOUNDFONTS = ["fluidr3", "timgm6mb", "musescore"]
 
@@ -254,7 +254,11 @@ class Resume(unittest.TestCase):
             f = self.out / p["rel"]
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_bytes(b"fLaC")
-            res[p["rel"]] = {"rel": p["rel"], "ok": True, "seconds": p["seconds"]}
+            for side in sidecars.sidecar_rels(p["rel"]):  # as the worker writes its frame labels
+                (self.out / side).parent.mkdir(parents=True, exist_ok=True)
+                (self.out / side).write_text("0.0000\t1\n")
+            res[p["rel"]] = {"rel": p["rel"], "ok": True, "seconds": p["seconds"],
+                             "frames_version": frames.FRAMES_VERSION}
         return res
 
     def test_renders_target_then_resume_renders_nothing(self):
@@ -291,6 +295,15 @@ class Resume(unittest.TestCase):
         del meta[lost]
         pool.fill_pool(self.plans(), self.out, meta, self.render, target_renders=4)
         self.assertEqual(self.calls[-1], [(lost, True)])  # analyze_only: the audio exists
+
+    def test_missing_frame_labels_reanalyse_existing_audio(self):
+        meta = {}
+        kept = pool.fill_pool(self.plans(), self.out, meta, self.render, target_renders=4)
+        beats, _lab = sidecars.sidecar_rels(kept[1]["rel"])
+        (self.out / beats).unlink()
+        meta[kept[2]["rel"]]["frames_version"] = "0"  # labels of an older derivation
+        pool.fill_pool(self.plans(), self.out, meta, self.render, target_renders=4)
+        self.assertEqual(self.calls[-1], [(kept[1]["rel"], True), (kept[2]["rel"], True)])
 
     def test_failures_are_skipped_and_replaced(self):
         meta, failed = {}, set()
