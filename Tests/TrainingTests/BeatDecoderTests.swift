@@ -160,6 +160,30 @@ private func isDecodingError(_ error: TaskError?) -> Bool {
         #expect(downbeats.fMeasure >= 0.95)
     }
 
+    @Test func beatActivationThatIncludesDownbeats() throws {
+        // Independent sigmoid-like columns: "beat" high at every beat, "downbeat" at downbeats.
+        var rng = SplitMix(state: 35)
+        let fps = 100.0
+        let truth = beatTimes(start: 0.45, duration: 60, fromBPM: 126, toBPM: 126)
+        let positions = truth.indices.map { $0 % 3 + 1 }
+        let beatColumn = activation(events: truth, frames: 6000, fps: fps, rng: &rng)
+        let downbeatColumn = activation(
+            events: truth, heights: positions.map { $0 == 1 ? 0.75 : 0.1 }, frames: 6000, fps: fps, rng: &rng)
+        let reference = truth.indices.filter { positions[$0] == 1 }.map { truth[$0] }
+        for includes in [true, false] {
+            let decoder = try DBNDownbeatDecoder(fps: fps, options: .init(beatIncludesDownbeats: includes))
+            let beats = try decoder.decode(beat: beatColumn, downbeat: downbeatColumn)
+            let beatF = try BeatScores.evaluate(reference: truth, estimate: beats.map(\.time)).fMeasure
+            let downbeatF = try BeatScores.downbeatFMeasure(
+                reference: reference, estimate: beats.filter(\.isDownbeat).map(\.time)).fMeasure
+            print("DBN downbeats, 3/4 at 126 bpm, beat column with downbeats, beatIncludesDownbeats \(includes): beat F = \(beatF), downbeat F = \(downbeatF)")
+            if includes {
+                #expect(beatF >= 0.95 && downbeatF >= 0.95)
+                #expect(Set(beats.compactMap(\.position)) == [1, 2, 3])
+            }
+        }
+    }
+
     @Test func emptyAndFlatActivationsGiveNoBeats() throws {
         let beat = try DBNBeatDecoder(fps: 100)
         let bar = try DBNDownbeatDecoder(fps: 100)

@@ -37,11 +37,17 @@ public struct DBNDownbeatDecoder: Sendable {
         /// Move each beat to the frame with the highest beat or downbeat activation among the
         /// beat states the path passes through. Default true (madmom `CORRECT`).
         public var correctToPeaks: Bool
+        /// Whether the beat activation marks every beat, downbeats included (independent
+        /// sigmoids for "beat" and "downbeat", as Crescendo's frame targets), rather than
+        /// madmom's beats that are not downbeats. When true, the beat activation is taken as
+        /// `max(beat − downbeat, 0)` (a downbeat being a beat) before decoding. Default false
+        /// (madmom's convention).
+        public var beatIncludesDownbeats: Bool
 
         public init(
             beatsPerBar: [Int] = [3, 4], minBPM: Double = 55, maxBPM: Double = 215, tempoCount: Int? = 60,
             transitionLambda: Double = 100, observationLambda: Int = 16, threshold: Float = 0.05,
-            correctToPeaks: Bool = true
+            correctToPeaks: Bool = true, beatIncludesDownbeats: Bool = false
         ) {
             self.beatsPerBar = beatsPerBar
             self.minBPM = minBPM
@@ -51,6 +57,7 @@ public struct DBNDownbeatDecoder: Sendable {
             self.observationLambda = observationLambda
             self.threshold = threshold
             self.correctToPeaks = correctToPeaks
+            self.beatIncludesDownbeats = beatIncludesDownbeats
         }
     }
 
@@ -100,8 +107,9 @@ public struct DBNDownbeatDecoder: Sendable {
         let span = BeatPicking.span(count: beat.count, threshold: options.threshold) {
             beat[$0] >= options.threshold || downbeat[$0] >= options.threshold
         }
-        let beats = beat[span]
         let downbeats = downbeat[span]
+        let beats = options.beatIncludesDownbeats
+            ? ArraySlice(zip(beat[span], downbeats).map { max($0 - $1, 0) }) : beat[span]
         guard !(BeatPicking.isFlat(beats) && BeatPicking.isFlat(downbeats)) else { return [] }
         let observations = BeatObservations(beat: beats, downbeat: downbeats, observationLambda: options.observationLambda)
         var winner: (model: BarPointerModel, path: [BarPointerViterbi.Step], logProbability: Double)?

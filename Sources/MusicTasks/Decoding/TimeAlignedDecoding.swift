@@ -32,7 +32,9 @@ public enum TimeAlignedDecoding {
         case .events:
             let roles = try eventRoles(task)
             if let b = roles.firstIndex(of: .beat), let d = roles.firstIndex(of: .downbeat) {
-                return .events(try DBNDownbeatDecoder(fps: fps).decode(beat: column(b), downbeat: column(d)))
+                // The `beat` class marks every event, downbeats included (FrameTargets).
+                let decoder = try DBNDownbeatDecoder(fps: fps, options: .init(beatIncludesDownbeats: true))
+                return .events(try decoder.decode(beat: column(b), downbeat: column(d)))
             }
             guard let b = roles.firstIndex(of: .beat) else {
                 throw .invalidDecoding(reason: "task \(task.name) has no beat class to decode")
