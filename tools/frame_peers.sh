@@ -18,20 +18,7 @@ if [[ $# -lt 1 ]]; then
     echo "usage: $0 SPLIT [--labels data/demo/labeled_frames.csv] [options of python -m frame_peers]" >&2
     exit 2
 fi
-BASE_PY=/usr/bin/python3
-[[ -x "$BASE_PY" ]] || BASE_PY="$(command -v python3)"
-if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-    log "creating venv $VENV with $BASE_PY"
-    rm -rf "$VENV"
-    "$BASE_PY" -m venv "$VENV"
-fi
-stamp="$VENV/.frame_peers.reqs"
-want="$(printf '%s\n' "${PY_REQS[@]}")"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]] || \
-    ! "$VENV/bin/python" -c 'import librosa, mir_eval, soundfile, numpy' >/dev/null 2>&1; then
-    log "installing Python packages: ${PY_REQS[*]}"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PY_REQS[@]}"
-    printf '%s\n' "$want" > "$stamp"
-fi
+source "$ROOT/tools/python-venv.sh"
+ensure_venv "$VENV" frame_peers "librosa, mir_eval, soundfile, numpy" "${PY_REQS[@]}"
 export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"
 exec "$VENV/bin/python" -m frame_peers "$@"

@@ -86,23 +86,8 @@ if [[ "${DEMO_SKIP_APT:-0}" != 1 ]]; then
 fi
 
 if [[ "${DEMO_SKIP_PIP:-0}" != 1 ]]; then
-    BASE_PY=/usr/bin/python3
-    [[ -x "$BASE_PY" ]] || BASE_PY="$(command -v python3)"
-    if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-        log "creating venv $VENV with $BASE_PY"
-        rm -rf "$VENV"
-        "$BASE_PY" -m venv "$VENV"
-    fi
-    stamp="$VENV/.make_demo_dataset.reqs"
-    want="$(printf '%s\n' "${PY_REQS[@]}")"
-    if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]] || \
-        ! "$VENV/bin/python" -c 'import music21, soundfile, numpy' >/dev/null 2>&1; then
-        log "installing Python packages: ${PY_REQS[*]}"
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PY_REQS[@]}"
-        printf '%s\n' "$want" > "$stamp"
-    else
-        log "venv up to date"
-    fi
+    source "$ROOT/tools/python-venv.sh"
+    ensure_venv "$VENV" make_demo_dataset "music21, soundfile, numpy" "${PY_REQS[@]}"
 fi
 
 export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"

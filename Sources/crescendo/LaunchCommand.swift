@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Torch
 import Training
 
 /// Starts N local workers of a crescendo command with torchrun's variables.

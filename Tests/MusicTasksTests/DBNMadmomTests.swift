@@ -88,11 +88,11 @@ private struct MadmomFixture: Decodable {
         for item in fixture.downbeat_cases {
             var options = DBNDownbeatDecoder.Options()
             let given = item.options
-            if let value = given.threshold { options.threshold = value }
-            if let value = given.correct { options.correctToPeaks = value }
-            if let value = given.transition_lambda { options.transitionLambda = value }
+            if let value = given.threshold { options.tempo.threshold = value }
+            if let value = given.correct { options.tempo.correctToPeaks = value }
+            if let value = given.transition_lambda { options.tempo.transitionLambda = value }
             if let value = given.beats_per_bar { options.beatsPerBar = value }
-            if let value = given.numTempi { options.tempoCount = value }
+            if let value = given.numTempi { options.tempo.tempoCount = value }
             let decoder = try DBNDownbeatDecoder(fps: item.fps, options: options)
             let beats = try decoder.decode(
                 beat: item.beat_counts.map { Float($0) / Float(fixture.scale) },

@@ -19,7 +19,7 @@ struct SyncBatchNormTests {
                         dw: try #require(whole.weight.grad).toArray(Float.self),
                         mean: try whole.runningMean.toArray(Float.self), variance: try whole.runningVar.toArray(Float.self))
 
-        let port = try Self.freePort()
+        let port = try LocalPort.free()
         let parts = try await Self.runRanks(2) { rank -> [[Float]] in
             let store = try TCPStore(host: "127.0.0.1", port: port, isServer: rank == 0, worldSize: 2, timeout: .seconds(30))
             let group = try ProcessGroup(store: store, rank: rank, worldSize: 2, timeout: .seconds(30), hostname: "127.0.0.1")
@@ -57,19 +57,5 @@ struct SyncBatchNormTests {
             for try await (rank, value) in group { out[rank] = value }
             return out.compactMap { $0 }
         }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw DistributedError.store(address: "127.0.0.1:0", message: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -10,42 +10,8 @@
 /// Input: one beat activation (a probability) per frame at ``fps`` frames per second, such
 /// as a temporal head's sigmoid output. Output: beat times in seconds, `position` nil.
 public struct DBNBeatDecoder: Sendable {
-    /// The decoder's settings; every default is madmom's (0.16.1 and 0.17.dev0, `DBNBeatTrackingProcessor`).
-    public struct Options: Sendable, Equatable {
-        /// Slowest tempo modelled, in beats per minute. Default 55 (madmom `MIN_BPM`).
-        public var minBPM: Double
-        /// Fastest tempo modelled, in beats per minute. Default 215 (madmom `MAX_BPM`).
-        public var maxBPM: Double
-        /// Number of tempi: nil models every whole-frame beat period from
-        /// `60 fps / maxBPM` to `60 fps / minBPM` (82 at 100 fps), a smaller number spaces that
-        /// many periods on a log scale. Default nil (madmom `NUM_TEMPI = None`).
-        public var tempoCount: Int?
-        /// λ of the exponential tempo-change distribution at beat boundaries; larger values
-        /// hold the tempo steadier. Default 100 (madmom `TRANSITION_LAMBDA`).
-        public var transitionLambda: Double
-        /// The first `1/λ` of each beat period are beat states, the rest non-beat states.
-        /// Default 16 (madmom `OBSERVATION_LAMBDA`).
-        public var observationLambda: Int
-        /// Frames before the first and after the last activation reaching this value are not
-        /// decoded; 0 decodes all. Default 0 (madmom `THRESHOLD`).
-        public var threshold: Float
-        /// Move each beat to the activation peak among the beat states the path passes
-        /// through, instead of the first of them. Default true (madmom `CORRECT`).
-        public var correctToPeaks: Bool
-
-        public init(
-            minBPM: Double = 55, maxBPM: Double = 215, tempoCount: Int? = nil, transitionLambda: Double = 100,
-            observationLambda: Int = 16, threshold: Float = 0, correctToPeaks: Bool = true
-        ) {
-            self.minBPM = minBPM
-            self.maxBPM = maxBPM
-            self.tempoCount = tempoCount
-            self.transitionLambda = transitionLambda
-            self.observationLambda = observationLambda
-            self.threshold = threshold
-            self.correctToPeaks = correctToPeaks
-        }
-    }
+    /// The decoder's settings; every default is madmom's (`DBNBeatTrackingProcessor`).
+    public typealias Options = TempoModelOptions
 
     /// Frames per second of the activations.
     public let fps: Double
@@ -59,14 +25,7 @@ public struct DBNBeatDecoder: Sendable {
     ///   observation λ < 2), `tempoCount` is under 2, or the fastest tempo is shorter than
     ///   a frame.
     public init(fps: Double, options: Options = Options()) throws(TaskError) {
-        try DecodingChecks.dbn(
-            fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM, tempoCount: options.tempoCount,
-            transitionLambda: options.transitionLambda, observationLambda: options.observationLambda)
-        guard options.threshold.isFinite else {
-            throw .invalidDecoding(reason: "the threshold must be finite, not \(options.threshold)")
-        }
-        let periods = try TempoIntervals.make(
-            fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM, count: options.tempoCount)
+        let periods = try options.periods(fps: fps)
         self.fps = fps
         self.options = options
         self.model = BarPointerModel(

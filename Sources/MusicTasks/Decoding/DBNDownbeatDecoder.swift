@@ -18,25 +18,9 @@ public struct DBNDownbeatDecoder: Sendable {
         /// Bar lengths in beats to try. Default [3, 4] (madmom's `DBNDownBeatTrackingProcessor`
         /// has no default; [3, 4] is what its `DBNDownBeatTracker` program passes).
         public var beatsPerBar: [Int]
-        /// Slowest tempo modelled, in beats per minute. Default 55 (madmom `MIN_BPM`).
-        public var minBPM: Double
-        /// Fastest tempo modelled, in beats per minute. Default 215 (madmom `MAX_BPM`).
-        public var maxBPM: Double
-        /// Number of tempi, spaced on a log scale; nil for every whole-frame period.
-        /// Default 60 (madmom `NUM_TEMPI`).
-        public var tempoCount: Int?
-        /// λ of the exponential tempo-change distribution at every beat boundary. Default 100
-        /// (madmom `TRANSITION_LAMBDA`).
-        public var transitionLambda: Double
-        /// The first `1/λ` of each beat period are (down)beat states. Default 16 (madmom
-        /// `OBSERVATION_LAMBDA`).
-        public var observationLambda: Int
-        /// Frames before the first and after the last frame where either activation reaches
-        /// this value are not decoded. Default 0.05 (madmom `THRESHOLD`).
-        public var threshold: Float
-        /// Move each beat to the frame with the highest beat or downbeat activation among the
-        /// beat states the path passes through. Default true (madmom `CORRECT`).
-        public var correctToPeaks: Bool
+        /// The tempo model, one range for every bar length. Defaults as the beat decoder's but 60
+        /// log-spaced tempi (madmom `NUM_TEMPI`) and a threshold of 0.05 (madmom `THRESHOLD`).
+        public var tempo: TempoModelOptions
         /// Whether the beat activation marks every beat, downbeats included (independent
         /// sigmoids for "beat" and "downbeat", as Crescendo's frame targets), rather than
         /// madmom's beats that are not downbeats. When true, the beat activation is taken as
@@ -44,19 +28,10 @@ public struct DBNDownbeatDecoder: Sendable {
         /// (madmom's convention).
         public var beatIncludesDownbeats: Bool
 
-        public init(
-            beatsPerBar: [Int] = [3, 4], minBPM: Double = 55, maxBPM: Double = 215, tempoCount: Int? = 60,
-            transitionLambda: Double = 100, observationLambda: Int = 16, threshold: Float = 0.05,
-            correctToPeaks: Bool = true, beatIncludesDownbeats: Bool = false
-        ) {
+        public init(beatsPerBar: [Int] = [3, 4], tempo: TempoModelOptions = TempoModelOptions(tempoCount: 60, threshold: 0.05),
+                    beatIncludesDownbeats: Bool = false) {
             self.beatsPerBar = beatsPerBar
-            self.minBPM = minBPM
-            self.maxBPM = maxBPM
-            self.tempoCount = tempoCount
-            self.transitionLambda = transitionLambda
-            self.observationLambda = observationLambda
-            self.threshold = threshold
-            self.correctToPeaks = correctToPeaks
+            self.tempo = tempo
             self.beatIncludesDownbeats = beatIncludesDownbeats
         }
     }
@@ -71,23 +46,16 @@ public struct DBNDownbeatDecoder: Sendable {
     /// - Throws: ``TaskError/invalidDecoding(reason:)`` as ``DBNBeatDecoder/init(fps:options:)``,
     ///   and if `beatsPerBar` is empty or holds a length under 1.
     public init(fps: Double, options: Options = Options()) throws(TaskError) {
-        try DecodingChecks.dbn(
-            fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM, tempoCount: options.tempoCount,
-            transitionLambda: options.transitionLambda, observationLambda: options.observationLambda)
         guard !options.beatsPerBar.isEmpty, options.beatsPerBar.allSatisfy({ $0 >= 1 }) else {
             throw .invalidDecoding(reason: "beats per bar must be one or more lengths of 1 beat or more, not \(options.beatsPerBar)")
         }
-        guard options.threshold.isFinite else {
-            throw .invalidDecoding(reason: "the threshold must be finite, not \(options.threshold)")
-        }
-        let periods = try TempoIntervals.make(
-            fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM, count: options.tempoCount)
+        let periods = try options.tempo.periods(fps: fps)
         self.fps = fps
         self.options = options
         self.models = options.beatsPerBar.map {
             BarPointerModel(
-                beatsPerBar: $0, periods: periods, transitionLambda: options.transitionLambda,
-                observationLambda: options.observationLambda, separateDownbeat: true)
+                beatsPerBar: $0, periods: periods, transitionLambda: options.tempo.transitionLambda,
+                observationLambda: options.tempo.observationLambda, separateDownbeat: true)
         }
     }
 
@@ -104,14 +72,14 @@ public struct DBNDownbeatDecoder: Sendable {
         }
         try DecodingChecks.probabilities(beat, what: "the beat activation")
         try DecodingChecks.probabilities(downbeat, what: "the downbeat activation")
-        let span = BeatPicking.span(count: beat.count, threshold: options.threshold) {
-            beat[$0] >= options.threshold || downbeat[$0] >= options.threshold
+        let span = BeatPicking.span(count: beat.count, threshold: options.tempo.threshold) {
+            beat[$0] >= options.tempo.threshold || downbeat[$0] >= options.tempo.threshold
         }
         let downbeats = downbeat[span]
         let beats = options.beatIncludesDownbeats
             ? ArraySlice(zip(beat[span], downbeats).map { max($0 - $1, 0) }) : beat[span]
         guard !(BeatPicking.isFlat(beats) && BeatPicking.isFlat(downbeats)) else { return [] }
-        let observations = BeatObservations(beat: beats, downbeat: downbeats, observationLambda: options.observationLambda)
+        let observations = BeatObservations(beat: beats, downbeat: downbeats, observationLambda: options.tempo.observationLambda)
         var winner: (model: BarPointerModel, path: [BarPointerViterbi.Step], logProbability: Double)?
         for model in models {
             guard let decoded = BarPointerViterbi.decode(model, observations) else { continue }
@@ -120,7 +88,7 @@ public struct DBNDownbeatDecoder: Sendable {
             }
         }
         guard let winner else { return [] }
-        let picked = BeatPicking.beats(path: winner.path, model: winner.model, correct: options.correctToPeaks) {
+        let picked = BeatPicking.beats(path: winner.path, model: winner.model, correct: options.tempo.correctToPeaks) {
             max(beat[span.lowerBound + $0], downbeat[span.lowerBound + $0])
         }
         return picked.map { TimedEvent(time: Double(span.lowerBound + $0.frame) / fps, position: $0.beat + 1) }

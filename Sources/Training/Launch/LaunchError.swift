@@ -1,13 +1,10 @@
 /// Why `crescendo launch` could not start its workers.
 public enum LaunchError: Error, CustomStringConvertible, Sendable {
     case startFailed(rank: Int, message: String)
-    /// No loopback port for the rendezvous; `reason` says what failed.
-    case noRendezvousPort(reason: String)
 
     public var description: String {
         switch self {
         case .startFailed(let rank, let message): return "could not start rank \(rank): \(message)"
-        case .noRendezvousPort(let reason): return reason
         }
     }
 }
