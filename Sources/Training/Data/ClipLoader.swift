@@ -180,17 +180,17 @@ public struct ClipLoader: Sendable {
     func decodeBatch(epoch: Int, index: Int) async throws -> Batch {
         let indices = batchIndices(epoch: epoch, index: index)
         let n = config.clipSamples
-        let results = await withTaskGroup(of: (Int, Result<[Float], Error>).self) { group in
-            for (position, trackIndex) in indices.enumerated() {
-                group.addTask {
-                    // Decoding reads files and blocks: it runs off the cooperative pool.
-                    do { return (position, .success(try await BlockingWork.run { try self.clip(track: trackIndex, epoch: epoch) })) }
-                    catch { return (position, .failure(error)) }
-                }
+        // Decoding reads files and blocks, so the batch's clips decode in parallel on Dispatch's
+        // threads (concurrentPerform), and this task waits for them without holding a thread of
+        // the cooperative pool.
+        let loader = self
+        let results: [Result<[Float], Error>?] = try await BlockingWork.run {
+            let slots = Mutex<[Result<[Float], Error>?]>(Array(repeating: nil, count: indices.count))
+            DispatchQueue.concurrentPerform(iterations: indices.count) { position in
+                let result = Result { try loader.clip(track: indices[position], epoch: epoch) }
+                slots.withLock { $0[position] = result }
             }
-            var out = [Result<[Float], Error>?](repeating: nil, count: indices.count)
-            for await (position, result) in group { out[position] = result }
-            return out
+            return slots.withLock { $0 }
         }
         var clips: [[Float]] = []
         var failures: [(Int, String)] = []
