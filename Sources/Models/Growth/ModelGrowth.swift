@@ -76,6 +76,8 @@ public enum ModelGrowth {
             try source.grow(into: target, widening: widening)
         case let (source as MusicTaggingTransformer, target as MusicTaggingTransformer):
             try source.grow(into: target, widening: widening)
+        case (is TemporalConvNetwork, is TemporalConvNetwork):
+            throw ModelGrowthError.unsupported("the temporal network of time-aligned tasks cannot grow yet; start such a student from scratch or from its teacher")
         default:
             throw ModelGrowthError.differentArchitecture("a \(type(of: source)) cannot grow into a \(type(of: target))")
         }
