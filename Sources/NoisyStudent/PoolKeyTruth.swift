@@ -16,6 +16,9 @@ public struct PoolKeyTruth: Sendable, Equatable {
 
     /// Reads the file; a row whose key does not parse is an error naming the file and line.
     public static func load(path: String) throws -> PoolKeyTruth {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError.invalidConfig(key: "splits.pool_truth", reason: "\(path) does not exist (tools/make_demo_dataset.sh writes it; leave the key out to skip the measurement)")
+        }
         let records = try DelimitedText.read(path: path, delimiter: ",")
         guard let header = records.first?.fields,
               let pathColumn = header.firstIndex(of: "path"), let keyColumn = header.firstIndex(of: "key") else {
