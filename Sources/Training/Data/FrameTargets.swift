@@ -39,14 +39,14 @@ public enum FrameTargets {
         case (.segments, .segments(let segments)):
             let vocabulary = task.classes == MajorMinorChords.classNames
             let index = task.classIndex
+            // Each span's class once, not once per frame it covers.
+            let spanClasses = segments.map { vocabulary ? (try? MajorMinorChords.classIndex(label: $0.label)) ?? nil : index[$0.label] }
             var s = 0
             for f in 0..<frames {
                 let time = offset + Double(f) / rate
                 while s < segments.count, segments[s].end <= time { s += 1 }
                 guard s < segments.count, segments[s].start <= time else { mask[f] = 0; continue }
-                let label = segments[s].label
-                let c = vocabulary ? (try? MajorMinorChords.classIndex(label: label)) ?? nil : index[label]
-                guard let c else { mask[f] = 0; continue }
+                guard let c = spanClasses[s] else { mask[f] = 0; continue }
                 target[f * classes + c] = 1
             }
         default:
