@@ -114,7 +114,7 @@ let package = Package(
         // HTML reports of pipeline runs and scaling studies: reads what NoisyStudent writes.
         .target(name: "Report", dependencies: ["NoisyStudent", "MusicTasks", "Models"]),
         // Speed measurements and the Python references they run beside (`crescendo bench`).
-        .target(name: "Benchmarks", dependencies: ["Torch", "NN", "Audio", "MusicTasks", "Models", "Training", "NoisyStudent"]),
+        .target(name: "Benchmarks", dependencies: ["Torch", "NN", "Audio", "MusicTasks", "Models", "Catalog", "Training", "NoisyStudent"]),
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "NoisyStudent", "MusicTasks", "Models", "CZlib"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], exclude: ["Fixtures"]),

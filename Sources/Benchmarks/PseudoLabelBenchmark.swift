@@ -1,4 +1,5 @@
 import Audio
+import Catalog
 import Foundation
 import Models
 import MusicTasks
@@ -42,7 +43,8 @@ public struct PseudoLabelBenchmark {
     /// Keeps no labels: the benchmark measures labelling, not the database.
     struct DiscardingStore: PseudoLabelStore {
         func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> { [] }
-        func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {}
+        func store(_ labels: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64,
+                   tasks: [TaskSpec]) throws {}
     }
 
     public func run(output: BenchmarkOutput) async throws {

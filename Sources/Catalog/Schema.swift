@@ -46,9 +46,12 @@ import GRDB
 /// confidence, entropy, round)`: a teacher's label of one window of a pool track.
 /// v3 lets tasks be time-aligned (`events`, `segments`) and labels take the forms 4 and 5
 /// (event and span lists, see ``LabelStorage``).
+/// v4 adds `frameLabel (runId, trackId, taskId, path, frameRate, frameCount, confidence,
+/// round)`: a teacher's frame probabilities of one pool track for a time-aligned task, kept in
+/// the file `path` names (one array per track and task, not one row per frame).
 enum Schema {
     /// Version written to `meta` by the latest migration.
-    static let version = 3
+    static let version = 4
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -182,6 +185,23 @@ enum Schema {
                 CREATE UNIQUE INDEX label_key ON label(trackId, taskId, source, coalesce(runId, 0));
                 CREATE INDEX label_by_task ON label(taskId, source, coalesce(runId, 0));
                 CREATE INDEX label_by_run ON label(runId);
+                """)
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('schemaVersion', '3')")
+        }
+        // Frame-level pseudo-labels: the catalog names the file that holds a track's frames.
+        migrator.registerMigration("v4-frame-labels") { db in
+            try db.execute(sql: """
+                CREATE TABLE frameLabel (
+                    runId INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    trackId INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+                    taskId INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    frameRate REAL NOT NULL CHECK (frameRate > 0),
+                    frameCount INTEGER NOT NULL CHECK (frameCount >= 0),
+                    confidence REAL NOT NULL,
+                    round INTEGER NOT NULL,
+                    PRIMARY KEY (runId, trackId, taskId)
+                ) WITHOUT ROWID;
                 """)
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('schemaVersion', ?)",
                            arguments: [String(version)])

@@ -51,20 +51,38 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
         }
     }
 
+    public func framePseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [FrameLabel] {
+        try data.catalog.frameLabels(runId: run, tasks: tasks.map(\.name))
+    }
+
     /// Keyed on every task asked for (it used to be the catalog's first task, so a run resumed
-    /// with more tasks skipped tracks that lacked the new ones) and on the run's own labels, in
-    /// the track table or, for a segment-level run, the segment table.
+    /// with more tasks skipped tracks that lacked the new ones) and on the run's own labels: in
+    /// the track table or, for a segment-level run, the segment table (clip-level tasks), and
+    /// in the frame table (time-aligned tasks).
     public func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64> {
-        let names = Set(tasks.map(\.name))
-        let segmented = try data.catalog.segmentLabelledTasks(runId: run).filter { names.isSubset(of: $0.value) }.keys
-        let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: tasks.map(\.name),
-                                           labels: .pseudo(runId: run), requireAllLabels: true)
-        return Set(rows.map(\.id)).union(segmented)
+        let clipTasks = tasks.filter { !$0.kind.isTimeAligned }
+        let frameNames = Set(tasks.filter(\.kind.isTimeAligned).map(\.name))
+        var done: Set<Int64>
+        if clipTasks.isEmpty {
+            done = Set(try data.catalog.frameLabelledTasks(runId: run).keys)
+        } else {
+            let names = Set(clipTasks.map(\.name))
+            let segmented = try data.catalog.segmentLabelledTasks(runId: run).filter { names.isSubset(of: $0.value) }.keys
+            let rows = try data.catalog.tracks(inSplit: poolSplit, splitSet: splitSet, tasks: clipTasks.map(\.name),
+                                               labels: .pseudo(runId: run), requireAllLabels: true)
+            done = Set(rows.map(\.id)).union(segmented)
+        }
+        guard !frameNames.isEmpty else { return done }
+        let framed = try data.catalog.frameLabelledTasks(runId: run)
+        return done.filter { frameNames.isSubset(of: framed[$0] ?? []) }
     }
 
     /// Failures are not stored in the catalog: the stage's report lists them and a resumed run
     /// tries those tracks again.
-    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
+    /// Clip-level labels, segment labels and frame rows go in one transaction per table; a commit
+    /// cut short between them leaves a track without all its tasks, which resume labels again.
+    public func store(_ labels: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64,
+                      tasks: [TaskSpec]) throws {
         let kinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         // Segment labels go to their own table, in the same commit granularity as track labels.
         let segments = labels.compactMap { label -> SegmentLabel? in
@@ -79,6 +97,8 @@ public struct CatalogPipelineData: PipelineDataSource, PseudoLabelStore {
                        confidence: kinds[label.task].map { label.confidence(kind: $0) })
         }
         if !inputs.isEmpty { _ = try data.catalog.addLabels(inputs, source: .pseudo(runId: run)) }
+        // Frame rows last: a track counts as done only once they are in.
+        if !frames.isEmpty { try data.catalog.addFrameLabels(frames, runId: run) }
     }
 
     public func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64 {

@@ -168,12 +168,15 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidConfig(key: String, reason: String)
     case missingStage(String)
     case noPool(String)
+    /// A file of frame-level pseudo-labels that cannot be written or read as it should.
+    case frameLabelFile(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .invalidConfig(let key, let reason): return "configuration key \(key): \(reason)"
         case .missingStage(let what): return "pipeline stage missing: \(what)"
         case .noPool(let what): return "no unlabeled pool: \(what)"
+        case .frameLabelFile(let path, let reason): return "frame pseudo-labels \(path): \(reason)"
         }
     }
 }

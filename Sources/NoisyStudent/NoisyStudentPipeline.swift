@@ -102,10 +102,6 @@ public final class NoisyStudentPipeline {
 
     func loadSplits() throws -> Splits {
         let tasks = try data.tasks(named: config.tasks)
-        // Frame-level pseudo-labels are not built: time-aligned tasks learn from human labels only.
-        for task in tasks where task.kind.isTimeAligned && (config.pseudoLabels.tasks?.contains(task.name) ?? false) {
-            throw PipelineError.invalidConfig(key: "pseudo_labels.tasks", reason: "task \(task.name) is time-aligned (\(task.kind)); frame-level pseudo-labels are not built yet, so it learns from human labels only — leave it out of pseudo_labels.tasks")
-        }
         let s = config.splits
         let train = try data.labeledTracks(split: s.train, splitSet: s.splitSet, tasks: tasks)
         guard !train.isEmpty else { throw TrainingError.emptyDataset("split \(s.train) has no labeled tracks") }
@@ -229,7 +225,11 @@ public final class NoisyStudentPipeline {
 
     func pseudoLabelStage(round: Int, teacher: StageRecord, tasks allTasks: [TaskSpec], pool: [PoolTrack]) async throws -> StageRecord {
         let name = "round\(round)-pseudo-labels"
-        let tasks = allTasks.filter { !$0.kind.isTimeAligned }
+        // Time-aligned tasks are labelled too: their frames go to files in the stage's directory.
+        let tasks = allTasks
+        let clipTasks = allTasks.filter { !$0.kind.isTimeAligned }
+        let frameDirectory = allTasks.contains(where: \.kind.isTimeAligned)
+            ? directory.appendingPathComponent(name).appendingPathComponent("frames") : nil
         guard let checkpoint = teacher.checkpoint else { throw PipelineError.missingStage("\(teacher.name) has no checkpoint") }
         var options = config.inference
         options.temperature = config.pseudoLabels.temperature
@@ -243,25 +243,26 @@ public final class NoisyStudentPipeline {
         record.fingerprint = fingerprint
         try persist(record)
         let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
-        let labeler = try PseudoLabeler(teacher: model, options: options, granularity: config.pseudoLabels.granularity, round: round)
+        let labeler = try PseudoLabeler(teacher: model, options: options, granularity: config.pseudoLabels.granularity, round: round,
+                                        frameDirectory: frameDirectory)
         let reporter = self.reporter
         let report = try await labeler.label(pool: pool, run: record.runId, store: data.pseudoLabelStore) { done, total in
             reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
         }
         record.pseudoLabelReport = report
         let ids = Set(pool.map(\.id))
-        let truth = try data.labeledTracks(split: config.splits.pool, splitSet: config.splits.splitSet, tasks: tasks)
+        let truth = try data.labeledTracks(split: config.splits.pool, splitSet: config.splits.splitSet, tasks: clipTasks)
             .filter { ids.contains($0.id) }
         if !truth.isEmpty {
             if config.pseudoLabels.granularity == .segment {
-                let groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: record.runId, tasks: tasks))
-                record.poolAgreement = PseudoLabelAgreement.measure(groups: groups, truth: truth, tasks: tasks)
+                let groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: record.runId, tasks: clipTasks))
+                record.poolAgreement = PseudoLabelAgreement.measure(groups: groups, truth: truth, tasks: clipTasks)
             } else {
-                record.poolAgreement = PseudoLabelAgreement.measure(try data.pseudoLabels(run: record.runId, tasks: tasks),
-                                                                    truth: truth, tasks: tasks)
+                record.poolAgreement = PseudoLabelAgreement.measure(try data.pseudoLabels(run: record.runId, tasks: clipTasks),
+                                                                    truth: truth, tasks: clipTasks)
             }
         }
-        record.poolTrueKeys = try measureTrueKeys(run: record.runId, tasks: tasks, pool: pool)
+        record.poolTrueKeys = try measureTrueKeys(run: record.runId, tasks: clipTasks, pool: pool)
         if let t = record.poolTrueKeys {
             reporter.line("\(name): \(t.task) against the renders' true keys (\(t.compared) labels): accuracy "
                           + String(format: "%.3f", t.metrics["\(t.task)/accuracy"] ?? .nan) + ", weighted score "
@@ -293,15 +294,26 @@ public final class NoisyStudentPipeline {
     func selectPseudo(_ stage: StageRecord, tasks allTasks: [TaskSpec], pool: [PoolTrack]) throws
         -> ([LabeledTrack], PseudoLabelSelection.Summary) {
         let tasks = allTasks.filter { !$0.kind.isTimeAligned }
+        let frameTasks = allTasks.filter(\.kind.isTimeAligned)
         var info: [Int64: (path: String, duration: Double)] = [:]
         for t in pool { info[t.id] = (t.path, t.duration) }
         let selection = PseudoLabelSelection(options: config.pseudoLabels, tasks: tasks)
-        guard config.pseudoLabels.granularity == .segment else {
-            let (examples, summary) = selection.select(try data.pseudoLabels(run: stage.runId, tasks: tasks), tracks: info)
-            return (examples, summary)
+        let frames: (targets: [Int64: FramePseudoTargets], statistics: [String: FramePseudoTargets.Statistics]) = frameTasks.isEmpty ? ([:], [:])
+            : try FramePseudoTargets.load(data.framePseudoLabels(run: stage.runId, tasks: frameTasks), tasks: frameTasks,
+                                          options: config.pseudoLabels)
+        let groups: [PseudoLabelSelection.Group]
+        if config.pseudoLabels.granularity == .segment {
+            groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: stage.runId, tasks: tasks))
+        } else {
+            let labels = try data.pseudoLabels(run: stage.runId, tasks: tasks)
+            groups = labels.keys.sorted().compactMap { id in labels[id].map { PseudoLabelSelection.Group(trackId: id, segment: nil, labels: $0) } }
         }
-        let groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: stage.runId, tasks: tasks))
-        let (examples, summary) = selection.select(groups: groups, tracks: info)
+        var (examples, summary) = selection.select(groups: groups, tracks: info, frames: frames.targets)
+        summary.frames = frames.statistics
+        for (task, s) in frames.statistics.sorted(by: { $0.key < $1.key }) {
+            reporter.line("\(task): frame pseudo-labels of \(s.tracks) tracks, \(config.pseudoLabels.frameTargets.rawValue); "
+                          + String(format: "%.1f %% of %d frames kept, mean confidence %.3f", 100 * s.keptFraction, s.frames, s.meanConfidence))
+        }
         return (examples, summary)
     }
 

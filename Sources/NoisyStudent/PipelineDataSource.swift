@@ -1,3 +1,4 @@
+import Catalog
 import Models
 import MusicTasks
 import Training
@@ -14,6 +15,8 @@ public protocol PipelineDataSource: Sendable {
     func pseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [Int64: [String: PseudoLabel]]
     /// The segment pseudo-labels a run stored for `tasks`, ordered by track, start and task.
     func segmentPseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [PseudoLabel]
+    /// The rows naming a run's frame files for `tasks` (time-aligned), ordered by track and task.
+    func framePseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [FrameLabel]
     var pseudoLabelStore: any PseudoLabelStore { get }
     /// Records a run (teacher, pseudo-label, student) with its configuration and parent.
     func createRun(kind: String, configJSON: String, parent: Int64?) throws -> Int64
@@ -26,4 +29,6 @@ public protocol PipelineDataSource: Sendable {
 extension PipelineDataSource {
     /// In-memory sources have no stored file hashes: fingerprints cover paths and labels.
     public func audioFingerprints(ids: [Int64]) throws -> [Int64: UInt64] { [:] }
+    /// Sources that keep no frame labels have none.
+    public func framePseudoLabels(run: Int64, tasks: [TaskSpec]) throws -> [FrameLabel] { [] }
 }

@@ -11,6 +11,15 @@ public enum PseudoLabelGranularity: String, Codable, Sendable {
     case segment
 }
 
+/// What a time-aligned task's frame-level pseudo-label teaches.
+public enum FrameTargetForm: String, Codable, Sendable {
+    /// The teacher's frame probabilities (soft), frames below the confidence floor masked out.
+    case posteriors
+    /// What the frames decode to (beats by the DBN, chords by the HMM): hard targets as if a
+    /// person had annotated the decoding, the analogue of argmax labels for clip-level tasks.
+    case decoded
+}
+
 /// How a teacher's outputs become training targets, as Noisy Student (Xie et al. 2020) has it.
 public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     /// Softmax/sigmoid temperature applied to the teacher's logits (1: unchanged; >1 softer).
@@ -37,12 +46,35 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     /// examples (Xie et al. 2020 keep the most confident images of each class), so that a class
     /// the teacher over-predicts does not flood the student; nil keeps all.
     public var topFractionPerClass: Double?
+    /// Time-aligned tasks: soft frame posteriors or their decoding.
+    public var frameTargets: FrameTargetForm = .posteriors
+    /// Time-aligned tasks with posterior targets: frames whose confidence (per frame, as
+    /// ``MusicTasks/TaskKind/confidence(of:)``) is below this are masked out of the loss.
+    public var frameConfidenceThreshold: Double = 0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
         case tasks, taskThresholds = "task_thresholds", granularity, topFractionPerClass = "top_fraction_per_class"
+        case frameTargets = "frame_targets", frameConfidenceThreshold = "frame_confidence_threshold"
+    }
+
+    /// The frame options are written only when they differ from their defaults, so the
+    /// fingerprints of configurations written before they existed stay what they were.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(soft, forKey: .soft)
+        try c.encode(confidenceThreshold, forKey: .confidenceThreshold)
+        try c.encodeIfPresent(balancePerClass, forKey: .balancePerClass)
+        try c.encode(weight, forKey: .weight)
+        try c.encodeIfPresent(tasks, forKey: .tasks)
+        try c.encode(taskThresholds, forKey: .taskThresholds)
+        try c.encode(granularity, forKey: .granularity)
+        try c.encodeIfPresent(topFractionPerClass, forKey: .topFractionPerClass)
+        if frameTargets != .posteriors { try c.encode(frameTargets, forKey: .frameTargets) }
+        if frameConfidenceThreshold != 0 { try c.encode(frameConfidenceThreshold, forKey: .frameConfidenceThreshold) }
     }
 
     /// Whether `task`'s pseudo-label of a track with this confidence is used.
@@ -62,6 +94,8 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         taskThresholds = try c.decodeIfPresent([String: Double].self, forKey: .taskThresholds) ?? [:]
         granularity = try c.decodeIfPresent(PseudoLabelGranularity.self, forKey: .granularity) ?? .track
         topFractionPerClass = try c.decodeIfPresent(Double.self, forKey: .topFractionPerClass)
+        frameTargets = try c.decodeIfPresent(FrameTargetForm.self, forKey: .frameTargets) ?? .posteriors
+        frameConfidenceThreshold = try c.decodeIfPresent(Double.self, forKey: .frameConfidenceThreshold) ?? 0
     }
 }
 

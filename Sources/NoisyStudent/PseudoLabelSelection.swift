@@ -33,6 +33,8 @@ public struct PseudoLabelSelection: Sendable {
         public var keptFractionPerClass: [String: Double] = [:]
         /// Mean confidence of the kept candidates (before balancing).
         public var meanConfidence: Double?
+        /// Per time-aligned task: the frame-level pseudo-labels read and the frames kept.
+        public var frames: [String: FramePseudoTargets.Statistics] = [:]
 
         public init() {}
 
@@ -50,6 +52,7 @@ public struct PseudoLabelSelection: Sendable {
             droppedByFraction = try c.decodeIfPresent(Int.self, forKey: .droppedByFraction) ?? 0
             keptFractionPerClass = try c.decodeIfPresent([String: Double].self, forKey: .keptFractionPerClass) ?? [:]
             meanConfidence = try c.decodeIfPresent(Double.self, forKey: .meanConfidence)
+            frames = try c.decodeIfPresent([String: FramePseudoTargets.Statistics].self, forKey: .frames) ?? [:]
         }
     }
 
@@ -91,10 +94,15 @@ public struct PseudoLabelSelection: Sendable {
     }
 
     /// Selects examples from per-example label groups (tracks or segments); a segment's example
-    /// is cropped inside its segment.
-    public func select(groups: [Group], tracks: [Int64: (path: String, duration: Double)])
-        -> (examples: [LabeledTrack], summary: Summary) {
+    /// is cropped inside its segment. `frames` are the tracks' frame-level targets: every
+    /// example of a track carries them (a segment's crop takes the frames it covers), and a
+    /// track with frame targets but no clip-level label becomes one whole-track example.
+    public func select(groups: [Group], tracks: [Int64: (path: String, duration: Double)],
+                       frames: [Int64: FramePseudoTargets] = [:]) -> (examples: [LabeledTrack], summary: Summary) {
         var summary = Summary()
+        let grouped = Set(groups.map(\.trackId))
+        let groups = groups + frames.keys.filter { !grouped.contains($0) }.sorted()
+            .map { Group(trackId: $0, segment: nil, labels: [:]) }
         let balanceTask = tasks.first { $0.kind == .multiClass }
         var candidates: [(track: LabeledTrack, confidence: Double, topClass: Int?)] = []
         var classCandidates: [Int: Int] = [:]
@@ -111,13 +119,17 @@ public struct PseudoLabelSelection: Sendable {
                 confidences.append(taskConfidence)
                 targets[task.name] = target(label, task: task)
             }
-            guard !targets.isEmpty else {
+            let frameTargets = frames[id] ?? FramePseudoTargets()
+            let clipOnlyTargets = targets.count
+            targets.merge(frameTargets.decoded) { clip, _ in clip }
+            guard !targets.isEmpty || !frameTargets.isEmpty else {
                 summary.withoutTasks += 1
                 continue
             }
             let confidence: Double
             if let b = balanceTask, targets[b.name] != nil, let l = perTask[b.name] { confidence = l.confidence(kind: .multiClass) }
-            else { confidence = confidences.reduce(0, +) / Double(confidences.count) }
+            else if clipOnlyTargets > 0 { confidence = confidences.reduce(0, +) / Double(confidences.count) }
+            else { confidence = frameTargets.confidence }
             let top = balanceTask.flatMap { targets[$0.name] != nil ? perTask[$0.name]?.topClass : nil }
             if let top { classCandidates[top, default: 0] += 1 }
             if confidence < options.confidenceThreshold {
@@ -125,13 +137,16 @@ public struct PseudoLabelSelection: Sendable {
                 continue
             }
             candidates.append((LabeledTrack(id: id, path: info.path, duration: info.duration, targets: targets,
-                                            weight: Float(options.weight), segment: group.segment), confidence, top))
+                                            weight: Float(options.weight), segment: group.segment,
+                                            softFrameTargets: frameTargets.posteriors), confidence, top))
         }
         if let fraction = options.topFractionPerClass, let task = balanceTask {
             candidates = topFraction(candidates, fraction: fraction, classes: task.classes.count, summary: &summary)
         }
         for candidate in candidates {
-            for name in candidate.track.targets.keys { summary.taskCounts[name, default: 0] += 1 }
+            for name in Set(candidate.track.targets.keys).union(candidate.track.softFrameTargets.keys) {
+                summary.taskCounts[name, default: 0] += 1
+            }
         }
         if !candidates.isEmpty {
             summary.meanConfidence = candidates.reduce(0) { $0 + $1.confidence } / Double(candidates.count)

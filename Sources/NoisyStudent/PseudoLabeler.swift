@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Models
 import MusicTasks
@@ -37,9 +38,11 @@ public protocol PseudoLabelStore: Sendable {
     /// labelled now, so a track missing any of them (a task added since) is labelled again, and
     /// labels of another run never count.
     func labeledTrackIDs(run: Int64, tasks: [TaskSpec]) throws -> Set<Int64>
-    /// Stores the labels of some tracks, and the tracks that failed, in one transaction. Failures
-    /// are a record for the merge and the report; a failed track is not done and is retried.
-    func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws
+    /// Stores the labels of some tracks, the rows naming their frame files (time-aligned
+    /// tasks), and the tracks that failed, in one transaction. Failures are a record for the
+    /// merge and the report; a failed track is not done and is retried.
+    func store(_ labels: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64,
+               tasks: [TaskSpec]) throws
 }
 
 /// Statistics of a labelling run, for the report.
@@ -52,10 +55,29 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
     public var wallSeconds = 0.0
     /// Per task and class: tracks whose top class it is (multi-class) or whose probability is ≥ 0.5 (multi-label).
     public var classCounts: [String: [String: Int]] = [:]
-    /// Per task: counts of confidences in ten bins over [0, 1].
+    /// Per task: counts of confidences in ten bins over [0, 1] (frames for time-aligned tasks).
     public var confidenceHistogram: [String: [Int]] = [:]
+    /// Per time-aligned task: the mean confidence of its frames over the labelled tracks.
+    public var frameConfidence: [String: Double] = [:]
+    /// Per time-aligned task: the frames labelled.
+    public var frames: [String: Int] = [:]
 
     public init() {}
+
+    // Records written before a field existed decode with its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tracksInPool = try c.decodeIfPresent(Int.self, forKey: .tracksInPool) ?? 0
+        alreadyLabeled = try c.decodeIfPresent(Int.self, forKey: .alreadyLabeled) ?? 0
+        labeled = try c.decodeIfPresent(Int.self, forKey: .labeled) ?? 0
+        failed = try c.decodeIfPresent([String: String].self, forKey: .failed) ?? [:]
+        audioSeconds = try c.decodeIfPresent(Double.self, forKey: .audioSeconds) ?? 0
+        wallSeconds = try c.decodeIfPresent(Double.self, forKey: .wallSeconds) ?? 0
+        classCounts = try c.decodeIfPresent([String: [String: Int]].self, forKey: .classCounts) ?? [:]
+        confidenceHistogram = try c.decodeIfPresent([String: [Int]].self, forKey: .confidenceHistogram) ?? [:]
+        frameConfidence = try c.decodeIfPresent([String: Double].self, forKey: .frameConfidence) ?? [:]
+        frames = try c.decodeIfPresent([String: Int].self, forKey: .frames) ?? [:]
+    }
 
     /// Hours of audio labelled per hour of wall time.
     public var realtimeFactor: Double { wallSeconds > 0 ? audioSeconds / wallSeconds : 0 }
@@ -71,10 +93,38 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
             confidenceHistogram[task.name] = histogram
         }
     }
+
+    /// Adds one track's frames of a time-aligned task: frame class counts (a frame's classes,
+    /// ``TaskKind/presentClasses(in:)``), the confidence histogram over frames and the mean.
+    /// Returns the track's mean frame confidence.
+    @discardableResult
+    mutating func addFrames(_ values: [Float], task: TaskSpec) -> Double {
+        let classes = task.classes.count
+        guard classes > 0, values.count >= classes else { return 0 }
+        var counts = classCounts[task.name] ?? [:]
+        var histogram = confidenceHistogram[task.name] ?? [Int](repeating: 0, count: 10)
+        var sum = 0.0
+        let n = values.count / classes
+        for f in 0..<n {
+            let row = Array(values[f * classes..<(f + 1) * classes])
+            for c in task.kind.presentClasses(in: row) { counts[task.classes[c], default: 0] += 1 }
+            let confidence = task.kind.confidence(of: row)
+            histogram[Swift.min(9, Swift.max(0, Int(confidence * 10)))] += 1
+            sum += confidence
+        }
+        classCounts[task.name] = counts
+        confidenceHistogram[task.name] = histogram
+        let before = frames[task.name] ?? 0
+        frames[task.name] = before + n
+        frameConfidence[task.name] = ((frameConfidence[task.name] ?? 0) * Double(before) + sum) / Double(before + n)
+        return sum / Double(n)
+    }
 }
 
 /// A teacher labelling an unlabeled pool: eval mode, no noise, full-track chunked inference,
-/// per-task probabilities stored with the producing run. Resumable: tracks already stored for
+/// per-task probabilities stored with the producing run. With a frame directory, time-aligned
+/// tasks are labelled too: each track's frame probabilities go to a file there
+/// (``FrameLabelFile``) and the store records a row naming it. Resumable: tracks already stored for
 /// the run for every task of the teacher are skipped, so a killed run restarted ends with exactly
 /// the labels of an uninterrupted one. One unreadable track is reported, recorded in the store
 /// and skipped.
@@ -87,15 +137,18 @@ public struct PseudoLabeler: Sendable {
     public var shardCount: Int
     /// Track labels, or one label per inference chunk (its window recorded in the label).
     public let granularity: PseudoLabelGranularity
-    /// The noisy-student round, recorded with segment labels.
+    /// The noisy-student round, recorded with segment and frame labels.
     public var round: Int
+    /// Where frame files of time-aligned tasks go; nil: time-aligned tasks are not labelled.
+    public let frameDirectory: URL?
 
     /// `optimizations`, when given, makes the teacher's predictions run on a copy prepared for
     /// inference (`AudioModel.inferenceCopy(_:)`); the teacher itself is left as it is.
     public init(teacher: any AudioModel, options: FullTrackOptions, optimizations: InferenceOptimizations? = nil,
                 commitEvery: Int = 16, shardIndex: Int = 0, shardCount: Int = 1,
-                granularity: PseudoLabelGranularity = .track, round: Int = 1) throws {
+                granularity: PseudoLabelGranularity = .track, round: Int = 1, frameDirectory: URL? = nil) throws {
         teacher.eval()
+        self.frameDirectory = frameDirectory
         var options = options
         if granularity == .segment { options.keepChunkPredictions = true }
         self.granularity = granularity
@@ -114,8 +167,10 @@ public struct PseudoLabeler: Sendable {
     /// Labels the pool for `run` into `store`; `progress` is called after each track.
     public func label(pool: [PoolTrack], run: Int64, store: any PseudoLabelStore,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PseudoLabelReport {
-        // Time-aligned tasks get no pseudo-labels yet (their predictions are frames).
-        let tasks = predictor.model.tasks.filter { !$0.kind.isTimeAligned }
+        // Time-aligned tasks are labelled only where their frames have somewhere to go.
+        let tasks = predictor.model.tasks.filter { !$0.kind.isTimeAligned || frameDirectory != nil }
+        let clipTasks = tasks.filter { !$0.kind.isTimeAligned }
+        let frameTasks = tasks.filter(\.kind.isTimeAligned)
         let mine = shard(of: pool)
         let done = try store.labeledTrackIDs(run: run, tasks: tasks)
         var report = PseudoLabelReport()
@@ -124,35 +179,66 @@ public struct PseudoLabeler: Sendable {
         let todo = mine.filter { !done.contains($0.id) }
         let start = DispatchTime.now().uptimeNanoseconds
         var pending: [PseudoLabel] = []
+        var pendingFrames: [FrameLabel] = []
         var pendingFailures: [PseudoLabelFailure] = []
         // Decoding runs ahead of the model across tracks (`FullTrackPredictor.predict(paths:)`).
         try await predictor.predict(paths: todo.map(\.path)) { i, outcome in
             let track = todo[i]
             do {
                 let prediction = try outcome.get()
-                let labels = granularity == .segment ? segmentLabels(prediction, track: track.id, tasks: tasks)
-                    : tasks.compactMap { task in
+                let labels = granularity == .segment ? segmentLabels(prediction, track: track.id, tasks: clipTasks)
+                    : clipTasks.compactMap { task in
                         prediction.values[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
                     }
+                var trackReport = report
+                let frames = try frameLabels(prediction, track: track.id, tasks: frameTasks, report: &trackReport)
+                report = trackReport
                 pending += labels
+                pendingFrames += frames
                 report.labeled += 1
                 report.audioSeconds += prediction.duration
-                report.add(labels, tasks: tasks)
+                report.add(labels, tasks: clipTasks)
             } catch {
                 report.failed[track.path] = "\(error)"
                 pendingFailures.append(PseudoLabelFailure(trackId: track.id, path: track.path, error: "\(error)"))
             }
             if (i + 1) % commitEvery == 0 || i + 1 == todo.count {
-                if !pending.isEmpty || !pendingFailures.isEmpty {
-                    try store.store(pending, failures: pendingFailures, run: run, tasks: tasks)
+                if !pending.isEmpty || !pendingFrames.isEmpty || !pendingFailures.isEmpty {
+                    try store.store(pending, frames: pendingFrames, failures: pendingFailures, run: run, tasks: tasks)
                 }
                 pending.removeAll(keepingCapacity: true)
+                pendingFrames.removeAll(keepingCapacity: true)
                 pendingFailures.removeAll()
             }
             progress?(i + 1, todo.count)
         }
         report.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return report
+    }
+
+    /// Writes the track's frames of `tasks` to its file and returns the rows naming it (none when
+    /// there are no time-aligned tasks).
+    func frameLabels(_ prediction: TrackPrediction, track: Int64, tasks: [TaskSpec],
+                     report: inout PseudoLabelReport) throws -> [FrameLabel] {
+        guard let frameDirectory, !tasks.isEmpty else { return [] }
+        guard let all = prediction.frames, let rate = prediction.frameRate else {
+            throw PipelineError.invalidConfig(key: "pseudo_labels", reason: "the teacher gave no frames for \(tasks.map(\.name))")
+        }
+        let url = FrameLabelFile.url(directory: frameDirectory, trackId: track)
+        var frames: [String: [Float]] = [:]
+        var labels: [FrameLabel] = []
+        for task in tasks {
+            guard let values = all[task.name] else {
+                throw PipelineError.invalidConfig(key: "pseudo_labels", reason: "the teacher gave no frames for task \(task.name)")
+            }
+            frames[task.name] = values
+            let confidence = report.addFrames(values, task: task)
+            labels.append(FrameLabel(trackId: track, task: task.name, path: url.path, frameRate: Double(rate),
+                                     frameCount: values.count / Swift.max(1, task.classes.count), confidence: confidence, round: round))
+        }
+        try FrameLabelFile.write(frames, classes: Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.classes.count) }),
+                                 frameRate: rate, trackId: track, round: round, to: url)
+        return labels
     }
 
     /// One label per chunk and task, with the chunk's window (its audio, without padding).

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Models
 import MusicTasks
@@ -82,7 +83,13 @@ public struct ShardLabelFile: PseudoLabelStore {
         try stored(run: run).tracks(labelledFor: tasks.map(\.name))
     }
 
-    public func store(_ labels: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
+    /// Shards hold clip-level labels only: `crescendo pseudo-label` labels no time-aligned task,
+    /// so `frames` is always empty here, and rows naming frame files are refused.
+    public func store(_ labels: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64,
+                      tasks: [TaskSpec]) throws {
+        guard frames.isEmpty else {
+            throw PseudoLabelShardError.write(path: url.path, reason: "shard files hold clip-level labels only, not frame labels of \(Set(frames.map(\.task)).sorted())")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func encode(_ value: some Encodable) throws(PseudoLabelShardError) -> Data {

@@ -1,4 +1,5 @@
 import Audio
+import Catalog
 import Foundation
 import Models
 import NN
@@ -22,7 +23,7 @@ final class MemoryStore: PseudoLabelStore, @unchecked Sendable {
         return Set(labels.filter { _, byTask in tasks.allSatisfy { byTask[$0.name] != nil } }.keys)
     }
 
-    func store(_ new: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
+    func store(_ new: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
         lock.lock(); defer { lock.unlock() }
         if let limit = failAfterCommits, commits >= limit { throw Crash() }
         for l in new { labels[l.trackId, default: [:]][l.task] = l.probabilities }

@@ -1,4 +1,5 @@
 import Audio
+import Catalog
 import Foundation
 import Models
 import Testing
@@ -77,7 +78,7 @@ final class SegmentMemoryStore: PseudoLabelStore, @unchecked Sendable {  // @unc
         return Set(Dictionary(grouping: labels, by: \.trackId).filter { names.isSubset(of: Set($0.value.map(\.task))) }.keys)
     }
 
-    func store(_ new: [PseudoLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
+    func store(_ new: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64, tasks: [TaskSpec]) throws {
         lock.lock(); defer { lock.unlock() }
         labels += new
     }

@@ -70,7 +70,7 @@ struct ShardLabelFileTests {
         let commits = 40
         for k in 0..<commits {
             let label = PseudoLabel(trackId: Int64(k), task: "key", probabilities: [0.25, 0.5, 0.25])
-            try file.store([label], failures: [], run: 3, tasks: [MeanModel.key])
+            try file.store([label], frames: [], failures: [], run: 3, tasks: [MeanModel.key])
             let now = try Data(contentsOf: file.url)
             #expect(now.prefix(previous.count) == previous, "commit \(k) rewrote earlier bytes")
             // One header line, then one line per commit.
@@ -126,7 +126,7 @@ struct ShardLabelFileTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data("{\"format\":\"crescendo-sh".utf8).write(to: file.url)
         #expect(try file.commits().isEmpty)
-        try file.store([PseudoLabel(trackId: 3, task: "key", probabilities: [1, 0, 0])], failures: [], run: 1, tasks: [MeanModel.key])
+        try file.store([PseudoLabel(trackId: 3, task: "key", probabilities: [1, 0, 0])], frames: [], failures: [], run: 1, tasks: [MeanModel.key])
         #expect(try file.commits().map(\.labels.count) == [1])
     }
 
@@ -135,7 +135,7 @@ struct ShardLabelFileTests {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = ShardLabelFile(directory: directory, shardIndex: 0, shardCount: 2)
-        try file.store([PseudoLabel(trackId: 2, task: "key", probabilities: [1, 0, 0])], failures: [], run: 1, tasks: [MeanModel.key])
+        try file.store([PseudoLabel(trackId: 2, task: "key", probabilities: [1, 0, 0])], frames: [], failures: [], run: 1, tasks: [MeanModel.key])
         let bytes = try Data(contentsOf: file.url)
         try (bytes + Data("garbage\n".utf8)).write(to: file.url)
         #expect(throws: PseudoLabelShardError.self) { try file.commits() }

@@ -43,7 +43,12 @@ public struct Batch: Sendable {
             var rows: [Float] = [], mask: [Float] = []
             rows.reserveCapacity(b * frames * task.outputCount)
             for (position, track) in tracks.enumerated() {
-                if !failed.contains(indices[position]), let value = track.targets[task.name] {
+                if !failed.contains(indices[position]), let posteriors = track.softFrameTargets[task.name] {
+                    let made = try posteriors.targets(task: task, offset: offsets[position], frames: frames,
+                                                      frameRate: frameRate, trackDuration: track.duration)
+                    rows += made.target
+                    mask += made.mask
+                } else if !failed.contains(indices[position]), let value = track.targets[task.name] {
                     let made = try FrameTargets.make(value, task: task, offset: offsets[position], frames: frames,
                                                      frameRate: frameRate, trackDuration: track.duration)
                     rows += made.target

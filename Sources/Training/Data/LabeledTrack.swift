@@ -1,7 +1,9 @@
 import MusicTasks
 
 /// A track with its labels for some of the tasks (a task without a label is masked out).
-public struct LabeledTrack: Sendable, Codable, Equatable {
+///
+/// Encodable (for stage fingerprints) but not decodable: frame posteriors encode as a digest.
+public struct LabeledTrack: Sendable, Encodable, Equatable {
     public var id: Int64
     public var path: String
     /// Duration in seconds (from probing), used to place random crops.
@@ -12,15 +14,19 @@ public struct LabeledTrack: Sendable, Codable, Equatable {
     /// The part of the track the targets describe (a pseudo-labelled segment): crops are
     /// taken inside it. Nil: the whole track.
     public var segment: TrackSegment?
+    /// Per time-aligned task: a teacher's frame probabilities, the targets of that task in place
+    /// of a label in ``targets`` (frame-level pseudo-labels).
+    public var softFrameTargets: [String: SoftFrameTargets]
 
     public init(id: Int64, path: String, duration: Double, targets: [String: LabelValue], weight: Float = 1,
-                segment: TrackSegment? = nil) {
+                segment: TrackSegment? = nil, softFrameTargets: [String: SoftFrameTargets] = [:]) {
         self.id = id
         self.path = path
         self.duration = duration
         self.targets = targets
         self.weight = weight
         self.segment = segment
+        self.softFrameTargets = softFrameTargets
     }
 
     /// Where crops may start and how long the cropped region is: the segment, clipped to the
@@ -40,5 +46,22 @@ public struct TrackSegment: Sendable, Codable, Equatable, Hashable {
     public init(start: Double, duration: Double) {
         self.start = start
         self.duration = duration
+    }
+}
+
+extension LabeledTrack {
+    enum CodingKeys: String, CodingKey { case id, path, duration, targets, weight, segment, softFrameTargets }
+
+    /// As synthesised, except that a track without frame posteriors encodes without the key, so
+    /// fingerprints of clip-level data are what they were before frame pseudo-labels existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(path, forKey: .path)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(targets, forKey: .targets)
+        try c.encode(weight, forKey: .weight)
+        try c.encodeIfPresent(segment, forKey: .segment)
+        if !softFrameTargets.isEmpty { try c.encode(softFrameTargets, forKey: .softFrameTargets) }
     }
 }
