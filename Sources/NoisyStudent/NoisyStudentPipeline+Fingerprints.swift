@@ -75,6 +75,9 @@ extension NoisyStudentPipeline {
             // Measurement only, but recorded with the stage: a changed truth file re-measures.
             try f.add("pool_truth", [truth: try Data(contentsOf: URL(fileURLWithPath: truth)).count])
         }
+        if let truth = config.splits.poolFrameTruth {
+            try f.add("pool_frame_truth", [truth: try Data(contentsOf: URL(fileURLWithPath: truth)).count])
+        }
         return f
     }
 

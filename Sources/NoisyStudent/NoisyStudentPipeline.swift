@@ -268,6 +268,20 @@ public final class NoisyStudentPipeline {
                           + String(format: "%.3f", t.metrics["\(t.task)/accuracy"] ?? .nan) + ", weighted score "
                           + String(format: "%.3f", t.metrics["\(t.task)/weighted_score"] ?? .nan))
         }
+        if let file = config.splits.poolFrameTruth, frameDirectory != nil {
+            let frameTasks = allTasks.filter(\.kind.isTimeAligned)
+            let paths = Dictionary(pool.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+            let measured = try PoolFrameTruth.load(path: file, tasks: frameTasks)
+                .measure(try data.framePseudoLabels(run: record.runId, tasks: frameTasks), paths: paths, tasks: frameTasks)
+            let scores = Dictionary(uniqueKeysWithValues: measured.map { task, m in
+                (task, PoolTruthScores(task: task, metrics: m.metrics, compared: m.compared))
+            })
+            record.poolTrueFrames = scores
+            for (task, m) in scores.sorted(by: { $0.key < $1.key }) {
+                reporter.line("\(name): \(task) frames decoded, against the renders' truth (\(m.compared) tracks): "
+                              + Self.format(m.metrics))
+            }
+        }
         record.status = .done
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
         try data.finishRun(record.runId, metrics: ["tracks": Double(report.labeled), "hours": report.audioSeconds / 3600,
@@ -278,7 +292,7 @@ public final class NoisyStudentPipeline {
     }
 
     /// The key pseudo-labels of `run` against `splits.pool_truth`, when configured.
-    func measureTrueKeys(run: Int64, tasks: [TaskSpec], pool: [PoolTrack]) throws -> PoolTrueKeys? {
+    func measureTrueKeys(run: Int64, tasks: [TaskSpec], pool: [PoolTrack]) throws -> PoolTruthScores? {
         guard let file = config.splits.poolTruth,
               let task = tasks.first(where: { t in t.kind == .multiClass && t.classes.count == 24
                   && t.classes.allSatisfy { (try? MusicalKey(parsing: $0, bareTonicMode: nil)) != nil } }) else { return nil }
@@ -288,7 +302,7 @@ public final class NoisyStudentPipeline {
             : try data.pseudoLabels(run: run, tasks: [task]).sorted { $0.key < $1.key }
                 .map { PseudoLabelSelection.Group(trackId: $0.key, segment: nil, labels: $0.value) }
         let paths = Dictionary(pool.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
-        return try truth.measure(groups, paths: paths, task: task).map { PoolTrueKeys(task: task.name, metrics: $0.metrics, compared: $0.compared) }
+        return try truth.measure(groups, paths: paths, task: task).map { PoolTruthScores(task: task.name, metrics: $0.metrics, compared: $0.compared) }
     }
 
     func selectPseudo(_ stage: StageRecord, tasks allTasks: [TaskSpec], pool: [PoolTrack]) throws

@@ -56,9 +56,13 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         /// `pool_truth.csv`), read only to measure the pseudo-labels' key accuracy; relative to
         /// the working directory.
         public var poolTruth: String?
+        /// A CSV naming the pool renders' true beat and chord files (`path,<task>…`, e.g. the
+        /// demo builder's `pool_frame_truth.csv`), read only to measure the frame pseudo-labels.
+        public var poolFrameTruth: String?
 
         enum CodingKeys: String, CodingKey {
             case splitSet = "split_set", train, valid, test, outOfDomain = "out_of_domain", pool, poolTruth = "pool_truth"
+            case poolFrameTruth = "pool_frame_truth"
         }
 
         public init() {}
@@ -73,6 +77,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
             outOfDomain = try c.decodeIfPresent(String.self, forKey: .outOfDomain)
             pool = try c.decodeIfPresent(String.self, forKey: .pool) ?? d.pool
             poolTruth = try c.decodeIfPresent(String.self, forKey: .poolTruth)
+            poolFrameTruth = try c.decodeIfPresent(String.self, forKey: .poolFrameTruth)
         }
     }
 

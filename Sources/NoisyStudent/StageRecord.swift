@@ -34,7 +34,10 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var poolAgreement: [String: PseudoLabelAgreement]?
     /// The key pseudo-labels against the pool renders' true keys (`splits.pool_truth`): the
     /// key task's metrics (accuracy, weighted score) and how many labels had a true key.
-    public var poolTrueKeys: PoolTrueKeys?
+    public var poolTrueKeys: PoolTruthScores?
+    /// Per time-aligned task: the decoded frame pseudo-labels against the pool renders' true
+    /// beats and chords (`splits.pool_frame_truth`), scored as the test scores a model.
+    public var poolTrueFrames: [String: PoolTruthScores]?
     public var selection: PseudoLabelSelection.Summary?
     public var trainingExamples: Int?
     public var seconds: Double?
@@ -61,7 +64,9 @@ public struct StageRecord: Codable, Sendable, Equatable {
 }
 
 /// Pseudo-labels measured against true keys kept outside the catalog.
-public struct PoolTrueKeys: Codable, Sendable, Equatable {
+/// A task's pseudo-labels scored against the pool renders' truth (keys, or beats and chords),
+/// with how many labels had a truth to compare with.
+public struct PoolTruthScores: Codable, Sendable, Equatable {
     public var task: String
     public var metrics: [String: Double]
     /// Labels (tracks or segments) that had a true key.

@@ -146,3 +146,40 @@ struct FramePseudoLabelTests {
         }
     }
 }
+
+@Suite("Pool frame truth")
+struct PoolFrameTruthTests {
+    @Test("decoded frame pseudo-labels are scored against the renders' true beats as the test metrics score a model")
+    func scoresAgainstTruth() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-truth-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let task = TaskSpec(name: "beats", kind: .events, classes: ["beat"])
+        // 20 s at 50 fps with a sharp activation every 0.5 s from 0.5 s on: a perfect teacher.
+        var frames = [Float](repeating: 0.01, count: 1000)
+        for beat in stride(from: 25, to: 1000, by: 25) { frames[beat] = 0.99 }
+        let url = FrameLabelFile.url(directory: directory, trackId: 7)
+        try FrameLabelFile.write(["beats": frames], classes: ["beats": 1], frameRate: 50, trackId: 7, round: 1, to: url)
+        let truthBeats = stride(from: 0.5, to: 20, by: 0.5).map { String(format: "%.3f", $0) }.joined(separator: "\n")
+        try truthBeats.write(to: directory.appendingPathComponent("a.beats"), atomically: true, encoding: .utf8)
+        try "nothing".write(to: directory.appendingPathComponent("bad.beats"), atomically: true, encoding: .utf8)
+        try "path,beats\naudio/a.flac,a.beats\naudio/b.flac,\n".write(to: directory.appendingPathComponent("truth.csv"),
+                                                                      atomically: true, encoding: .utf8)
+        let truth = try PoolFrameTruth.load(path: directory.appendingPathComponent("truth.csv").path, tasks: [task])
+        let label = FrameLabel(trackId: 7, task: "beats", path: url.path, frameRate: 50, frameCount: 1000, confidence: 1, round: 1)
+        let paths: [Int64: String] = [7: directory.appendingPathComponent("audio/a.flac").path]
+        let measured = try #require(try truth.measure([label], paths: paths, tasks: [task])["beats"])
+        #expect(measured.compared == 1)
+        #expect((measured.metrics["beats/beat_f_measure"] ?? 0) > 0.95, "\(measured.metrics)")
+        // A track without truth is not compared; an unreadable annotation names its file.
+        #expect(try truth.measure([label], paths: [7: "/elsewhere/b.flac"], tasks: [task]).isEmpty)
+        try "path,beats\naudio/a.flac,bad.beats\n".write(to: directory.appendingPathComponent("truth.csv"), atomically: true, encoding: .utf8)
+        let broken = try PoolFrameTruth.load(path: directory.appendingPathComponent("truth.csv").path, tasks: [task])
+        do {
+            _ = try broken.measure([label], paths: paths, tasks: [task])
+            Issue.record("an unreadable annotation was scored")
+        } catch {
+            #expect("\(error)".contains("bad.beats"))
+        }
+    }
+}

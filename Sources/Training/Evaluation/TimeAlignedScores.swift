@@ -5,15 +5,15 @@ import MusicTasks
 /// AMLt (`beat_f_measure`, `beat_cmlt`, `beat_amlt`) and the downbeat F-measure
 /// (`downbeat_f_measure`), all after mir_eval's 5-s trimming; chords by the weighted overlap of
 /// root, majmin and mirex (`chord_root`, `chord_majmin`, `chord_mirex`).
-struct TimeAlignedScores {
-    let task: TaskSpec
+public struct TimeAlignedScores: Sendable {
+    public let task: TaskSpec
     private var sums: [String: Double] = [:]
     private var counts: [String: Int] = [:]
 
-    init(task: TaskSpec) { self.task = task }
+    public init(task: TaskSpec) { self.task = task }
 
     /// Scores one track: its frames (frames × classes) at `frameRate` against its label.
-    mutating func add(frames: [Float], frameRate: Int, reference: LabelValue) throws {
+    public mutating func add(frames: [Float], frameRate: Int, reference: LabelValue) throws {
         let decoded = try TimeAlignedDecoding.decode(frames, task: task, frameRate: frameRate)
         switch (task.kind, reference, decoded) {
         case (.events, .events(let events), .events(let estimate)):
@@ -38,7 +38,7 @@ struct TimeAlignedScores {
     }
 
     /// Mean per metric over the tracks scored, named `<task>/<metric>`.
-    var metrics: [String: Double] {
+    public var metrics: [String: Double] {
         var result: [String: Double] = [:]
         for (name, sum) in sums { result["\(task.name)/\(name)"] = sum / Double(counts[name] ?? 1) }
         return result
