@@ -6,6 +6,8 @@ public enum BenchmarkError: Error, CustomStringConvertible {
     case noBatch(split: String)
     /// The split has no tracks (`bench pseudo-label`).
     case noTracks(split: String)
+    /// An option out of its range.
+    case invalidOption(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,7 @@ public enum BenchmarkError: Error, CustomStringConvertible {
             return "bench inputs missing in \(directory) and none generated (run tools/make_bench_audio.py \(directory))"
         case .noBatch(let split): return "split \(split) gave no batch"
         case .noTracks(let split): return "split \(split) has no tracks"
+        case .invalidOption(let what): return what
         }
     }
 }

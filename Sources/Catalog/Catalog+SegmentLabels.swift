@@ -68,9 +68,9 @@ extension Catalog {
     }
 
     /// Segment labels of run `runId` for `tasks` (all tasks when nil) with confidence ≥
-    /// `minimumConfidence`, ordered by track, start and task.
-    public func segmentLabels(runId: Int64, tasks: [String]? = nil, minimumConfidence: Double = -.infinity)
-        throws(CatalogError) -> [SegmentLabel] {
+    /// `minimumConfidence`, of `round` (any when nil), ordered by track, start and task.
+    public func segmentLabels(runId: Int64, tasks: [String]? = nil, minimumConfidence: Double = -.infinity,
+                              round: Int? = nil) throws(CatalogError) -> [SegmentLabel] {
         try read("reading segment labels of run \(runId)") { db in
             var sql = """
                 SELECT s.trackId, t.name, s.start, s.duration, s.probabilities, s.confidence, s.entropy, s.round
@@ -78,6 +78,10 @@ extension Catalog {
                 WHERE s.runId = ? AND s.confidence >= ?
                 """
             var arguments: StatementArguments = [runId, minimumConfidence]
+            if let round {
+                sql += " AND s.round = ?"
+                arguments += [round]
+            }
             if let tasks {
                 sql += " AND t.name IN (\(Array(repeating: "?", count: tasks.count).joined(separator: ",")))"
                 arguments += StatementArguments(tasks)
@@ -104,17 +108,18 @@ extension Catalog {
         }
     }
 
+    /// Little-endian float32s, one copy (the bytes are built from the bit patterns, so the
+    /// layout does not depend on the host).
     static func blob(_ values: [Float]) -> Data {
-        var data = Data(capacity: values.count * 4)
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        return data
+        let words = values.map { $0.bitPattern.littleEndian }
+        return words.withUnsafeBytes { Data($0) }
     }
 
     static func floats(_ data: Data) -> [Float] {
-        stride(from: 0, to: data.count - 3, by: 4).map { i in
-            let bits = data[data.startIndex + i..<data.startIndex + i + 4].enumerated()
-                .reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
-            return Float(bitPattern: bits)
+        data.withUnsafeBytes { raw in
+            (0..<(raw.count / 4)).map { i in
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+            }
         }
     }
 }

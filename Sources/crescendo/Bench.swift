@@ -5,7 +5,7 @@ import Benchmarks
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed (JSON lines); compare against the PyTorch references in one run.",
-        subcommands: [Engine.self, Models.self, Precision.self, BenchLoader.self, BenchPseudoLabel.self, BenchAudio.self])
+        subcommands: [Engine.self, Models.self, Precision.self, BenchLoader.self, BenchPseudoLabel.self, BenchAudio.self, BenchSegments.self])
 
     struct Engine: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -25,6 +25,8 @@ struct SegmentLabelTests {
         #expect(try catalog.segmentLabels(runId: run.id, tasks: ["genre"], minimumConfidence: 0.5).map(\.start) == [0, 0])
         #expect(try catalog.segmentLabels(runId: run.id, tasks: ["tags"]).count == 1)
         #expect(try catalog.segmentLabels(runId: other.id).map(\.round) == [2])
+        #expect(try catalog.segmentLabels(runId: other.id, round: 1).isEmpty)
+        #expect(try catalog.segmentLabels(runId: other.id, minimumConfidence: 0.5, round: 2).count == 1)
         #expect(try catalog.segmentLabelledTasks(runId: run.id) == [ids[0]: ["genre"], ids[1]: ["genre", "tags"]])
 
         // The same segment written again (a resumed run) replaces, never duplicates.
