@@ -29,7 +29,8 @@ public struct Batch: Sendable {
     /// Assembles a batch from decoded clips and their tracks. Time-aligned tasks need the
     /// model's `frameRate` and each clip's offset in its track (seconds).
     static func make(clips: [[Float]], sampleRate: Int, tracks: [LabeledTrack], indices: [Int], tasks: [TaskSpec],
-                     failures: [(Int, String)], frameRate: Int? = nil, offsets: [Double] = []) throws -> Batch {
+                     failures: [(Int, String)], frameRate: Int? = nil, offsets: [Double] = [],
+                     timeScales: [Double] = []) throws -> Batch {
         let b = clips.count
         let samples = clips.first?.count ?? 0
         let failed = Set(failures.map(\.0))
@@ -40,17 +41,20 @@ public struct Batch: Sendable {
                 throw TrainingError.invalidConfig(key: "tasks", reason: "task \(task.name) is time-aligned: the model must give frames (a frame rate) and the loader the clip offsets")
             }
             let frames = samples / (sampleRate / frameRate) + 1
+            let scales = timeScales.count == b ? timeScales : [Double](repeating: 1, count: b)
             var rows: [Float] = [], mask: [Float] = []
             rows.reserveCapacity(b * frames * task.outputCount)
             for (position, track) in tracks.enumerated() {
                 if !failed.contains(indices[position]), let posteriors = track.softFrameTargets[task.name] {
                     let made = try posteriors.targets(task: task, offset: offsets[position], frames: frames,
-                                                      frameRate: frameRate, trackDuration: track.duration)
+                                                      frameRate: frameRate, trackDuration: track.duration,
+                                                      timeScale: scales[position])
                     rows += made.target
                     mask += made.mask
                 } else if !failed.contains(indices[position]), let value = track.targets[task.name] {
                     let made = try FrameTargets.make(value, task: task, offset: offsets[position], frames: frames,
-                                                     frameRate: frameRate, trackDuration: track.duration)
+                                                     frameRate: frameRate, trackDuration: track.duration,
+                                                     timeScale: scales[position])
                     rows += made.target
                     mask += made.mask
                 } else {

@@ -34,11 +34,15 @@ public struct ClipLoaderConfig: Sendable, Codable, Equatable {
     /// every example of an epoch once, in the single-process order.
     public var shardIndex: Int
     public var shardCount: Int
+    /// Tempo changes that move time-aligned targets with the audio (training only).
+    public var tempo: TempoAugmentation?
 
     public init(batchSize: Int, clipSamples: Int, sampleRate: Int = 16000, seed: UInt64 = 0, shuffle: Bool = true,
                 crop: CropPolicy = .random, dropLast: Bool = true, prefetchBatches: Int = 4,
-                cacheDecodedAudio: Bool = false, shardIndex: Int = 0, shardCount: Int = 1, frameRate: Int? = nil) {
+                cacheDecodedAudio: Bool = false, shardIndex: Int = 0, shardCount: Int = 1, frameRate: Int? = nil,
+                tempo: TempoAugmentation? = nil) {
         self.frameRate = frameRate
+        self.tempo = tempo
         self.shardIndex = shardIndex
         self.shardCount = shardCount
         self.batchSize = batchSize
@@ -80,6 +84,7 @@ public struct ClipLoader: Sendable {
         guard config.batchSize >= 1, config.clipSamples >= 1, config.sampleRate >= 1 else {
             throw TrainingError.invalidConfig(key: "loader", reason: "batch size, clip length and rate must be positive")
         }
+        try config.tempo?.validate()
         guard config.shardCount >= 1, (0..<config.shardCount).contains(config.shardIndex),
               config.batchSize % config.shardCount == 0 else {
             throw TrainingError.invalidConfig(key: "batch_size", reason: "the global batch (\(config.batchSize)) must split evenly over \(config.shardCount) ranks")
@@ -132,10 +137,23 @@ public struct ClipLoader: Sendable {
         BatchSequence(loader: self, epoch: epoch, start: start)
     }
 
+    /// Source seconds per clip second of track `index`'s crop in `epoch` (1 without tempo
+    /// augmentation).
+    public func tempoRate(track index: Int, epoch: Int) -> Double {
+        config.tempo?.rate(seed: config.seed, epoch: epoch, index: index) ?? 1
+    }
+
+    /// Source samples the crop of track `index` reads in `epoch`: the clip's, times its tempo rate.
+    func sourceSamples(track index: Int, epoch: Int) -> Int {
+        let rate = tempoRate(track: index, epoch: epoch)
+        return rate == 1 ? config.clipSamples : Swift.max(1, Int((Double(config.clipSamples) * rate).rounded()))
+    }
+
     /// Offset (seconds) of the crop of track `index` in `epoch`: inside the track's segment when
-    /// it has one (a segment shorter than the clip gets a crop centred on it).
+    /// it has one (a segment shorter than the crop gets a crop centred on it). The crop is the
+    /// excerpt the clip plays (longer or shorter than the clip under tempo augmentation).
     public func cropOffset(track index: Int, epoch: Int) -> Double {
-        let clip = Double(config.clipSamples) / Double(config.sampleRate)
+        let clip = Double(sourceSamples(track: index, epoch: epoch)) / Double(config.sampleRate)
         let region = tracks[index].croppable
         let room = region.duration - clip
         guard room > 0 else {
@@ -151,11 +169,12 @@ public struct ClipLoader: Sendable {
         }
     }
 
-    /// One clip of exactly `clipSamples` samples (zero-padded at the end if the track is short).
+    /// One clip of exactly `clipSamples` samples (zero-padded at the end if the track is short);
+    /// under tempo augmentation, the excerpt it plays stretched (or compressed) into it.
     func clip(track index: Int, epoch: Int) throws -> [Float] {
         let track = tracks[index]
         let offset = cropOffset(track: index, epoch: epoch)
-        let n = config.clipSamples
+        let n = sourceSamples(track: index, epoch: epoch)
         var samples: [Float]
         if let cache {
             let whole: [Float]
@@ -173,6 +192,8 @@ public struct ClipLoader: Sendable {
         }
         if samples.count > n { samples.removeLast(samples.count - n) }
         if samples.count < n { samples += [Float](repeating: 0, count: n - samples.count) }
+        // Padding first, then stretching: the time map stays one linear function of the clip.
+        if n != config.clipSamples { samples = TimeStretch(sampleRate: config.sampleRate)(samples, length: config.clipSamples) }
         return samples
     }
 
@@ -208,7 +229,8 @@ public struct ClipLoader: Sendable {
         let timeAligned = tasks.contains(where: \.kind.isTimeAligned)
         return try Batch.make(clips: clips, sampleRate: config.sampleRate, tracks: indices.map { tracks[$0] }, indices: indices, tasks: tasks,
                               failures: failures, frameRate: config.frameRate,
-                              offsets: timeAligned ? indices.map { cropOffset(track: $0, epoch: epoch) } : [])
+                              offsets: timeAligned ? indices.map { cropOffset(track: $0, epoch: epoch) } : [],
+                              timeScales: timeAligned ? indices.map { tempoRate(track: $0, epoch: epoch) } : [])
     }
 }
 

@@ -2,7 +2,8 @@ import MusicTasks
 
 /// The frame-level targets of a time-aligned label for the window a model sees: a
 /// (frames × classes) row-major target and a (frames) mask, frame i centred at
-/// `offset + i / frameRate` seconds of the track.
+/// `offset + i · timeScale / frameRate` seconds of the track (`timeScale` ≠ 1: a clip whose
+/// tempo the loader changed, ``TempoAugmentation``).
 ///
 /// - `events` tasks: the classes name event types — `beat` (every event) and `downbeat`
 ///   (events at bar position 1). The frame nearest an event gets 1 and its two neighbours 0.5
@@ -16,11 +17,12 @@ import MusicTasks
 /// - Frames past the end of the track (the loader's zero padding) are masked out.
 public enum FrameTargets {
     public static func make(_ value: LabelValue, task: TaskSpec, offset: Double, frames: Int, frameRate: Int,
-                            trackDuration: Double) throws -> (target: [Float], mask: [Float]) {
+                            trackDuration: Double, timeScale: Double = 1) throws -> (target: [Float], mask: [Float]) {
         let classes = task.classes.count
         var target = [Float](repeating: 0, count: frames * classes)
         var mask = [Float](repeating: 1, count: frames)
-        let rate = Double(frameRate)
+        // Clip frames per track second: the frame rate, slowed or sped up by the tempo change.
+        let rate = Double(frameRate) / timeScale
         for f in 0..<frames where offset + Double(f) / rate > trackDuration { mask[f] = 0 }
         switch (task.kind, value) {
         case (.events, .events(let events)):

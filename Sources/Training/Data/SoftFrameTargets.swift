@@ -61,9 +61,10 @@ public struct SoftFrameTargets: Sendable, Encodable {
     }
 
     /// The (frames × classes) target and (frames) mask of a crop whose frame f is centred at
-    /// `offset + f / frameRate` seconds; frames past `trackDuration` are masked too.
+    /// `offset + f · timeScale / frameRate` seconds of the track (`timeScale` > 1: a clip that
+    /// plays its excerpt faster); frames past `trackDuration` are masked too.
     public func targets(task: TaskSpec, offset: Double, frames: Int, frameRate rate: Int,
-                        trackDuration: Double) throws -> (target: [Float], mask: [Float]) {
+                        trackDuration: Double, timeScale: Double = 1) throws -> (target: [Float], mask: [Float]) {
         guard classCount == task.outputCount else {
             throw TaskError.targetSize(task: task.name, expected: task.outputCount, found: classCount)
         }
@@ -71,7 +72,7 @@ public struct SoftFrameTargets: Sendable, Encodable {
         var target = [Float](repeating: 0, count: frames * classCount)
         var mask = [Float](repeating: 0, count: frames)
         for f in 0..<frames {
-            let time = offset + Double(f) / Double(rate)
+            let time = offset + Double(f) * timeScale / Double(rate)
             guard time <= trackDuration else { continue }
             let j = Int((time * frameRate).rounded())
             guard j >= 0, j < frameCount, kept[j] else { continue }

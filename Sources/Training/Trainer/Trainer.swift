@@ -79,7 +79,7 @@ public final class Trainer {
             batchSize: config.batchSize, clipSamples: model.clipSamples, sampleRate: model.sampleRate, seed: config.seed,
             shuffle: true, crop: .random, dropLast: true, prefetchBatches: config.prefetchBatches,
             cacheDecodedAudio: config.cacheDecodedAudio, shardIndex: group?.rank ?? 0, shardCount: group?.worldSize ?? 1,
-            frameRate: model.frameRate))
+            frameRate: model.frameRate, tempo: config.tempoAugmentation))
         loss = MultiTaskLoss(tasks: description.tasks, taskWeights: config.taskWeights, labelSmoothing: config.labelSmoothing)
         switch config.optimizer {
         case .adamW:

@@ -48,6 +48,8 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     public var syncBatchNorm: Bool = false
     /// Data-parallel runs: gradients travel in flat buckets of at most this many MiB.
     public var gradientBucketMB: Double = 25
+    /// Tempo changes of training clips, moving time-aligned labels with the audio (none when nil).
+    public var tempoAugmentation: TempoAugmentation?
 
     public init() {}
 
@@ -59,6 +61,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         case earlyStoppingPatience = "early_stopping_patience", maxStepsPerEpoch = "max_steps_per_epoch"
         case prefetchBatches = "prefetch_batches", cacheDecodedAudio = "cache_decoded_audio", logEvery = "log_every"
         case taskWeights = "task_weights", syncBatchNorm = "sync_batch_norm", optimizer, momentum, gradientBucketMB = "gradient_bucket_mb"
+        case tempoAugmentation = "tempo_augmentation"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -90,6 +93,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? d.momentum
         syncBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .syncBatchNorm) ?? d.syncBatchNorm
         gradientBucketMB = try c.decodeIfPresent(Double.self, forKey: .gradientBucketMB) ?? d.gradientBucketMB
+        tempoAugmentation = try c.decodeIfPresent(TempoAugmentation.self, forKey: .tempoAugmentation)
     }
 
     static let defaults = TrainerConfig()
@@ -114,6 +118,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         try require(logEvery >= 1, "log_every", "must be at least 1")
         try require((0..<1).contains(momentum), "momentum", "must be in [0, 1)")
         try require(gradientBucketMB > 0, "gradient_bucket_mb", "must be positive")
+        try tempoAugmentation?.validate()
         try require(selectionMetric.map { !selectionMetricNames($0).isEmpty } ?? true, "selection_metric", "names no metric")
     }
 
