@@ -20,11 +20,19 @@ struct TimeAlignedLabelTests {
             try directory.write("ann/a.lab", "0.0 1.25 C:maj\n1.25\t2.5\tA:min7/b3\n2.5 3.0 N\n")
             try directory.write("ann/b.beats", "0.5\n0.4\n")  // line 2 goes back in time
             try directory.write("ann/b.lab", "0.0 1.0 C:maj\n1.0 0.5 N\n")  // line 2 ends before it starts
+            // A JAMS file for c: beats with bar positions and its chords (mirdata's releases).
+            try directory.write("ann/c.jams", #"""
+                {"annotations": [
+                 {"namespace": "beat_position", "data": [
+                  {"time": 0.25, "duration": 0, "value": {"position": 1, "measure": 1, "num_beats": 2, "beat_units": 4}},
+                  {"time": 0.75, "duration": 0, "value": {"position": 2, "measure": 1, "num_beats": 2, "beat_units": 4}}]},
+                 {"namespace": "chord", "data": [{"time": 0, "duration": 1.5, "value": "A:min", "confidence": 1}]}]}
+                """#)
             try directory.write("m.csv", """
                 path,split,genre,beats,chords
                 audio/a.wav,train,rock,ann/a.beats,ann/a.lab
                 audio/b.wav,train,jazz,ann/b.beats,ann/b.lab
-                audio/c.wav,train,rock,ann/missing.beats,
+                audio/c.wav,train,rock,ann/missing.beats,ann/c.jams
 
                 """)
             let report = try await ManifestImporter(manifest: directory.file("m.csv"), tasks: Self.tasks)
@@ -47,7 +55,8 @@ struct TimeAlignedLabelTests {
             ]))
             // The bad files cost only their own labels.
             #expect(rows[1].labels.map { $0 == nil } == [true, true, false])
-            #expect(rows[2].labels.map { $0 == nil } == [true, true, false])
+            #expect(rows[2].labels.map { $0 == nil } == [true, false, false])
+            #expect(rows[2].labels[1]?.value == .segments([TimedSegment(start: 0, end: 1.5, label: "A:min")]))
         }
     }
 
