@@ -1,4 +1,5 @@
 import Foundation
+import Torch
 
 /// The update rule of a training run.
 public enum OptimizerKind: String, Codable, Sendable, Equatable {
@@ -48,6 +49,12 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     public var syncBatchNorm: Bool = false
     /// Data-parallel runs: gradients travel in flat buckets of at most this many MiB.
     public var gradientBucketMB: Double = 25
+    /// Where the model, its optimizer state and every batch live ("cpu", "cuda", "cuda:N"); the
+    /// CPU when nil. `--device` overrides it (``DeviceSelection``).
+    public var device: Device?
+
+    /// The device the run uses: `device`, or the CPU.
+    public var resolvedDevice: Device { device ?? .cpu }
 
     public init() {}
 
@@ -59,6 +66,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         case earlyStoppingPatience = "early_stopping_patience", maxStepsPerEpoch = "max_steps_per_epoch"
         case prefetchBatches = "prefetch_batches", cacheDecodedAudio = "cache_decoded_audio", logEvery = "log_every"
         case taskWeights = "task_weights", syncBatchNorm = "sync_batch_norm", optimizer, momentum, gradientBucketMB = "gradient_bucket_mb"
+        case device
     }
 
     public init(from decoder: any Decoder) throws {
@@ -90,6 +98,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? d.momentum
         syncBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .syncBatchNorm) ?? d.syncBatchNorm
         gradientBucketMB = try c.decodeIfPresent(Double.self, forKey: .gradientBucketMB) ?? d.gradientBucketMB
+        device = try c.decodeIfPresent(Device.self, forKey: .device)
     }
 
     static let defaults = TrainerConfig()
