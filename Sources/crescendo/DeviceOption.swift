@@ -10,7 +10,9 @@ struct DeviceOption: ParsableArguments {
             transform: { try Device(parsing: $0) })
     var device: Device?
 
-    /// The device to run on, checked to be usable here (``DeviceSelection``).
+    /// The device to run on, checked to be usable here (``DeviceSelection``); `configured` is
+    /// the configuration's value, `key` its name in errors (commands without a configuration
+    /// pass neither: only `--device` can ask for a device there).
     func resolve(configured: Device? = nil, key: String = "device",
                  environment: DistributedEnvironment = .single) throws -> Device {
         try DeviceSelection.resolve(option: device, configured: configured, key: key, environment: environment)

@@ -39,7 +39,7 @@ struct Predict: AsyncParsableCommand {
     func run() async throws {
         try TensorMemory.enableCaching()
         Runtime.threads = threads
-        let device = try placement.resolve(key: "--device")
+        let device = try placement.resolve()
         let checkpoint = try RunLocation.checkpoint(model)
         let contents = try Checkpoint.load(from: checkpoint)
         let network = try contents.model(device: device)

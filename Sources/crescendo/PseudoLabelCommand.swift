@@ -53,7 +53,7 @@ struct PseudoLabelCommand: AsyncParsableCommand {
         try TensorMemory.enableCaching()
         Runtime.threads = threads
         let environment = try DistributedEnvironment()
-        let device = try placement.resolve(key: "--device", environment: environment)
+        let device = try placement.resolve(environment: environment)
         let checkpoint = try RunLocation.checkpoint(run)
         let runDirectory = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
         let manifest = try? RunManifest.load(from: runDirectory)

@@ -80,7 +80,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func run() async throws {
         Runtime.threads = threads
-        let device = try placement.resolve(key: "--device")
+        let device = try placement.resolve()
         let directory = URL(fileURLWithPath: run)
         let manifest = try RunManifest.load(from: directory)
         let contents = try Checkpoint.load(from: RunLocation.checkpoint(run))
