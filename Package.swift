@@ -11,6 +11,8 @@ struct LibTorchLocation {
     var libraryDirectory: String?
     var libraries: [String]
     var usesCXX11ABI: Bool
+    /// Whether the shim compiles its NCCL process groups (`-DCTORCH_WITH_NCCL`); see `NCCLSupport`.
+    var nccl: NCCLSupport = .off
 
     static func resolve() -> LibTorchLocation {
         let environment = ProcessInfo.processInfo.environment
@@ -38,12 +40,17 @@ struct LibTorchLocation {
             includeDirectories: ["\(prefix)/include", "\(prefix)/include/torch/csrc/api/include"],
             libraryDirectory: lib,
             libraries: libraries,
-            usesCXX11ABI: cxx11)
+            usesCXX11ABI: cxx11,
+            nccl: NCCLSupport.resolve(prefix: prefix, hasCUDA: libraries.contains("torch_cuda"), environment: environment))
     }
 
     var compilerFlags: [String] {
-        includeDirectories.flatMap { ["-isystem", $0] }
+        var flags = includeDirectories.flatMap { ["-isystem", $0] }
             + ["-D_GLIBCXX_USE_CXX11_ABI=\(usesCXX11ABI ? 1 : 0)", "-Wno-deprecated-declarations"]
+        if case .on(let headers) = nccl {
+            flags += headers.flatMap { ["-isystem", $0] } + ["-DCTORCH_WITH_NCCL=1", "-DUSE_C10D_NCCL=1"]
+        }
+        return flags
     }
 
     var linkerFlags: [String] {
@@ -55,6 +62,42 @@ struct LibTorchLocation {
         flags += libraries.map { "-l\($0)" }
         flags += ["-Xlinker", "--as-needed"]
         return flags
+    }
+}
+
+/// Whether the libtorch found can run NCCL process groups, and the headers that compiling
+/// c10d's `ProcessGroupNCCL.hpp` needs beside libtorch's own: `nccl.h` and the CUDA runtime's.
+/// On only for a CUDA libtorch (`libtorch_cuda.so`, which holds c10d's NCCL code) with `nccl.h`
+/// findable: in `$NCCL_HOME/include`, `$CUDA_HOME/include`, the libtorch prefix, PyPI's
+/// `nvidia/nccl/include` beside a wheel's `torch/`, `/usr/local/cuda/include` or `/usr/include`.
+/// `CTORCH_WITH_NCCL=0` forces it off; `=1` asks for it and stops the build with a message when
+/// it cannot be had. Debian's libtorch is CPU-only, so it stays off there.
+enum NCCLSupport {
+    case off
+    case on(includeDirectories: [String])
+
+    static func resolve(prefix: String, hasCUDA: Bool, environment: [String: String]) -> NCCLSupport {
+        let request = environment["CTORCH_WITH_NCCL"]
+        if request == "0" { return .off }
+        let home = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : "\($0)/include" } }
+        // A PyPI wheel's prefix is site-packages/torch; NVIDIA's wheels sit beside it.
+        let site = (prefix as NSString).deletingLastPathComponent
+        let ncclCandidates = [home("NCCL_HOME"), home("CUDA_HOME"), "\(prefix)/include", "\(site)/nvidia/nccl/include",
+                              "/usr/local/cuda/include", "/usr/include"].compactMap { $0 }
+        let cudaCandidates = [home("CUDA_HOME"), "\(prefix)/include", "\(site)/nvidia/cuda_runtime/include",
+                              "/usr/local/cuda/include", "/usr/include"].compactMap { $0 }
+        let exists = { (dir: String, file: String) in FileManager.default.fileExists(atPath: "\(dir)/\(file)") }
+        let ncclHeader = ncclCandidates.first { exists($0, "nccl.h") }
+        let cudaHeader = cudaCandidates.first { exists($0, "cuda_runtime_api.h") }
+        guard hasCUDA, let ncclHeader, let cudaHeader else {
+            if request == "1" {
+                fatalError("CTORCH_WITH_NCCL=1 but " + (!hasCUDA ? "the libtorch at \(prefix) has no libtorch_cuda.so"
+                    : "nccl.h or cuda_runtime_api.h was not found (set NCCL_HOME / CUDA_HOME)"))
+            }
+            return .off
+        }
+        var seen = Set<String>()
+        return .on(includeDirectories: [ncclHeader, cudaHeader].filter { seen.insert($0).inserted })
     }
 }
 

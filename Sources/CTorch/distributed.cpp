@@ -8,7 +8,12 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+// Package.swift defines CTORCH_WITH_NCCL (and USE_C10D_NCCL, which the header's contents sit
+// behind) only for a CUDA libtorch whose NCCL headers it found.
 #ifdef CTORCH_WITH_NCCL
+#ifndef USE_C10D_NCCL
+#define USE_C10D_NCCL 1
+#endif
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 #include <chrono>

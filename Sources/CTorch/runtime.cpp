@@ -90,12 +90,16 @@ int ct_has_openmp(void) {
   return 0;
 #endif
 }
+// A CPU-only libtorch answers these from the stub CUDA hooks (no device, never an exception);
+// a CUDA one registers its hooks when libtorch_cuda is loaded. Any failure reads as "no CUDA".
 int ct_cuda_device_count(void) {
-  try {
-    return at::detail::getCUDAHooks().getNumGPUs();
-  } catch (...) {
-    return 0;
-  }
+  return guarded<int>(0, [] { return static_cast<int>(at::detail::getCUDAHooks().getNumGPUs()); });
+}
+int ct_cuda_compiled(void) {
+  return guarded<int>(0, [] { return at::CUDAHooksRegistry()->Has("CUDAHooks") ? 1 : 0; });
+}
+int ct_cuda_is_available(void) {
+  return guarded<int>(0, [] { return at::detail::getCUDAHooks().hasCUDA() ? 1 : 0; });
 }
 char *ct_build_config(void) {
   try {

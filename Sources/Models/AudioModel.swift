@@ -3,7 +3,9 @@ import MusicTasks
 import NN
 import Torch
 
-/// A model from waveform to per-task logits, with its log-mel front end inside.
+/// A model from waveform to per-task logits, with its log-mel front end inside. A model is
+/// built on a device (`ModelPreset.build(device:)`) and stays there: its inputs go to
+/// `device` (`Module.device`), and its copies are made there.
 public protocol AudioModel: Module {
     /// Input length in samples at `sampleRate` (the clip the model was designed for).
     var clipSamples: Int { get }
@@ -68,9 +70,11 @@ extension AudioModel {
 
     /// A copy of this model prepared for inference with `optimizations`; this model is not
     /// changed and can still train.
+    /// The copy is on this model's device; optimizations that only the CPU has are adapted to
+    /// it (`InferenceOptimizations.suited(to:)`).
     public func inferenceCopy(_ optimizations: InferenceOptimizations = .standard) throws -> any AudioModel {
         let model = try copy()
-        try model.prepareForInference(optimizations)
+        try model.prepareForInference(optimizations.suited(to: model.device))
         return model
     }
 }

@@ -95,13 +95,17 @@ public struct FullTrackPredictor: Sendable {
     /// The model that runs: the given one, or its prepared copy when `optimizations` was given.
     public let model: any AudioModel
     public let options: FullTrackOptions
+    /// Where the model runs (the device it was built on): each batch of chunks is moved there,
+    /// and its outputs come back to the CPU.
     public let device: Device
     /// Samples between chunk starts.
     public let hopSamples: Int
 
     /// Throws `ModelError.invalidInferenceSetting` for a hop fraction outside (0, 1], a batch
-    /// size below 1 or a temperature that is not positive.
-    public init(model: any AudioModel, options: FullTrackOptions = FullTrackOptions(), device: Device = .cpu,
+    /// size below 1 or a temperature that is not positive. The model runs on its own device
+    /// (build it on the device wanted: `ModelPreset.build(device:)`); `optimizations` are
+    /// adapted to it (`InferenceOptimizations.suited(to:)`).
+    public init(model: any AudioModel, options: FullTrackOptions = FullTrackOptions(),
                 optimizations: InferenceOptimizations? = nil) throws {
         guard options.hopFraction > 0, options.hopFraction <= 1 else {
             throw ModelError.invalidInferenceSetting("hop fraction \(options.hopFraction) must be in (0, 1]")
@@ -118,7 +122,7 @@ public struct FullTrackPredictor: Sendable {
             self.model = model
         }
         self.options = options
-        self.device = device
+        device = self.model.device
         hopSamples = options.hopSamples(clipSamples: model.clipSamples)
     }
 

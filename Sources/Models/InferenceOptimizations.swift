@@ -47,6 +47,15 @@ public struct InferenceOptimizations: Sendable, Equatable, Codable, CustomString
     /// The fastest exact combination on CPU: folded batch norms, oneDNN blocked layout, float32.
     public static let standard = InferenceOptimizations()
 
+    /// These optimizations as they can run on `device`: oneDNN's blocked layout exists on the
+    /// CPU only, so on a CUDA device it becomes channels-last (cuDNN's fast layout).
+    public func suited(to device: Device) -> InferenceOptimizations {
+        guard device != .cpu, layout == .oneDNNBlocked else { return self }
+        var suited = self
+        suited.layout = .channelsLast
+        return suited
+    }
+
     /// Throws when the combination cannot run.
     public func validate() throws {
         if layout == .oneDNNBlocked && (!foldBatchNorm || precision != .float32) {

@@ -27,7 +27,6 @@ public final class KeyNetwork: Module, AudioModel {
     @Child var head: PitchClassKeyHead
     public let tasks: [TaskSpec]
     private var noise: ModelNoise
-    private let device: Device
     var execution = ModelExecution()
     private var batchNormsFolded = false
 
@@ -55,7 +54,6 @@ public final class KeyNetwork: Module, AudioModel {
         self.width = width
         self.depth = depth
         self.noise = noise
-        self.device = device
         tasks = [task]
         _specBN = Child(wrappedValue: try BatchNorm.twoD(1), "spec_bn")
         convolutions = try (0..<depth).map { i in
@@ -67,6 +65,8 @@ public final class KeyNetwork: Module, AudioModel {
             features: width, binsPerSemitone: frontEnd.binsPerOctave / 12,
             lowestPitchClass: frontEnd.lowestPitchClass, layout: layout, generator: generator), "head")
         super.init()
+        // Layers initialise on the CPU (the same weights for a seed on every device), then move.
+        try move(to: device)
     }
 
     /// The normalised constant-Q window the convolutions read: (batch, 1, bins, frames).

@@ -72,7 +72,6 @@ public final class MusicTaggingTransformer: Module, AudioModel {
     public let dModel: Int
     private let shape: (layers: Int, heads: Int, feedForward: Int, convChannels: Int, maxTokens: Int)
     private var noise: ModelNoise
-    private let device: Device
     var execution = ModelExecution()
 
     public var tasks: [TaskSpec] { heads.tasks }
@@ -87,7 +86,6 @@ public final class MusicTaggingTransformer: Module, AudioModel {
         self.dModel = dModel
         shape = (layers, headCount, feedForward, convChannels, maxTokens)
         self.noise = noise
-        self.device = device
         frontend = try LogMelFrontEnd(frontEnd, device: device)
         _specBN = Child(wrappedValue: try BatchNorm.twoD(1), "spec_bn")
         _frontendConvs = Child(wrappedValue: Sequential([
@@ -105,6 +103,8 @@ public final class MusicTaggingTransformer: Module, AudioModel {
         _heads = Child(wrappedValue: try TaskHeads(tasks: tasks, inputFeatures: dModel, singleName: "head",
                                                    generator: generator), "")
         super.init()
+        // Layers initialise on the CPU (the same weights for a seed on every device), then move.
+        try move(to: device)
     }
 
     /// The CLS embedding (batch, d) before the heads.

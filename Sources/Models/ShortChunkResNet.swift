@@ -70,7 +70,6 @@ public final class ShortChunkResNet: Module, AudioModel {
     /// One branch per task (`branches.<task>.…`); nil when nothing is branched.
     @Child var branches: TaskBranches?
     private var noise: ModelNoise
-    private let device: Device
     var execution = ModelExecution()
 
     public var tasks: [TaskSpec] { heads?.tasks ?? branches?.tasks ?? [] }
@@ -87,7 +86,6 @@ public final class ShortChunkResNet: Module, AudioModel {
         self.width = width
         self.variant = variant
         self.noise = noise
-        self.device = device
         frontend = try LogMelFrontEnd(frontEnd, device: device)
         _specBN = Child(wrappedValue: try BatchNorm.twoD(1), "spec_bn")
         let widths = [width, width, 2 * width, 2 * width, 2 * width, 2 * width, 4 * width]
@@ -113,6 +111,8 @@ public final class ShortChunkResNet: Module, AudioModel {
             _branches = Child(wrappedValue: nil, "branches")
         }
         super.init()
+        // Layers initialise on the CPU (the same weights for a seed on every device), then move.
+        try move(to: device)
     }
 
     var blocks: [Res2d] {
@@ -125,7 +125,7 @@ public final class ShortChunkResNet: Module, AudioModel {
         let spec = try specBN(execution.networkInput(augmentedFeatures(frontend(waveform)).unsqueeze(1)))
         guard variant.frequencyCoordinates else { return try execution.convolutionInput(spec) }
         let (b, f, t) = (try spec.size(0), try spec.size(2), try spec.size(3))
-        let position = try Tensor.linspace(-1, 1, steps: f, device: device).to(spec.dtype)
+        let position = try Tensor.linspace(-1, 1, steps: f, device: spec.device).to(spec.dtype)
             .reshape([1, 1, f, 1]).expand([b, 1, f, t])
         return try execution.convolutionInput(Tensor.cat([spec, position], dim: 1))
     }

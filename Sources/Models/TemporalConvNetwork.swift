@@ -35,7 +35,6 @@ public final class TemporalConvNetwork: Module, AudioModel {
     let heads: [Conv1d]
     let dropout: Dropout
     private var noise: ModelNoise
-    private let device: Device
     private(set) public var inferenceOptimizations: InferenceOptimizations?
 
     public var spectrogramAugmentation: SpectrogramAugmentationHook?
@@ -64,7 +63,6 @@ public final class TemporalConvNetwork: Module, AudioModel {
         self.framesPerSecond = frameRate
         self.clipSamples = clipSamples
         self.noise = noise
-        self.device = device
         // 64 ms windows (1024 samples at 16 kHz) and 81 bands from 30 Hz, as beat trackers use.
         let melBands = 81
         let spectrogram = LogMelSpectrogram(
@@ -84,6 +82,8 @@ public final class TemporalConvNetwork: Module, AudioModel {
         heads = try tasks.map { try Conv1d(width, $0.classes.count, kernel: 1, generator: generator) }
         dropout = try Dropout(noise.dropout)
         super.init()
+        // Layers initialise on the CPU (the same weights for a seed on every device), then move.
+        try move(to: device)
     }
 
     /// Spectrogram frames of a window of `samples` samples (the STFT is centred).

@@ -24,9 +24,14 @@ public final class NoisyStudentPipeline {
     /// The out-of-domain test tracks, evaluated after every trained stage beside the test split.
     var outOfDomain: [LabeledTrack] = []
     var stateURL: URL { directory.appendingPathComponent("pipeline.json") }
+    /// Where every stage runs: models are built there, trainers run there, and checkpoints
+    /// (device-free) are loaded onto it.
+    public let device: Device
 
     public init(config: PipelineConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter()) throws {
         try config.validate()
+        device = config.device ?? .cpu
+        try device.checkAvailable()
         self.config = config
         self.data = data
         self.reporter = reporter
@@ -143,19 +148,22 @@ public final class NoisyStudentPipeline {
         record.fingerprint = fingerprint
         try persist(record)
         manualSeed(self.config.seed)
-        let model = try description.build(generator: Generator(seed: self.config.seed))
+        let model = try description.build(device: device, generator: Generator(seed: self.config.seed))
         if let initialCheckpoint {
             try model.load(stateDict: Checkpoint.load(from: URL(fileURLWithPath: initialCheckpoint)).modelState)
         }
         if let grownFrom {
             // Knowledge expansion that starts where the teacher is: the teacher's function in the larger preset.
-            let source = try Checkpoint.load(from: URL(fileURLWithPath: grownFrom)).model()
+            let source = try Checkpoint.load(from: URL(fileURLWithPath: grownFrom)).model(device: device)
             try ModelGrowth.grow(source, into: model, options: GrowthOptions(seed: self.config.seed, noise: self.config.schedule.growthNoise))
             reporter.line("\(name): grown from \(source.parameterCount) to \(model.parameterCount) parameters (noise \(self.config.schedule.growthNoise))")
         }
         record.parameters = model.parameterCount
         let runDirectory = directory.appendingPathComponent(name)
-        let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: config,
+        // The device is the pipeline's (kept out of the trainer section, and so of the fingerprint).
+        var placed = config
+        placed.device = device
+        let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: placed,
                                   runDirectory: runDirectory, noise: studentNoise, reporter: reporter)
         reporter.line("\(name): training \(preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) examples")
         let result = try await trainer.fit(resume: true)
@@ -203,7 +211,7 @@ public final class NoisyStudentPipeline {
     /// records it as done.
     func evaluateStage(_ record: inout StageRecord, tasks: [TaskSpec], test: [LabeledTrack]) async throws {
         guard let checkpoint = record.checkpoint else { throw PipelineError.missingStage("\(record.name) has no checkpoint") }
-        let best = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
+        let best = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
         let evaluation = try await evaluateTracks(best, tracks: test, tasks: tasks)
         record.testMetrics = evaluation.metrics
         var counts = ["test": evaluation.clips]
@@ -242,7 +250,7 @@ public final class NoisyStudentPipeline {
             parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
         record.fingerprint = fingerprint
         try persist(record)
-        let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model()
+        let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
         let labeler = try PseudoLabeler(teacher: model, options: options, granularity: config.pseudoLabels.granularity, round: round,
                                         frameDirectory: frameDirectory)
         let reporter = self.reporter

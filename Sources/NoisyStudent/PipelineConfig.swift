@@ -1,6 +1,7 @@
 import Audio
 import Models
 import MusicTasks
+import Torch
 import Training
 
 /// A noisy-student pipeline: teacher → (pseudo-label → student) × rounds, as YAML.
@@ -42,6 +43,11 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// Fraction of the pool used (the scaling study's data axis), drawn deterministically.
     public var poolFraction: Double = 1
     public var seed: UInt64 = 0
+    /// Where every stage runs — training, pseudo-labelling, evaluation ("cpu", "cuda",
+    /// "cuda:N"); the CPU when nil. `--device` overrides it. The trainer sections take no
+    /// `device` of their own. Not part of any stage's fingerprint: a stage done on one device is
+    /// reused (or resumed) on another.
+    public var device: Device?
 
     public struct Splits: Codable, Sendable, Equatable {
         public var splitSet: String = "default"
@@ -86,6 +92,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         case fineTune = "fine_tune", pseudoLabels = "pseudo_labels", inference, studentNoise = "student_noise"
         case teacherNoise = "teacher_noise", augmentation, keyTransposition = "key_transposition"
         case initializeStudentsFromTeacher = "initialize_students_from_teacher", noisyTeacher = "noisy_teacher", labeledOnlyControl = "labeled_only_control", pseudoRatio = "pseudo_ratio", poolFraction = "pool_fraction", seed
+        case device
     }
 
     public init(catalog: String, runsDirectory: String, tasks: [String], schedule: KnowledgeExpansionSchedule) {
@@ -117,6 +124,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         pseudoRatio = try c.decodeIfPresent(Double.self, forKey: .pseudoRatio) ?? 1
         poolFraction = try c.decodeIfPresent(Double.self, forKey: .poolFraction) ?? 1
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
+        device = try c.decodeIfPresent(Device.self, forKey: .device)
     }
 
     /// Checks what decoding cannot, naming the key.
@@ -133,6 +141,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         }
         if let used = pseudoLabels.tasks, used.isEmpty {
             throw PipelineError.invalidConfig(key: "pseudo_labels.tasks", reason: "name at least one task (leave the key out for all)")
+        }
+        for (key, trainer) in [("teacher", teacher), ("student", student), ("fine_tune", fineTune)] where trainer?.device != nil {
+            throw PipelineError.invalidConfig(key: "\(key).device", reason: "the pipeline runs every stage on one device: set the top-level device (or pass --device)")
         }
         try teacher.validate()
         try student.validate()

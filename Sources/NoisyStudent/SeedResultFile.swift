@@ -32,6 +32,8 @@ public struct SeedResultFile: Codable, Sendable, Equatable {
     public static func configurationFingerprint(_ config: PipelineConfig) throws -> String {
         var c = config.seeded(0)
         c.runsDirectory = ""
+        // Where it ran is not what it computed: a result made on a GPU stands for the CPU's.
+        c.device = nil
         var f = StageFingerprint()
         try f.add("config", c)
         try f.add("code", StageFingerprint.codeVersion)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What the tensor engine runs on: libtorch version, BLAS, threads, oneDNN, devices.
+/// What the tensor engine runs on: libtorch version, BLAS, threads, oneDNN, devices and the
+/// distributed backends compiled in.
 public struct EngineReport: Codable, Sendable {
     /// The BLAS library that libtorch's matrix products go to.
     public enum BLASKind: String, Codable, Sendable {
@@ -19,6 +20,14 @@ public struct EngineReport: Codable, Sendable {
     public var oneDNN: Bool
     public var openMP: Bool
     public var cudaDevices: Int
+    /// Whether libtorch was built with CUDA.
+    public var cudaCompiled: Bool
+    /// Whether CUDA tensors can be made now (a CUDA build with a driver and a device).
+    public var cudaAvailable: Bool
+    /// The devices `--device` accepts here: "cpu", then "cuda:0", "cuda:1", ….
+    public var devices: [String]
+    /// Per distributed backend (gloo, nccl): whether this build can form process groups with it.
+    public var distributedBackends: [String: Bool]
     public var cpuCores: Int
     public var warnings: [String]
 
@@ -37,10 +46,33 @@ public struct EngineReport: Codable, Sendable {
         if Runtime.threads == 1 && ProcessInfo.processInfo.activeProcessorCount > 1 {
             warnings.append("libtorch runs 1 intra-op thread on a \(ProcessInfo.processInfo.activeProcessorCount)-core machine: pass --threads")
         }
+        let cudaAvailable = Runtime.isCUDAAvailable
+        let cudaDevices = cudaAvailable ? Runtime.cudaDeviceCount : 0
         return EngineReport(
             torchVersion: Runtime.torchVersion, blas: kind, blasLibrary: library, threads: Runtime.threads,
-            oneDNN: Runtime.hasOneDNN, openMP: Runtime.hasOpenMP, cudaDevices: Runtime.cudaDeviceCount,
+            oneDNN: Runtime.hasOneDNN, openMP: Runtime.hasOpenMP, cudaDevices: cudaDevices,
+            cudaCompiled: Runtime.isCUDACompiled, cudaAvailable: cudaAvailable,
+            devices: ["cpu"] + (0..<cudaDevices).map { Device.cuda($0).description },
+            distributedBackends: Dictionary(uniqueKeysWithValues: DistributedBackend.allCases.map { ($0.rawValue, $0.isAvailable) }),
             cpuCores: ProcessInfo.processInfo.activeProcessorCount, warnings: warnings)
+    }
+
+    /// One line on CUDA: how many devices, or why there are none.
+    var cudaSummary: String {
+        if !cudaCompiled { return "none (libtorch built without CUDA)" }
+        if !cudaAvailable || cudaDevices == 0 { return "none visible (CUDA build, but no device or driver)" }
+        return "\(cudaDevices) device\(cudaDevices == 1 ? "" : "s") (" + devices.dropFirst().joined(separator: ", ") + ")"
+    }
+
+    /// One line on the distributed backends: which are compiled in.
+    var backendSummary: String {
+        DistributedBackend.allCases.map { backend in
+            let on = distributedBackends[backend.rawValue] ?? false
+            switch backend {
+            case .gloo: return "gloo \(on ? "yes" : "no")"
+            case .nccl: return "nccl " + (on ? "yes" : "no (needs a CUDA libtorch with NCCL; the build defines CTORCH_WITH_NCCL then)")
+            }
+        }.joined(separator: ", ")
     }
 
     /// Human-readable lines.
@@ -51,7 +83,9 @@ public struct EngineReport: Codable, Sendable {
         threads       \(threads) of \(cpuCores) cores
         oneDNN        \(oneDNN ? "on" : "off")
         OpenMP        \(openMP ? "on" : "off")
-        CUDA devices  \(cudaDevices)
+        devices       \(devices.joined(separator: ", "))
+        CUDA          \(cudaSummary)
+        distributed   \(backendSummary)
         """
     }
 

@@ -29,6 +29,12 @@ public enum Runtime {
     /// Number of CUDA devices visible (0 for a CPU build).
     public static var cudaDeviceCount: Int { Int(ct_cuda_device_count()) }
 
+    /// Whether this libtorch was built with CUDA (whether or not a device is present).
+    public static var isCUDACompiled: Bool { ct_cuda_compiled() == 1 }
+
+    /// Whether CUDA tensors can be made now: a CUDA build, a driver and at least one device.
+    public static var isCUDAAvailable: Bool { ct_cuda_is_available() == 1 }
+
     /// libtorch's own account of how it was built.
     public static var buildConfiguration: String {
         guard let s = ct_build_config() else { return "" }

@@ -84,13 +84,15 @@ extension Tensor {
     }
 
     /// Inverted dropout drawing its mask from `generator` (the default generator when nil),
-    /// so that a training run's noise does not depend on what else draws random numbers.
+    /// so that a training run's noise does not depend on what else draws random numbers. The
+    /// generator is a CPU one: the mask is drawn on the CPU and moved to this tensor's device,
+    /// so a seed gives the same mask on every device.
     public func dropout(_ p: Double, training: Bool, generator: Generator?) throws -> Tensor {
         guard let generator else { return try dropout(p, training: training) }
         guard (0...1).contains(p) else { throw TorchError.invalidArgument("dropout probability \(p) is outside [0, 1]") }
         guard training, p > 0 else { return self }
         guard p < 1 else { return try self * 0 }
-        let keep = try Tensor.full(shape, 1 - p, dtype: dtype, device: device).bernoulli(generator: generator)
+        let keep = try Tensor.full(shape, 1 - p, dtype: dtype).bernoulli(generator: generator).to(device)
         return try self * (keep / (1 - p))
     }
 

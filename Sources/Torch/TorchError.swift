@@ -5,11 +5,14 @@ public enum TorchError: Error, CustomStringConvertible, Equatable, Sendable {
     case operation(String, message: String)
     /// An argument was invalid before reaching libtorch.
     case invalidArgument(String)
+    /// A device was asked for that this process cannot use (a CUDA device without CUDA).
+    case deviceUnavailable(String, reason: String)
 
     public var description: String {
         switch self {
         case .operation(let op, let message): return "\(op): \(message)"
         case .invalidArgument(let message): return message
+        case .deviceUnavailable(let device, let reason): return "device \(device) is not available: \(reason)"
         }
     }
 }

@@ -5,6 +5,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
     case checkpoint(path: String, reason: String)
     case unknownMetric(String, available: [String])
     case diverged(step: Int, loss: Double)
+    /// A device was asked for (by `--device` or a configuration key) that this process cannot use.
+    case unavailableDevice(requestedBy: String, message: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
             return "unknown metric \"\(name)\"; available: \(available.joined(separator: ", "))"
         case .diverged(let step, let loss):
             return "training diverged at step \(step): loss \(loss)"
+        case .unavailableDevice(let source, let message):
+            return "\(source): \(message)"
         }
     }
 }

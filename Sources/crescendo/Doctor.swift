@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import Torch
 
-/// Reports the engine the process runs on, and warns about slow set-ups.
+/// Reports the engine the process runs on (devices and distributed backends included), and warns
+/// about slow set-ups.
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Report libtorch, BLAS, threads and oneDNN, and warn about slow set-ups.")
+        abstract: "Report libtorch, BLAS, threads, oneDNN, devices (CPU, CUDA) and distributed backends (gloo, nccl); warn about slow set-ups.")
 
     @Option(help: "Intra-op threads to configure before reporting (default: all cores).")
     var threads: Int?

@@ -36,6 +36,8 @@ struct PipelineCommand: AsyncParsableCommand {
     @Flag(help: "Also write the HTML report of the run to <runs_directory>/report.html.")
     var report = false
 
+    @OptionGroup var placement: DeviceOption
+
     func run() async throws {
         try TensorMemory.enableCaching()
         // The pipeline's stages run in one process; N copies would race on the same runs.
@@ -43,8 +45,9 @@ struct PipelineCommand: AsyncParsableCommand {
             throw ValidationError("the pipeline runs in one process; under launch/torchrun/Slurm run its stages instead: crescendo train, crescendo pseudo-label (docs/DISTRIBUTED.md)")
         }
         if cellResults != nil, seeds.isEmpty { throw ValidationError("--cell-results needs --seeds") }
-        let config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
+        var config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
+        config.device = try placement.resolve(configured: config.device, key: "device")
         Runtime.threads = config.teacher.threads
         let data = try CatalogPipelineData(catalogPath: config.catalog, poolSplit: config.splits.pool,
                                            splitSet: config.splits.splitSet)

@@ -34,12 +34,15 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Also write each file's decoded beats (NAME.<task>.beats) and chords (NAME.<task>.lab) into this folder.")
     var annotations: String?
 
+    @OptionGroup var placement: DeviceOption
+
     func run() async throws {
         try TensorMemory.enableCaching()
         Runtime.threads = threads
+        let device = try placement.resolve()
         let checkpoint = try RunLocation.checkpoint(model)
         let contents = try Checkpoint.load(from: checkpoint)
-        let network = try contents.model()
+        let network = try contents.model(device: device)
         let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop),
                                                optimizations: optimize ? .standard : nil)
         let formatter = PredictionFormatter(format: format, tasks: contents.description.tasks, top: top)

@@ -47,10 +47,13 @@ struct PseudoLabelCommand: AsyncParsableCommand {
     @Flag(help: "Only merge the shard files already written.")
     var mergeOnly = false
 
+    @OptionGroup var placement: DeviceOption
+
     func run() async throws {
         try TensorMemory.enableCaching()
         Runtime.threads = threads
         let environment = try DistributedEnvironment()
+        let device = try placement.resolve(environment: environment)
         let checkpoint = try RunLocation.checkpoint(run)
         let runDirectory = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
         let manifest = try? RunManifest.load(from: runDirectory)
@@ -74,7 +77,7 @@ struct PseudoLabelCommand: AsyncParsableCommand {
         let (index, count) = try shard.map(Self.parseShard) ?? (environment.rank, environment.worldSize)
         // Joining first makes a misconfigured job fail before any work.
         let group = shard == nil && environment.isDistributed ? try environment.connect() : nil
-        let model = try contents.model()
+        let model = try contents.model(device: device)
         let labeler = try PseudoLabeler(teacher: model, options: FullTrackOptions(batchSize: batch), commitEvery: 4,
                                         shardIndex: index, shardCount: count)
         let store = ShardLabelFile(directory: directory, shardIndex: index, shardCount: count)

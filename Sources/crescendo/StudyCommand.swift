@@ -16,10 +16,13 @@ struct StudyCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "Override a configuration key, e.g. --set student.epochs=4 (repeatable).")
     var overrides: [String] = []
 
+    @OptionGroup var placement: DeviceOption
+
     func run() async throws {
         try TensorMemory.enableCaching()
-        let config = try ConfigLoader.load(StudyConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
+        var config = try ConfigLoader.load(StudyConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
+        config.pipeline.device = try placement.resolve(configured: config.pipeline.device, key: "device")
         Runtime.threads = config.pipeline.teacher.threads
         let p = config.pipeline
         let data = try CatalogPipelineData(catalogPath: p.catalog, poolSplit: p.splits.pool, splitSet: p.splits.splitSet)

@@ -19,31 +19,36 @@ struct TrainCommand: AsyncParsableCommand {
     @Flag(help: "Continue from the run's latest checkpoint.")
     var resume = false
 
+    @OptionGroup var placement: DeviceOption
+
     func run() async throws {
         try TensorMemory.enableCaching()
         // Every configuration error surfaces before any work.
-        let run = try ConfigLoader.load(TrainingRunConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
+        var run = try ConfigLoader.load(TrainingRunConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try run.trainer.validate()
+        // Under `crescendo launch`, torchrun or Slurm: data-parallel over the job's ranks.
+        let environment = try DistributedEnvironment()
+        let device = try placement.resolve(configured: run.trainer.device, key: "trainer.device", environment: environment)
+        run.trainer.device = device
         let data = try CatalogData(path: run.catalog)
         let tasks = try data.tasks(named: run.tasks)
         let train = try data.labeledTracks(split: run.trainSplit, splitSet: run.splitSet, tasks: tasks)
         let valid = try data.labeledTracks(split: run.validSplit, splitSet: run.splitSet, tasks: tasks)
         guard !train.isEmpty else { throw ValidationError("split \(run.trainSplit) of \(run.catalog) has no labeled tracks") }
         let directory = URL(fileURLWithPath: run.runDirectory)
-        // Under `crescendo launch`, torchrun or Slurm: data-parallel over the job's ranks.
-        let environment = try DistributedEnvironment()
-        let group = environment.isDistributed ? try environment.connect() : nil
+        let backend = DeviceSelection.distributedBackend(for: device)
+        let group = environment.isDistributed ? try environment.connect(backend: backend) : nil
         if environment.isPrimary {
             try RunManifest(catalog: run.catalog, tasks: run.tasks, splitSet: run.splitSet).save(in: directory)
         }
         manualSeed(run.trainer.seed)
         let description = ModelDescription(preset: run.model.preset, variant: run.model.variant ?? .standard, tasks: tasks,
                                            noise: run.model.noise)
-        let model = try description.build(generator: Generator(seed: run.trainer.seed))
+        let model = try description.build(device: device, generator: Generator(seed: run.trainer.seed))
         let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: run.trainer,
                                   runDirectory: directory, group: group)
-        if let group { trainer.reporter.line("data-parallel over \(group.worldSize) ranks (\(environment.source.rawValue) variables); global batch \(run.trainer.batchSize)") }
-        trainer.reporter.line("training \(run.model.preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) tracks, validating on \(valid.count)")
+        if let group { trainer.reporter.line("data-parallel over \(group.worldSize) ranks (\(environment.source.rawValue) variables, \(backend.rawValue)); global batch \(run.trainer.batchSize)") }
+        trainer.reporter.line("training \(run.model.preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) tracks, validating on \(valid.count), on \(device)")
         let result = try await trainer.fit(resume: resume)
         trainer.reporter.line("best epoch \(result.state.bestEpoch ?? 0): " + result.bestMetrics.sorted { $0.key < $1.key }
             .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
@@ -71,12 +76,15 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Intra-op threads.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var placement: DeviceOption
+
     func run() async throws {
         Runtime.threads = threads
+        let device = try placement.resolve()
         let directory = URL(fileURLWithPath: run)
         let manifest = try RunManifest.load(from: directory)
         let contents = try Checkpoint.load(from: RunLocation.checkpoint(run))
-        let model = try contents.model()
+        let model = try contents.model(device: device)
         let data = try CatalogData(path: manifest.catalog)
         let tracks = try data.labeledTracks(split: split, splitSet: manifest.splitSet, tasks: contents.description.tasks)
         guard !tracks.isEmpty else { throw ValidationError("split \(split) has no labeled tracks") }

@@ -242,7 +242,13 @@ void ct_set_num_interop_threads(int n);
 const char *ct_torch_version(void);
 int ct_has_mkldnn(void);
 int ct_has_openmp(void);
+/// Number of CUDA devices libtorch sees (0 for a CPU-only build, or when no driver or device is present).
 int ct_cuda_device_count(void);
+/// 1 when this libtorch was built with CUDA (its CUDA kernels are loaded), whether or not a
+/// device is present; 0 otherwise.
+int ct_cuda_compiled(void);
+/// 1 when CUDA tensors can be created now: a CUDA build, a driver and at least one device.
+int ct_cuda_is_available(void);
 /// The build configuration libtorch reports (at::show_config()); caller frees with ct_free_string.
 char *ct_build_config(void);
 void ct_free_string(char *s);

@@ -23,7 +23,8 @@ struct LayerWidening {
         let isNew = try Tensor(inputs.isAddedCopy.map { Float($0 ? 1 : 0) }, shape: broadcast,
                                device: weight.device).to(weight.dtype)
         let std = try weight.std().item()
-        let draw = try Tensor.randn(widened.shape, dtype: weight.dtype, device: weight.device, generator: generator)
+        // The generator is a CPU one: drawn there, then moved beside the weight.
+        let draw = try Tensor.randn(widened.shape, dtype: weight.dtype, generator: generator).to(weight.device)
         return try widened + draw * isNew * (noise * std)
     }
 

@@ -34,7 +34,8 @@ public final class DropPath: Module, UnaryLayer, StochasticLayer {
         guard isTraining, rate > 0 else { return x }
         var shape = [try x.size(0)]
         shape += Array(repeating: 1, count: x.rank - 1)
-        let keep = try Tensor.full(shape, 1 - rate, dtype: x.dtype, device: x.device).bernoulli(generator: generator)
+        // Drawn on the CPU, where an explicit generator draws, then moved to the input's device.
+        let keep = try Tensor.full(shape, 1 - rate, dtype: x.dtype).bernoulli(generator: generator).to(x.device)
         return try x * (keep / (1 - rate))
     }
 

@@ -24,9 +24,11 @@ public struct Evaluator: Sendable {
         return metrics
     }
 
-    /// Per-task predictions for every track, in track order.
+    /// Per-task predictions for every track, in track order. Batches run on the model's device;
+    /// outputs come back to the CPU for the metrics.
     public func predict(_ model: any AudioModel, tracks: [LabeledTrack], loss: MultiTaskLoss? = nil) async throws
         -> (tasks: [TaskPredictions], meanLoss: Double?) {
+        let device = model.device
         let wasTraining = model.isTraining
         model.eval()
         defer { model.train(wasTraining) }
@@ -39,7 +41,8 @@ public struct Evaluator: Sendable {
             return predictions
         }
         var lossSum = 0.0, batches = 0
-        for try await batch in loader.batches(epoch: 0) {
+        for try await loaded in loader.batches(epoch: 0) {
+            let batch = try loaded.moved(to: device)
             try withNoGrad {
                 let logits = try model(batch.waveforms)
                 for i in accumulated.indices {

@@ -54,7 +54,9 @@ public struct ModelDescription: Codable, Sendable, Equatable {
 
 /// One file (safetensors, written atomically) with the model's state dict, the optimizer's
 /// state, the default generator's state and the training state. `model.*`, `optimizer.*` and
-/// `rng.default` tensors; the rest as JSON metadata.
+/// `rng.default` tensors; the rest as JSON metadata. Tensors are written from CPU copies
+/// whatever device they live on, and load onto the CPU; `Contents.model(device:)` builds the
+/// model on a device and copies the weights there, so a checkpoint is independent of devices.
 public enum Checkpoint {
     public static let format = "crescendo-checkpoint-1"
 

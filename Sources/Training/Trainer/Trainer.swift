@@ -32,10 +32,17 @@ public struct TrainingResult: Sendable {
 /// Multi-task supervised training with AdamW, warm-up + cosine schedule, clipping, validation
 /// each epoch, best/latest checkpoints and early stopping; resumable exactly from its latest
 /// checkpoint (weights, optimizer, generator, data position).
+///
+/// The run lives on `config.device`: the model must be built there, the optimizer's state is
+/// made beside its parameters, and each batch is moved there before its input noise. Random
+/// draws come from CPU generators (the same on every device); checkpoints hold CPU copies, and
+/// a checkpoint written on one device resumes on another.
 public final class Trainer {
     public let model: any AudioModel
     public let modelDescription: ModelDescription
     public let config: TrainerConfig
+    /// Where the model, its optimizer state and the batches live (`config.device`, or the CPU).
+    public let device: Device
     public let runDirectory: URL
     public let trainLoader: ClipLoader
     public let validTracks: [LabeledTrack]
@@ -67,6 +74,11 @@ public final class Trainer {
                 config: TrainerConfig, runDirectory: URL, noise: (any BatchNoise)? = nil,
                 reporter: ProgressReporter = ProgressReporter(), group: ProcessGroup? = nil) throws {
         try config.validate()
+        device = config.resolvedDevice
+        try device.checkAvailable()
+        guard model.device == device else {
+            throw TrainingError.invalidConfig(key: "trainer.device", reason: "the model was built on \(model.device) but the run is on \(device); build it on the run's device (ModelDescription.build(device:))")
+        }
         self.group = group
         self.model = model
         self.modelDescription = description
@@ -203,7 +215,8 @@ public final class Trainer {
         guard state.batchInEpoch < total else { return }
         var failures = 0
         var iterator = trainLoader.batches(epoch: epoch, from: state.batchInEpoch).makeAsyncIterator()
-        while state.batchInEpoch < total, var batch = try await iterator.next() {
+        while state.batchInEpoch < total, let loaded = try await iterator.next() {
+            var batch = try loaded.moved(to: device)
             failures += batch.failures.count
             for f in batch.failures { reporter.line("skipped \(trainLoader.tracks[f.index].path): \(f.message)") }
             if let noise {
@@ -234,7 +247,7 @@ public final class Trainer {
             var value = try total.item()
             if let group {
                 // The global batch's loss: every rank agrees on divergence and logs the same value.
-                let shared = try Tensor([value] as [Double])
+                let shared = try Tensor([value] as [Double], device: device)
                 try group.allReduce([shared], average: true)
                 value = try shared.toArray(Double.self)[0]
             }

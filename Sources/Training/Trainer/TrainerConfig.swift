@@ -1,4 +1,5 @@
 import Foundation
+import Torch
 
 /// The update rule of a training run.
 public enum OptimizerKind: String, Codable, Sendable, Equatable {
@@ -50,6 +51,12 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     public var gradientBucketMB: Double = 25
     /// Tempo changes of training clips, moving time-aligned labels with the audio (none when nil).
     public var tempoAugmentation: TempoAugmentation?
+    /// Where the model, its optimizer state and every batch live ("cpu", "cuda", "cuda:N"); the
+    /// CPU when nil. `--device` overrides it (``DeviceSelection``).
+    public var device: Device?
+
+    /// The device the run uses: `device`, or the CPU.
+    public var resolvedDevice: Device { device ?? .cpu }
 
     public init() {}
 
@@ -62,6 +69,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         case prefetchBatches = "prefetch_batches", cacheDecodedAudio = "cache_decoded_audio", logEvery = "log_every"
         case taskWeights = "task_weights", syncBatchNorm = "sync_batch_norm", optimizer, momentum, gradientBucketMB = "gradient_bucket_mb"
         case tempoAugmentation = "tempo_augmentation"
+        case device
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +102,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         syncBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .syncBatchNorm) ?? d.syncBatchNorm
         gradientBucketMB = try c.decodeIfPresent(Double.self, forKey: .gradientBucketMB) ?? d.gradientBucketMB
         tempoAugmentation = try c.decodeIfPresent(TempoAugmentation.self, forKey: .tempoAugmentation)
+        device = try c.decodeIfPresent(Device.self, forKey: .device)
     }
 
     static let defaults = TrainerConfig()
