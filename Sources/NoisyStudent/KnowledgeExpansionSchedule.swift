@@ -26,6 +26,9 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
     /// Symmetry-breaking noise of a grown student's copied units, relative to each weight
     /// tensor's scale: without it the copies get equal gradients and stay copies for good.
     public var growthNoise: Double
+    /// Whether the configuration wrote `growth_noise` (then it is encoded even at its default,
+    /// which the loader's unknown-key check needs).
+    var growthNoiseWritten = false
 
     /// Where a student's weights come from.
     public enum StudentStart: String, Codable, Sendable, Equatable {
@@ -60,6 +63,7 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
         studentEpochs = try c.decodeIfPresent([Int].self, forKey: .studentEpochs)
         variant = try c.decodeIfPresent(ModelVariant.self, forKey: .variant) ?? .standard
         studentStarts = try c.decodeIfPresent([StudentStart].self, forKey: .studentStarts)
+        growthNoiseWritten = c.contains(.growthNoise)
         growthNoise = try c.decodeIfPresent(Double.self, forKey: .growthNoise) ?? 0.01
         budgetExponent = try c.decodeIfPresent(Double.self, forKey: .budgetExponent)
     }
@@ -73,7 +77,7 @@ public struct KnowledgeExpansionSchedule: Codable, Sendable, Equatable {
         try c.encodeIfPresent(studentEpochs, forKey: .studentEpochs)
         try c.encode(variant, forKey: .variant)
         try c.encodeIfPresent(studentStarts, forKey: .studentStarts)
-        if studentStarts != nil || growthNoise != 0.01 { try c.encode(growthNoise, forKey: .growthNoise) }
+        if studentStarts != nil || growthNoise != 0.01 || growthNoiseWritten { try c.encode(growthNoise, forKey: .growthNoise) }
         try c.encodeIfPresent(budgetExponent, forKey: .budgetExponent)
     }
 

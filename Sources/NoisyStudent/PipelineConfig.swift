@@ -133,6 +133,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         guard pseudoRatio >= 0 else { throw PipelineError.invalidConfig(key: "pseudo_ratio", reason: "must be non-negative") }
         guard poolFraction > 0, poolFraction <= 1 else { throw PipelineError.invalidConfig(key: "pool_fraction", reason: "must be in (0, 1]") }
         guard pseudoLabels.temperature > 0 else { throw PipelineError.invalidConfig(key: "pseudo_labels.temperature", reason: "must be positive") }
+        guard (0...1).contains(pseudoLabels.frameConfidenceThreshold) else {
+            throw PipelineError.invalidConfig(key: "pseudo_labels.frame_confidence_threshold", reason: "must be in [0, 1]")
+        }
         for name in (pseudoLabels.tasks ?? []) + pseudoLabels.taskThresholds.keys.sorted() where !tasks.contains(name) {
             throw PipelineError.invalidConfig(key: "pseudo_labels", reason: "task \(name) is not one of the pipeline's tasks (\(tasks.joined(separator: ", ")))")
         }

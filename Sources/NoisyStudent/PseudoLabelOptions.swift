@@ -47,10 +47,22 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     /// the teacher over-predicts does not flood the student; nil keeps all.
     public var topFractionPerClass: Double?
     /// Time-aligned tasks: soft frame posteriors or their decoding.
-    public var frameTargets: FrameTargetForm = .posteriors
+    public var frameTargets: FrameTargetForm {
+        get { frameTargetsSetting ?? .posteriors }
+        set { frameTargetsSetting = newValue }
+    }
     /// Time-aligned tasks with posterior targets: frames whose confidence (per frame, as
     /// ``MusicTasks/TaskKind/confidence(of:)``) is below this are masked out of the loss.
-    public var frameConfidenceThreshold: Double = 0
+    public var frameConfidenceThreshold: Double {
+        get { frameConfidenceThresholdSetting ?? 0 }
+        set { frameConfidenceThresholdSetting = newValue }
+    }
+    // As configured (nil: not written, the default). Kept apart so that a configuration without
+    // them encodes as before (fingerprints of earlier configurations stay what they were) and
+    // one that writes them, even at their defaults, encodes them (the loader's unknown-key check
+    // compares the YAML's keys with the encoded ones).
+    var frameTargetsSetting: FrameTargetForm?
+    var frameConfidenceThresholdSetting: Double?
 
     public init() {}
 
@@ -60,7 +72,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         case frameTargets = "frame_targets", frameConfidenceThreshold = "frame_confidence_threshold"
     }
 
-    /// The frame options are written only when they differ from their defaults, so the
+    /// The frame options are written only when the configuration sets them, so the
     /// fingerprints of configurations written before they existed stay what they were.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -73,8 +85,8 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         try c.encode(taskThresholds, forKey: .taskThresholds)
         try c.encode(granularity, forKey: .granularity)
         try c.encodeIfPresent(topFractionPerClass, forKey: .topFractionPerClass)
-        if frameTargets != .posteriors { try c.encode(frameTargets, forKey: .frameTargets) }
-        if frameConfidenceThreshold != 0 { try c.encode(frameConfidenceThreshold, forKey: .frameConfidenceThreshold) }
+        try c.encodeIfPresent(frameTargetsSetting, forKey: .frameTargets)
+        try c.encodeIfPresent(frameConfidenceThresholdSetting, forKey: .frameConfidenceThreshold)
     }
 
     /// Whether `task`'s pseudo-label of a track with this confidence is used.
@@ -94,8 +106,8 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         taskThresholds = try c.decodeIfPresent([String: Double].self, forKey: .taskThresholds) ?? [:]
         granularity = try c.decodeIfPresent(PseudoLabelGranularity.self, forKey: .granularity) ?? .track
         topFractionPerClass = try c.decodeIfPresent(Double.self, forKey: .topFractionPerClass)
-        frameTargets = try c.decodeIfPresent(FrameTargetForm.self, forKey: .frameTargets) ?? .posteriors
-        frameConfidenceThreshold = try c.decodeIfPresent(Double.self, forKey: .frameConfidenceThreshold) ?? 0
+        frameTargetsSetting = try c.decodeIfPresent(FrameTargetForm.self, forKey: .frameTargets)
+        frameConfidenceThresholdSetting = try c.decodeIfPresent(Double.self, forKey: .frameConfidenceThreshold)
     }
 }
 

@@ -183,3 +183,35 @@ struct PoolFrameTruthTests {
         }
     }
 }
+
+@Suite("Frame pseudo-label options in YAML")
+struct FramePseudoLabelOptionTests {
+    static let yaml = """
+    catalog: c.sqlite
+    runs_directory: runs/x
+    tasks: [key, beats]
+    schedule: {teacher: resnet-xs, students: [resnet-xs]}
+    """
+
+    @Test("frame options decode, are written even at their defaults (the unknown-key check sees them), and leave older configurations' encoding alone")
+    func options() throws {
+        let plain = try ConfigLoader.load(PipelineConfig.self, yaml: Self.yaml)
+        #expect(plain.pseudoLabels.frameTargets == .posteriors && plain.pseudoLabels.frameConfidenceThreshold == 0)
+        let encoded = String(decoding: try JSONEncoder().encode(plain.pseudoLabels), as: UTF8.self)
+        #expect(!encoded.contains("frame_"))
+        // Explicit defaults were refused as unknown keys when the encoding left defaults out.
+        let explicit = try ConfigLoader.load(PipelineConfig.self, yaml: Self.yaml, overrides: [
+            "pseudo_labels.frame_targets=posteriors", "pseudo_labels.frame_confidence_threshold=0", "schedule.growth_noise=0.01",
+        ])
+        #expect(explicit.pseudoLabels.frameTargets == .posteriors && explicit.schedule.growthNoise == 0.01)
+        let decoded = try ConfigLoader.load(PipelineConfig.self, yaml: Self.yaml, overrides: [
+            "pseudo_labels.frame_targets=decoded", "pseudo_labels.frame_confidence_threshold=0.4",
+        ])
+        #expect(decoded.pseudoLabels.frameTargets == .decoded && decoded.pseudoLabels.frameConfidenceThreshold == 0.4)
+        #expect(throws: (any Error).self) {
+            try ConfigLoader.load(PipelineConfig.self, yaml: Self.yaml, overrides: ["pseudo_labels.frame_target=decoded"])
+        }
+        let out = try ConfigLoader.load(PipelineConfig.self, yaml: Self.yaml, overrides: ["pseudo_labels.frame_confidence_threshold=1.5"])
+        #expect(throws: PipelineError.self) { try out.validate() }
+    }
+}
