@@ -25,6 +25,10 @@ public protocol AudioModel: Module {
     /// batch by the trainer when a key transposition has moved the labels but not the audio.
     /// Models that cannot transpose ignore it (`transposesInput` is false).
     var inputTransposition: [Int]? { get set }
+    /// A whole-batch semitone shift of the pitch input in evaluation mode only, for the
+    /// pseudo-labeller's transposition-consistency check (nil: none). Models that cannot
+    /// transpose ignore it.
+    var evaluationTransposition: Int? { get set }
 
     /// Output frames per second of the time-aligned tasks' logits (batch, frames, classes), or
     /// nil for a model of clip-level tasks only. Frame i is centred at i / frameRate seconds of
@@ -58,6 +62,10 @@ extension AudioModel {
     public var transposesInput: Bool { false }
     public var frameRate: Int? { nil }
     public var inputTransposition: [Int]? {
+        get { nil }
+        set {}
+    }
+    public var evaluationTransposition: Int? {
         get { nil }
         set {}
     }

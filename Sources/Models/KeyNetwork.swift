@@ -32,6 +32,7 @@ public final class KeyNetwork: Module, AudioModel {
 
     public var spectrogramAugmentation: SpectrogramAugmentationHook?
     public var inputTransposition: [Int]?
+    public var evaluationTransposition: Int?
     public var transposesInput: Bool { true }
     public var inferenceOptimizations: InferenceOptimizations? { execution.prepared }
 
@@ -72,7 +73,8 @@ public final class KeyNetwork: Module, AudioModel {
     /// The normalised constant-Q window the convolutions read: (batch, 1, bins, frames).
     func networkInput(_ waveform: Tensor) throws -> Tensor {
         let full = try frontend(waveform)
-        let shifts = isTraining ? inputTransposition : nil
+        let shifts = isTraining ? inputTransposition
+            : try evaluationTransposition.map { [Int](repeating: $0, count: try full.size(0)) }
         let window = try frontend.window(full, semitones: shifts)
         return try execution.convolutionInput(specBN(execution.networkInput(augmentedFeatures(window)).unsqueeze(1)))
     }

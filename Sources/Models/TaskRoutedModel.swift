@@ -54,6 +54,10 @@ public final class TaskRoutedModel: Module, AudioModel {
         didSet { for m in members where m.model.transposesInput { m.model.inputTransposition = inputTransposition } }
     }
 
+    public var evaluationTransposition: Int? {
+        didSet { for m in members where m.model.transposesInput { m.model.evaluationTransposition = evaluationTransposition } }
+    }
+
     public var inferenceOptimizations: InferenceOptimizations? { members[0].model.inferenceOptimizations }
 
     public func callAsFunction(_ waveform: Tensor) throws -> [String: Tensor] {

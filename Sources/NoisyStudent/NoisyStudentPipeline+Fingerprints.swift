@@ -68,6 +68,7 @@ extension NoisyStudentPipeline {
         try f.add("teacher", parentDigest(teacher))
         try f.add("inference", options)
         try f.add("granularity", config.pseudoLabels.granularity)
+        if let check = config.pseudoLabels.keyConsistency { try f.add("key_consistency", check) }
         try f.add("tasks", tasks)
         let hashes = try data.audioFingerprints(ids: pool.map(\.id))
         try f.add("pool", PoolDigest(tracks: pool, audio: pool.map { hashes[$0.id] }))

@@ -252,7 +252,7 @@ public final class NoisyStudentPipeline {
         try persist(record)
         let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
         let labeler = try PseudoLabeler(teacher: model, options: options, granularity: config.pseudoLabels.granularity, round: round,
-                                        frameDirectory: frameDirectory)
+                                        frameDirectory: frameDirectory, keyConsistency: config.pseudoLabels.keyConsistency)
         let reporter = self.reporter
         let report = try await labeler.label(pool: pool, run: record.runId, store: data.pseudoLabelStore) { done, total in
             reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
@@ -295,6 +295,9 @@ public final class NoisyStudentPipeline {
         try data.finishRun(record.runId, metrics: ["tracks": Double(report.labeled), "hours": report.audioSeconds / 3600,
                                                    "realtime_factor": report.realtimeFactor])
         try persist(record)
+        if report.consistencyChecked > 0 {
+            reporter.line("\(name): key transposition consistency kept \(report.consistencyKept) of \(report.consistencyChecked) key labels")
+        }
         reporter.line("\(name): \(report.labeled) tracks (\(String(format: "%.2f", report.audioSeconds / 3600)) h) at \(String(format: "%.0f", report.realtimeFactor))× real time; \(report.failed.count) failed")
         return record
     }

@@ -133,6 +133,14 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         guard pseudoRatio >= 0 else { throw PipelineError.invalidConfig(key: "pseudo_ratio", reason: "must be non-negative") }
         guard poolFraction > 0, poolFraction <= 1 else { throw PipelineError.invalidConfig(key: "pool_fraction", reason: "must be in (0, 1]") }
         guard pseudoLabels.temperature > 0 else { throw PipelineError.invalidConfig(key: "pseudo_labels.temperature", reason: "must be positive") }
+        if let check = pseudoLabels.keyConsistency {
+            guard tasks.contains(check.task) else {
+                throw PipelineError.invalidConfig(key: "pseudo_labels.key_consistency.task", reason: "\(check.task) is not among the tasks \(tasks)")
+            }
+            guard check.semitones.contains(where: { $0 != 0 }), check.semitones.allSatisfy({ (-6...6).contains($0) }) else {
+                throw PipelineError.invalidConfig(key: "pseudo_labels.key_consistency.semitones", reason: "name transpositions in -6…6 other than 0")
+            }
+        }
         guard (0...1).contains(pseudoLabels.frameConfidenceThreshold) else {
             throw PipelineError.invalidConfig(key: "pseudo_labels.frame_confidence_threshold", reason: "must be in [0, 1]")
         }

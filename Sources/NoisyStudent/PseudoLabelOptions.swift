@@ -20,6 +20,23 @@ public enum FrameTargetForm: String, Codable, Sendable {
     case decoded
 }
 
+/// The transposition-consistency check of key pseudo-labels: the teacher also labels copies of
+/// the pool transposed by each of `semitones` (inside its constant-Q front end: exact, no
+/// resampling), its answers are rotated back, and a key label is kept only where every copy's
+/// top key is the original's. A teacher that hears key gives the same key in every
+/// transposition; one that reads timbre or register does not.
+public struct KeyConsistencyCheck: Codable, Sendable, Equatable {
+    /// The key task (24 major/minor classes).
+    public var task: String
+    /// The transpositions, in semitones (0 is the original and is not repeated).
+    public var semitones: [Int]
+
+    public init(task: String, semitones: [Int]) {
+        self.task = task
+        self.semitones = semitones
+    }
+}
+
 /// How a teacher's outputs become training targets, as Noisy Student (Xie et al. 2020) has it.
 public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     /// Softmax/sigmoid temperature applied to the teacher's logits (1: unchanged; >1 softer).
@@ -63,6 +80,8 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     // compares the YAML's keys with the encoded ones).
     var frameTargetsSetting: FrameTargetForm?
     var frameConfidenceThresholdSetting: Double?
+    /// Key labels kept only where the teacher's transposed copies agree (off when nil).
+    public var keyConsistency: KeyConsistencyCheck?
 
     public init() {}
 
@@ -70,6 +89,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
         case tasks, taskThresholds = "task_thresholds", granularity, topFractionPerClass = "top_fraction_per_class"
         case frameTargets = "frame_targets", frameConfidenceThreshold = "frame_confidence_threshold"
+        case keyConsistency = "key_consistency"
     }
 
     /// The frame options are written only when the configuration sets them, so the
@@ -87,6 +107,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         try c.encodeIfPresent(topFractionPerClass, forKey: .topFractionPerClass)
         try c.encodeIfPresent(frameTargetsSetting, forKey: .frameTargets)
         try c.encodeIfPresent(frameConfidenceThresholdSetting, forKey: .frameConfidenceThreshold)
+        try c.encodeIfPresent(keyConsistency, forKey: .keyConsistency)
     }
 
     /// Whether `task`'s pseudo-label of a track with this confidence is used.
@@ -108,6 +129,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         topFractionPerClass = try c.decodeIfPresent(Double.self, forKey: .topFractionPerClass)
         frameTargetsSetting = try c.decodeIfPresent(FrameTargetForm.self, forKey: .frameTargets)
         frameConfidenceThresholdSetting = try c.decodeIfPresent(Double.self, forKey: .frameConfidenceThreshold)
+        keyConsistency = try c.decodeIfPresent(KeyConsistencyCheck.self, forKey: .keyConsistency)
     }
 }
 

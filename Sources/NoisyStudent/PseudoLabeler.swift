@@ -61,6 +61,10 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
     public var frameConfidence: [String: Double] = [:]
     /// Per time-aligned task: the frames labelled.
     public var frames: [String: Int] = [:]
+    /// The transposition-consistency check: key labels checked, and kept because every
+    /// transposed copy agreed.
+    public var consistencyChecked = 0
+    public var consistencyKept = 0
 
     public init() {}
 
@@ -77,6 +81,8 @@ public struct PseudoLabelReport: Sendable, Codable, Equatable {
         confidenceHistogram = try c.decodeIfPresent([String: [Int]].self, forKey: .confidenceHistogram) ?? [:]
         frameConfidence = try c.decodeIfPresent([String: Double].self, forKey: .frameConfidence) ?? [:]
         frames = try c.decodeIfPresent([String: Int].self, forKey: .frames) ?? [:]
+        consistencyChecked = try c.decodeIfPresent(Int.self, forKey: .consistencyChecked) ?? 0
+        consistencyKept = try c.decodeIfPresent(Int.self, forKey: .consistencyKept) ?? 0
     }
 
     /// Hours of audio labelled per hour of wall time.
@@ -141,14 +147,36 @@ public struct PseudoLabeler: Sendable {
     public var round: Int
     /// Where frame files of time-aligned tasks go; nil: time-aligned tasks are not labelled.
     public let frameDirectory: URL?
+    /// The key task whose labels are checked for transposition consistency, with the class map
+    /// of each transposition (class c of the original is class `map[c]` of the transposed copy).
+    /// A track whose key label the check dropped lacks that task, so a resumed run labels it
+    /// again (and drops it again): resume costs a little, the labels are the same.
+    public let keyConsistency: (task: TaskSpec, maps: [Int: [Int]])?
 
     /// `optimizations`, when given, makes the teacher's predictions run on a copy prepared for
     /// inference (`AudioModel.inferenceCopy(_:)`); the teacher itself is left as it is.
     public init(teacher: any AudioModel, options: FullTrackOptions, optimizations: InferenceOptimizations? = nil,
                 commitEvery: Int = 16, shardIndex: Int = 0, shardCount: Int = 1,
-                granularity: PseudoLabelGranularity = .track, round: Int = 1, frameDirectory: URL? = nil) throws {
+                granularity: PseudoLabelGranularity = .track, round: Int = 1, frameDirectory: URL? = nil,
+                keyConsistency: KeyConsistencyCheck? = nil) throws {
         teacher.eval()
         self.frameDirectory = frameDirectory
+        if let check = keyConsistency {
+            guard let spec = teacher.tasks.first(where: { $0.name == check.task }) else {
+                throw PipelineError.invalidConfig(key: "pseudo_labels.key_consistency.task", reason: "the teacher has no task \(check.task)")
+            }
+            guard teacher.transposesInput else {
+                throw PipelineError.invalidConfig(key: "pseudo_labels.key_consistency", reason: "the teacher cannot transpose its pitch input (it needs a constant-Q key network: schedule.variant front_ends key: constant_q)")
+            }
+            let shifts = check.semitones.filter { $0 != 0 }
+            guard let low = shifts.min(), let high = shifts.max() else {
+                throw PipelineError.invalidConfig(key: "pseudo_labels.key_consistency.semitones", reason: "name at least one transposition other than 0")
+            }
+            let all = try KeyTransposition(task: check.task, semitones: low...high, probability: 1).classMaps(for: spec)
+            self.keyConsistency = (spec, all.filter { shifts.contains($0.key) })
+        } else {
+            self.keyConsistency = nil
+        }
         var options = options
         if granularity == .segment { options.keepChunkPredictions = true }
         self.granularity = granularity
@@ -178,6 +206,7 @@ public struct PseudoLabeler: Sendable {
         report.alreadyLabeled = mine.filter { done.contains($0.id) }.count
         let todo = mine.filter { !done.contains($0.id) }
         let start = DispatchTime.now().uptimeNanoseconds
+        let transposed = try await transposedKeyRows(todo)
         var pending: [PseudoLabel] = []
         var pendingFrames: [FrameLabel] = []
         var pendingFailures: [PseudoLabelFailure] = []
@@ -186,10 +215,23 @@ public struct PseudoLabeler: Sendable {
             let track = todo[i]
             do {
                 let prediction = try outcome.get()
-                let labels = granularity == .segment ? segmentLabels(prediction, track: track.id, tasks: clipTasks)
+                var checked = 0, kept = 0
+                // Whether a key row (chunk `index`, or 0 for the track) survives the consistency check.
+                func keep(_ task: TaskSpec, _ index: Int, _ row: [Float]) -> Bool {
+                    guard let (spec, maps) = keyConsistency, spec.name == task.name else { return true }
+                    checked += 1
+                    let agrees = Self.agrees(row, maps: maps, transposed: transposed, track: track.id, index: index)
+                    if agrees { kept += 1 }
+                    return agrees
+                }
+                let labels = granularity == .segment ? segmentLabels(prediction, track: track.id, tasks: clipTasks, keep: keep)
                     : clipTasks.compactMap { task in
-                        prediction.values[task.name].map { PseudoLabel(trackId: track.id, task: task.name, probabilities: $0) }
+                        prediction.values[task.name].flatMap { row in
+                            keep(task, 0, row) ? PseudoLabel(trackId: track.id, task: task.name, probabilities: row) : nil
+                        }
                     }
+                report.consistencyChecked += checked
+                report.consistencyKept += kept
                 var trackReport = report
                 let frames = try frameLabels(prediction, track: track.id, tasks: frameTasks, report: &trackReport)
                 report = trackReport
@@ -241,14 +283,49 @@ public struct PseudoLabeler: Sendable {
         return labels
     }
 
-    /// One label per chunk and task, with the chunk's window (its audio, without padding).
-    func segmentLabels(_ prediction: TrackPrediction, track: Int64, tasks: [TaskSpec]) -> [PseudoLabel] {
+    /// The key task's rows (per chunk with segment granularity, else the track's one row) of the
+    /// teacher on each transposed copy of `tracks`: transposition → track → rows. Empty without
+    /// the check. A track that fails here has no rows, so none of its key labels is kept.
+    func transposedKeyRows(_ tracks: [PoolTrack]) async throws -> [Int: [Int64: [[Float]]]] {
+        guard let (spec, maps) = keyConsistency, !tracks.isEmpty else { return [:] }
+        var result: [Int: [Int64: [[Float]]]] = [:]
+        let model = predictor.model
+        defer { model.evaluationTransposition = nil }
+        for shift in maps.keys.sorted() {
+            model.evaluationTransposition = shift
+            var rows: [Int64: [[Float]]] = [:]
+            try await predictor.predict(paths: tracks.map(\.path)) { i, outcome in
+                guard let prediction = try? outcome.get() else { return }
+                rows[tracks[i].id] = granularity == .segment ? prediction.chunkValues[spec.name] ?? []
+                    : prediction.values[spec.name].map { [$0] } ?? []
+            }
+            result[shift] = rows
+        }
+        return result
+    }
+
+    /// Whether every transposed copy's top key, moved back, is `row`'s top key.
+    static func agrees(_ row: [Float], maps: [Int: [Int]], transposed: [Int: [Int64: [[Float]]]], track: Int64,
+                       index: Int) -> Bool {
+        guard let top = LabelValue.probabilities(row).argmax else { return false }
+        for (shift, map) in maps {
+            guard let rows = transposed[shift]?[track], index < rows.count, map.count == row.count,
+                  let moved = LabelValue.probabilities(rows[index]).argmax else { return false }
+            if moved != map[top] { return false }
+        }
+        return true
+    }
+
+    /// One label per chunk and task, with the chunk's window (its audio, without padding); rows
+    /// that `keep` refuses (the consistency check) are left out.
+    func segmentLabels(_ prediction: TrackPrediction, track: Int64, tasks: [TaskSpec],
+                       keep: (TaskSpec, Int, [Float]) -> Bool = { _, _, _ in true }) -> [PseudoLabel] {
         let rate = Double(prediction.sampleRate)
         var labels: [PseudoLabel] = []
         for (i, chunk) in prediction.chunks.enumerated() where chunk.audioSamples > 0 {
             let segment = TrackSegment(start: Double(chunk.start) / rate, duration: Double(chunk.audioSamples) / rate)
             for task in tasks {
-                guard let rows = prediction.chunkValues[task.name], i < rows.count else { continue }
+                guard let rows = prediction.chunkValues[task.name], i < rows.count, keep(task, i, rows[i]) else { continue }
                 labels.append(PseudoLabel(trackId: track, task: task.name, probabilities: rows[i], segment: segment, round: round))
             }
         }
