@@ -98,18 +98,20 @@ struct PipelineSections {
                 + "\(ReportNumber.format(r.audioSeconds / 3600)) h of audio at \(ReportNumber.format(r.realtimeFactor))× real time"
                 + (r.alreadyLabeled > 0 ? " (statistics cover the \(r.labeled) tracks labelled in the last session)." : "."))
             var charts: [String] = []
+            // Time-aligned tasks count frames (each frame's classes and confidence), the others labels.
+            func unit(_ task: String) -> String { r.frames[task] != nil ? "pool frames" : "pool tracks" }
             for task in r.classCounts.keys.sorted() {
                 let counts = r.classCounts[task] ?? [:]
                 let classes = counts.keys.sorted { (counts[$0] ?? 0, $1) > (counts[$1] ?? 0, $0) }
                 if !classes.isEmpty {
                     charts.append(BarChart(title: "\(task): pseudo-label classes", xLabel: "class (top class, or probability ≥ 0.5)",
-                                           yLabel: "pool tracks", categories: classes,
-                                           series: [BarChart.Series(name: "pool tracks", values: classes.map { Double(counts[$0] ?? 0) })]).svg())
+                                           yLabel: unit(task), categories: classes,
+                                           series: [BarChart.Series(name: unit(task), values: classes.map { Double(counts[$0] ?? 0) })]).svg())
                 }
             }
             for task in r.confidenceHistogram.keys.sorted() {
                 charts.append(BarChart.histogram(title: "\(task): pseudo-label confidence", xLabel: "confidence (0–1)",
-                                                 yLabel: "pool tracks", counts: r.confidenceHistogram[task] ?? []).svg())
+                                                 yLabel: unit(task), counts: r.confidenceHistogram[task] ?? []).svg())
             }
             body += ReportPage.chartGrid(charts)
             if let t = stage.poolTrueKeys {
@@ -117,6 +119,18 @@ struct PipelineSections {
                                   headers: ["task", "labels with a true key", "accuracy", "weighted score"],
                                   rows: [[t.task, String(t.compared), ReportNumber.format(t.metrics["\(t.task)/accuracy"] ?? .nan),
                                           ReportNumber.format(t.metrics["\(t.task)/weighted_score"] ?? .nan)]]).html()
+            }
+            if let frames = stage.poolTrueFrames, !frames.isEmpty {
+                let metrics = ["beat_f_measure", "beat_cmlt", "downbeat_f_measure", "chord_root", "chord_majmin", "chord_mirex"]
+                body += HTMLTable(name: "true-frames", caption: "The decoded frame pseudo-labels against the renders' true beats and chords (kept outside the catalog), scored as the test scores a model.",
+                                  headers: ["task", "tracks with truth"] + metrics,
+                                  rows: frames.sorted { $0.key < $1.key }.map { task, t in
+                                      [task, String(t.compared)] + metrics.map { m in t.metrics["\(task)/\(m)"].map { ReportNumber.format($0) } ?? "–" }
+                                  }).html()
+            }
+            if r.consistencyChecked > 0 {
+                body += ReportPage.paragraph("Key transposition consistency: \(r.consistencyKept) of \(r.consistencyChecked) key labels kept "
+                    + "(every transposed copy of the input gave the same key, moved by its shift).")
             }
             if let agreement = stage.poolAgreement, !agreement.isEmpty {
                 body += HTMLTable(name: "agreement", caption: "Agreement of the pseudo-labels with the pool's own labels, where it has any.",
@@ -142,6 +156,14 @@ struct PipelineSections {
                                       caption: "Fraction of each class's candidates that \(student.name) kept (threshold and top fraction).",
                                       headers: ["class", "kept"],
                                       rows: sel.keptFractionPerClass.sorted { $0.key < $1.key }.map { [$0.key, ReportNumber.format($0.value)] }).html()
+                }
+                if !sel.frames.isEmpty {
+                    body += HTMLTable(name: "frame-selection", caption: "Frame-level pseudo-labels that \(student.name) was given.",
+                                      headers: ["task", "pool tracks", "frames", "frames kept", "mean confidence of kept frames"],
+                                      rows: sel.frames.sorted { $0.key < $1.key }.map { task, f in
+                                          [task, String(f.tracks), String(f.frames), ReportNumber.format(f.keptFraction),
+                                           ReportNumber.format(f.meanConfidence)]
+                                      }).html()
                 }
             }
         }

@@ -56,7 +56,7 @@ struct ReportRenderTests {
         // Loss curves of two stages + the validation metric charts; class and confidence histograms; per-class bars.
         #expect(count(dom, "data-chart=\"line\"") >= 4)
         #expect(count(dom, "data-chart=\"bar\"") >= 5)
-        for table in ["lineage", "test-metrics", "agreement", "selection", "per-class-key", "per-class-instruments"] {
+        for table in ["lineage", "test-metrics", "agreement", "true-frames", "selection", "per-class-key", "per-class-instruments"] {
             #expect(dom.contains("data-table=\"\(table)\""), "table \(table) missing")
         }
         // The class name "<b>E minor</b>" arrives as text, never as markup.

@@ -40,6 +40,8 @@ enum SyntheticRuns {
         report.confidenceHistogram = ["key": [0, 2, 10, 12, 8, 4, 2, 1, 1, 0], "instruments": [0, 0, 1, 5, 20, 10, 4, 0, 0, 0]]
         r.pseudoLabelReport = report
         r.poolAgreement = ["key": PseudoLabelAgreement(tracks: 10, agreement: 0.6, measure: "top-class accuracy")]
+        r.poolTrueFrames = ["beats": PoolTruthScores(task: "beats", metrics: ["beats/beat_f_measure": 0.48, "beats/beat_cmlt": 0.34],
+                                                     compared: 28)]
         r.seconds = 60
         return r
     }
