@@ -1,3 +1,4 @@
+import Catalog
 import MusicTasks
 
 /// A teacher's frame probabilities for one time-aligned task over a whole track, as soft
@@ -17,7 +18,7 @@ public struct SoftFrameTargets: Sendable, Encodable {
     public let kept: [Bool]
     /// Where the values came from (a file and task), for errors and the fingerprint.
     public let source: String
-    /// FNV-1a 64 over the values' and the selection's bits.
+    /// FNV-1a 64 (``ContentHash``) over the values' bytes and the selection.
     public let checksum: UInt64
 
     public var frameCount: Int { kept.count }
@@ -33,15 +34,8 @@ public struct SoftFrameTargets: Sendable, Encodable {
         self.posteriors = posteriors
         self.kept = kept
         self.source = source
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ word: UInt64) {
-            for shift in stride(from: 0, to: 64, by: 8) {
-                hash = (hash ^ ((word >> UInt64(shift)) & 0xff)) &* 0x0000_0100_0000_01b3
-            }
-        }
-        for v in posteriors.values { mix(UInt64(v.bitPattern)) }
-        for k in kept { mix(k ? 1 : 0) }
-        checksum = hash
+        let values = posteriors.values.withUnsafeBytes { ContentHash.fnv1a($0) }
+        checksum = ContentHash.fnv1a(kept.map { $0 ? UInt8(1) : 0 }, continuing: values)
     }
 
     /// The fraction of frames kept.
