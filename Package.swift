@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MusicTasks", "Audio", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "MusicTasks"], exclude: ["Fixtures"]),
         .testTarget(name: "NoisyStudentTests", dependencies: ["NoisyStudent", "Training", "MusicTasks", "Models", "Audio", "NN", "Torch", "Catalog"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Training", "MusicTasks", "Models", "Audio", "Torch"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Training", "Catalog", "MusicTasks", "Models", "Audio", "Torch"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MusicTasks", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

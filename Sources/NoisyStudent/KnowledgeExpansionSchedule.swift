@@ -174,6 +174,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable, Sendable {
     case noPool(String)
     /// A file of frame-level pseudo-labels that cannot be written or read as it should.
     case frameLabelFile(path: String, reason: String)
+    /// The ranks of a distributed pipeline disagree or one of them failed.
+    case ranks(String)
 
     public var description: String {
         switch self {
@@ -181,6 +183,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable, Sendable {
         case .missingStage(let what): return "pipeline stage missing: \(what)"
         case .noPool(let what): return "no unlabeled pool: \(what)"
         case .frameLabelFile(let path, let reason): return "frame pseudo-labels \(path): \(reason)"
+        case .ranks(let what): return "distributed pipeline: \(what)"
         }
     }
 }

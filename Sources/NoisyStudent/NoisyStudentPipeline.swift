@@ -27,14 +27,21 @@ public final class NoisyStudentPipeline {
     /// Where every stage runs: models are built there, trainers run there, and checkpoints
     /// (device-free) are loaded onto it.
     public let device: Device
+    /// The ranks of a distributed run (`crescendo launch -- pipeline`); nil in one process.
+    /// Rank 0 writes the state and the catalog and evaluates; every rank trains and labels.
+    public let ranks: PipelineRanks?
+    var isPrimary: Bool { ranks?.isPrimary ?? true }
 
-    public init(config: PipelineConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter()) throws {
+    public init(config: PipelineConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter(),
+                ranks: PipelineRanks? = nil) throws {
         try config.validate()
+        self.ranks = ranks
         device = config.device ?? .cpu
         try device.checkAvailable()
         self.config = config
         self.data = data
         self.reporter = reporter
+        if !(ranks?.isPrimary ?? true) { self.reporter.quiet = true }
         directory = URL(fileURLWithPath: config.runsDirectory)
         state = try PipelineState.load(from: directory.appendingPathComponent("pipeline.json"))
     }
@@ -129,7 +136,7 @@ public final class NoisyStudentPipeline {
                                                  train: train, valid: valid, test: test, parent: parent,
                                                  initialCheckpoint: initialCheckpoint)
         if grownFrom != nil { try fingerprint.add("growth", GrowthDigest(noise: self.config.schedule.growthNoise)) }
-        switch try begin(name, fingerprint: fingerprint, reevaluable: true) {
+        switch try await begin(name, fingerprint: fingerprint, reevaluable: true) {
         case let .reuse(recorded):
             return recorded
         case let .reevaluate(recorded):
@@ -141,12 +148,16 @@ public final class NoisyStudentPipeline {
             break
         }
         let started = Date()
-        var record = try state.stage(name) ?? StageRecord(
-            name: name, kind: kind, status: .running,
-            runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent?.runId),
-            parentRunId: parent?.runId, preset: preset)
-        record.fingerprint = fingerprint
-        try persist(record)
+        var record = try await shared("\(name): its run") {
+            var record = try state.stage(name) ?? StageRecord(
+                name: name, kind: kind, status: .running,
+                runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent?.runId),
+                parentRunId: parent?.runId, preset: preset)
+            record.fingerprint = fingerprint
+            try persist(record)
+            return record
+        }
+        state.upsert(record)
         manualSeed(self.config.seed)
         let model = try description.build(device: device, generator: Generator(seed: self.config.seed))
         if let initialCheckpoint {
@@ -164,7 +175,7 @@ public final class NoisyStudentPipeline {
         var placed = config
         placed.device = device
         let trainer = try Trainer(model: model, description: description, train: train, valid: valid, config: placed,
-                                  runDirectory: runDirectory, noise: studentNoise, reporter: reporter)
+                                  runDirectory: runDirectory, noise: studentNoise, reporter: reporter, group: ranks?.group)
         reporter.line("\(name): training \(preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) examples")
         let result = try await trainer.fit(resume: true)
         record.checkpoint = result.bestCheckpoint.path
@@ -210,7 +221,18 @@ public final class NoisyStudentPipeline {
     /// Evaluates a trained stage's best checkpoint on the test and out-of-domain splits and
     /// records it as done.
     func evaluateStage(_ record: inout StageRecord, tasks: [TaskSpec], test: [LabeledTrack]) async throws {
+        let trained = record
+        record = try await shared("\(record.name): its evaluation") {
+            var record = trained
+            try await evaluated(&record, tasks: tasks, test: test)
+            return record
+        }
+        state.upsert(record)
+    }
+
+    func evaluated(_ record: inout StageRecord, tasks: [TaskSpec], test: [LabeledTrack]) async throws {
         guard let checkpoint = record.checkpoint else { throw PipelineError.missingStage("\(record.name) has no checkpoint") }
+        let started = Date()
         let best = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
         let evaluation = try await evaluateTracks(best, tracks: test, tasks: tasks)
         record.testMetrics = evaluation.metrics
@@ -224,6 +246,9 @@ public final class NoisyStudentPipeline {
         record.testClassResults = ClassResults.compute(evaluation.predictions)
         record.taskKinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         record.status = .done
+        // A stage's time includes its test evaluation (for an XL model, minutes).
+        record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
+        recordResources(&record)
         try data.finishRun(record.runId, metrics: record.testMetrics)
         try persist(record)
         let failed = counts.values.map(\.failed).reduce(0, +)
@@ -235,28 +260,78 @@ public final class NoisyStudentPipeline {
         let name = "round\(round)-pseudo-labels"
         // Time-aligned tasks are labelled too: their frames go to files in the stage's directory.
         let tasks = allTasks
-        let clipTasks = allTasks.filter { !$0.kind.isTimeAligned }
-        let frameDirectory = allTasks.contains(where: \.kind.isTimeAligned)
-            ? directory.appendingPathComponent(name).appendingPathComponent("frames") : nil
+        let frameDirectory = frameDirectory(stage: name, tasks: allTasks)
         guard let checkpoint = teacher.checkpoint else { throw PipelineError.missingStage("\(teacher.name) has no checkpoint") }
         var options = config.inference
         options.temperature = config.pseudoLabels.temperature
         let fingerprint = try pseudoLabelFingerprint(teacher: teacher, options: options, tasks: tasks, pool: pool)
-        if case let .reuse(recorded) = try begin(name, fingerprint: fingerprint, reevaluable: false) { return recorded }
+        if case let .reuse(recorded) = try await begin(name, fingerprint: fingerprint, reevaluable: false) { return recorded }
         let started = Date()
-        var record = try state.stage(name) ?? StageRecord(
-            name: name, kind: .pseudoLabel, status: .running,
-            runId: data.createRun(kind: "pseudo-label", configJSON: Checkpoint.json(options), parent: teacher.runId),
-            parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
-        record.fingerprint = fingerprint
-        try persist(record)
+        var record = try await shared("\(name): its run") {
+            var record = try state.stage(name) ?? StageRecord(
+                name: name, kind: .pseudoLabel, status: .running,
+                runId: data.createRun(kind: "pseudo-label", configJSON: Checkpoint.json(options), parent: teacher.runId),
+                parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
+            record.fingerprint = fingerprint
+            try persist(record)
+            return record
+        }
+        state.upsert(record)
         let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
-        let labeler = try PseudoLabeler(teacher: model, options: options, granularity: config.pseudoLabels.granularity, round: round,
+        let labeler = try PseudoLabeler(teacher: model, options: options, shardIndex: ranks?.rank ?? 0, shardCount: ranks?.count ?? 1,
+                                        granularity: config.pseudoLabels.granularity, round: round,
                                         frameDirectory: frameDirectory, keyConsistency: config.pseudoLabels.keyConsistency)
         let reporter = self.reporter
-        let report = try await labeler.label(pool: pool, run: record.runId, store: data.pseudoLabelStore) { done, total in
+        // With ranks, each labels its shard of the pool into its own shard file; rank 0 merges
+        // them into the catalog once every rank is done.
+        let shards = directory.appendingPathComponent(name).appendingPathComponent("shards")
+        let store: any PseudoLabelStore = ranks.map { ShardLabelFile(directory: shards, shardIndex: $0.rank, shardCount: $0.count) }
+            ?? data.pseudoLabelStore
+        var report = try await labeler.label(pool: pool, run: record.runId, store: store) { done, total in
             reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
         }
+        if let ranks {
+            try ShardReports(directory: shards).save(report, rank: ranks.rank, count: ranks.count)
+            try await ranks.arrive("\(name): every shard labelled")
+            let labelled = record
+            record = try await shared("\(name): the merge of the shards") {
+                report = try self.mergeShards(shards, run: labelled.runId, tasks: tasks, pool: pool, ranks: ranks)
+                var record = labelled
+                try await self.finishLabelling(&record, report: report, tasks: allTasks, pool: pool, started: started)
+                return record
+            }
+            state.upsert(record)
+            return record
+        }
+        try await finishLabelling(&record, report: report, tasks: allTasks, pool: pool, started: started)
+        return record
+    }
+
+    /// Where a labelling stage writes its frame files; nil without time-aligned tasks.
+    func frameDirectory(stage name: String, tasks: [TaskSpec]) -> URL? {
+        tasks.contains(where: \.kind.isTimeAligned) ? directory.appendingPathComponent(name).appendingPathComponent("frames") : nil
+    }
+
+    /// Rank 0's merge of a distributed labelling: every shard's labels, segment labels and frame
+    /// rows into the catalog (idempotent: stored again, they replace themselves), and the ranks'
+    /// reports into one.
+    func mergeShards(_ shards: URL, run: Int64, tasks: [TaskSpec], pool: [PoolTrack], ranks: PipelineRanks) throws -> PseudoLabelReport {
+        // A track counts as labelled with any of its tasks: the key-consistency check may drop
+        // every key segment of a track, and each rank has finished its shard before the merge.
+        let gathered = try PseudoLabelMerge(directory: shards).gather(pool: pool, run: run, tasks: [])
+        try data.pseudoLabelStore.store(gathered.labels, frames: gathered.frames, failures: gathered.failed, run: run, tasks: tasks)
+        let reports = try ShardReports(directory: shards).load(count: ranks.count)
+        reporter.line("merged \(gathered.labels.count) labels and \(gathered.frames.count) frame files of \(ranks.count) shards into the catalog")
+        return PseudoLabelReport.merged(reports)
+    }
+
+    /// What a labelling stage measures once its labels are in the catalog (agreement with the
+    /// pool's own labels, the renders' true keys and frames), and its record as done.
+    func finishLabelling(_ record: inout StageRecord, report: PseudoLabelReport, tasks allTasks: [TaskSpec], pool: [PoolTrack],
+                         started: Date) async throws {
+        let name = record.name
+        let clipTasks = allTasks.filter { !$0.kind.isTimeAligned }
+        let frameDirectory = frameDirectory(stage: name, tasks: allTasks)
         record.pseudoLabelReport = report
         let ids = Set(pool.map(\.id))
         let truth = try data.labeledTracks(split: config.splits.pool, splitSet: config.splits.splitSet, tasks: clipTasks)
@@ -292,6 +367,7 @@ public final class NoisyStudentPipeline {
         }
         record.status = .done
         record.seconds = (record.seconds ?? 0) + Date().timeIntervalSince(started)
+        recordResources(&record)
         try data.finishRun(record.runId, metrics: ["tracks": Double(report.labeled), "hours": report.audioSeconds / 3600,
                                                    "realtime_factor": report.realtimeFactor])
         try persist(record)
@@ -299,7 +375,6 @@ public final class NoisyStudentPipeline {
             reporter.line("\(name): key transposition consistency kept \(report.consistencyKept) of \(report.consistencyChecked) key labels")
         }
         reporter.line("\(name): \(report.labeled) tracks (\(String(format: "%.2f", report.audioSeconds / 3600)) h) at \(String(format: "%.0f", report.realtimeFactor))× real time; \(report.failed.count) failed")
-        return record
     }
 
     /// The key pseudo-labels of `run` against `splits.pool_truth`, when configured.
@@ -358,11 +433,17 @@ public final class NoisyStudentPipeline {
 
     func persist(_ record: StageRecord) throws {
         state.upsert(record)
-        try state.save(to: stateURL)
+        if isPrimary { try state.save(to: stateURL) }
+    }
+
+    /// `body`'s result on every rank, computed by rank 0 (``PipelineRanks``); in one process, `body`.
+    func shared<Value: Codable>(_ what: String, _ body: () async throws -> Value) async throws -> Value {
+        guard let ranks else { return try await body() }
+        return try await ranks.onPrimary(what, body)
     }
 
     /// What to do with a stage before running it.
-    enum StageBeginning {
+    enum StageBeginning: Codable {
         /// Finished with the same fingerprint: return it as it is.
         case reuse(StageRecord)
         /// Finished, only its evaluation changed: re-evaluate it from its checkpoint.
@@ -373,7 +454,18 @@ public final class NoisyStudentPipeline {
 
     /// Decides by fingerprint whether stage `name` is reused, re-evaluated or run, says so, and
     /// moves an outdated run aside; `reevaluable` for trained stages (evaluation components).
-    func begin(_ name: String, fingerprint: StageFingerprint, reevaluable: Bool) throws -> StageBeginning {
+    func begin(_ name: String, fingerprint: StageFingerprint, reevaluable: Bool) async throws -> StageBeginning {
+        // Rank 0 decides (and moves an outdated run aside); every rank follows.
+        let beginning = try await shared("\(name): whether it runs") {
+            try decide(name, fingerprint: fingerprint, reevaluable: reevaluable)
+        }
+        if case .reuse = beginning { return beginning }
+        ranStages.append(name)
+        PeakResidentMemory.reset()
+        return beginning
+    }
+
+    func decide(_ name: String, fingerprint: StageFingerprint, reevaluable: Bool) throws -> StageBeginning {
         let recorded = state.stage(name)
         let decision = StageReuse.decide(recorded: recorded, now: fingerprint, forced: force == name)
         switch (decision, recorded) {
@@ -383,7 +475,6 @@ public final class NoisyStudentPipeline {
             return .reuse(recorded)
         case let (.reevaluate(changed), recorded?) where reevaluable && recorded.checkpoint != nil:
             reporter.line("\(name): training inputs unchanged; re-evaluating (changed: \(changed.joined(separator: ", ")))")
-            ranStages.append(name)
             return .reevaluate(recorded)
         case (.resume, _):
             reporter.line("\(name): resuming")
@@ -393,8 +484,16 @@ public final class NoisyStudentPipeline {
         case (_, nil):
             break
         }
-        ranStages.append(name)
         return .run
+    }
+
+    /// Records the stage's peak resident set (the largest over its sessions) and says it with
+    /// the stage's time: the figures that show what a preset costs on this machine.
+    func recordResources(_ record: inout StageRecord) {
+        if let peak = PeakResidentMemory.bytes() { record.peakResidentBytes = Swift.max(record.peakResidentBytes ?? 0, peak) }
+        let time = record.seconds.map { String(format: "%.0f s", $0) } ?? "?"
+        let memory = record.peakResidentBytes.map(PeakResidentMemory.formatted) ?? "unknown"
+        reporter.line("\(record.name): \(time), peak resident set \(memory)")
     }
 
     /// Moves a recorded stage out of the way of its re-run: its run directory (checkpoints,

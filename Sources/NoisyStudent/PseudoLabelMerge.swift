@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 
 /// Merges the shard files of a labelling directory into `labels.json`: one run's labels sorted by
@@ -40,16 +41,30 @@ public struct PseudoLabelMerge {
         return count
     }
 
-    /// Merges the labels that `run` stored for `tasks` in the shards covering `pool`.
-    @discardableResult
-    public func merge(pool: [PoolTrack], run: Int64, tasks: [String]) throws(PseudoLabelShardError) -> Result {
+    /// What the shards covering a pool hold for one run.
+    public struct Gathered: Sendable, Equatable {
+        /// Track and segment labels, sorted by track, task and segment start.
+        public var labels: [PseudoLabel]
+        /// Rows naming frame files, sorted by track and task.
+        public var frames: [FrameLabel]
+        /// Pool tracks without labels because labelling them failed, sorted by track.
+        public var failed: [PseudoLabelFailure]
+        /// Tracks labelled for every task.
+        public var labelledTracks: Int
+    }
+
+    /// Gathers what `run` stored for `tasks` in the shards covering `pool`; refuses while a pool
+    /// track has neither labels for every task nor a recorded failure, naming the shards to rerun.
+    public func gather(pool: [PoolTrack], run: Int64, tasks: [String]) throws(PseudoLabelShardError) -> Gathered {
         let count = try shardCount()
         var labels: [PseudoLabel] = []
+        var frames: [FrameLabel] = []
         var labelled = Set<Int64>()
         var failures: [Int64: PseudoLabelFailure] = [:]
         for index in 0..<count {
             let stored = try ShardLabelFile(directory: directory, shardIndex: index, shardCount: count).stored(run: run)
-            labels += stored.labels.values.flatMap(\.values)
+            labels += stored.allLabels
+            frames += stored.frames.values.flatMap(\.values)
             labelled.formUnion(stored.tracks(labelledFor: tasks))
             failures.merge(stored.failures) { _, later in later }
         }
@@ -62,9 +77,18 @@ public struct PseudoLabelMerge {
             let shards = Set(missing.map { Int(($0.id % Int64(count) + Int64(count)) % Int64(count)) }).sorted()
             throw .incomplete(missingShards: shards, missingTracks: missing.count)
         }
-        labels.sort { ($0.trackId, $0.task) < ($1.trackId, $1.task) }
-        try Self.writeAtomically(Merged(labels: labels, failed: failed.isEmpty ? nil : failed), to: url)
-        return Result(labels: labels, failed: failed, labelledTracks: labelled.count)
+        labels.sort { ($0.trackId, $0.task, $0.segment?.start ?? -1) < ($1.trackId, $1.task, $1.segment?.start ?? -1) }
+        frames.sort { ($0.trackId, $0.task) < ($1.trackId, $1.task) }
+        return Gathered(labels: labels, frames: frames, failed: failed, labelledTracks: labelled.count)
+    }
+
+    /// Merges the labels that `run` stored for `tasks` in the shards covering `pool`.
+    @discardableResult
+    public func merge(pool: [PoolTrack], run: Int64, tasks: [String]) throws(PseudoLabelShardError) -> Result {
+        let gathered = try gather(pool: pool, run: run, tasks: tasks)
+        let failed = gathered.failed
+        try Self.writeAtomically(Merged(labels: gathered.labels, failed: failed.isEmpty ? nil : failed), to: url)
+        return Result(labels: gathered.labels, failed: failed, labelledTracks: gathered.labelledTracks)
     }
 
     static func writeAtomically<T: Encodable>(_ value: T, to url: URL) throws(PseudoLabelShardError) {

@@ -40,6 +40,9 @@ public struct ShardLabelFile: PseudoLabelStore {
         public var run: Int64
         public var labels: [PseudoLabel]
         public var failed: [PseudoLabelFailure]
+        /// The rows naming the frame files of time-aligned tasks (written by the pipeline's
+        /// ranks; absent in files of `crescendo pseudo-label`, which labels clip-level tasks).
+        public var frames: [FrameLabel]?
     }
 
     /// The complete commits so far, in order; none when the file does not exist.
@@ -83,13 +86,10 @@ public struct ShardLabelFile: PseudoLabelStore {
         try stored(run: run).tracks(labelledFor: tasks.map(\.name))
     }
 
-    /// Shards hold clip-level labels only: `crescendo pseudo-label` labels no time-aligned task,
-    /// so `frames` is always empty here, and rows naming frame files are refused.
+    /// Frame labels are stored as the rows naming their files (the files themselves are written
+    /// by the labeler, beside the shards).
     public func store(_ labels: [PseudoLabel], frames: [FrameLabel], failures: [PseudoLabelFailure], run: Int64,
                       tasks: [TaskSpec]) throws {
-        guard frames.isEmpty else {
-            throw PseudoLabelShardError.write(path: url.path, reason: "shard files hold clip-level labels only, not frame labels of \(Set(frames.map(\.task)).sorted())")
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func encode(_ value: some Encodable) throws(PseudoLabelShardError) -> Data {
@@ -97,7 +97,7 @@ public struct ShardLabelFile: PseudoLabelStore {
                 throw .write(path: url.path, reason: "cannot encode: \(error)")
             }
         }
-        let line = try encode(Commit(run: run, labels: labels, failed: failures))
+        let line = try encode(Commit(run: run, labels: labels, failed: failures, frames: frames.isEmpty ? nil : frames))
         try AppendOnlyLines(url: url).append(line) { () throws(PseudoLabelShardError) in
             try encode(Header(format: Self.format, shardIndex: shardIndex, shardCount: shardCount))
         }
@@ -109,19 +109,47 @@ public struct ShardLabelFile: PseudoLabelStore {
 public struct StoredPseudoLabels: Sendable, Equatable {
     public private(set) var labels: [Int64: [String: PseudoLabel]] = [:]
     public private(set) var failures: [Int64: PseudoLabelFailure] = [:]
+    /// The last frame-file row of each track and time-aligned task.
+    public private(set) var frames: [Int64: [String: FrameLabel]] = [:]
 
     public init() {}
 
     mutating func add(_ commit: ShardLabelFile.Commit) {
+        // A track's segment labels of one task come in one commit: a later commit replaces them all.
+        var replaced = Set<String>()
         for label in commit.labels {
-            labels[label.trackId, default: [:]][label.task] = label
+            if label.segment != nil, replaced.insert("\(label.trackId)/\(label.task)").inserted {
+                segments[label.trackId, default: [:]][label.task] = []
+            }
+            if label.segment != nil {
+                segments[label.trackId, default: [:]][label.task, default: []].append(label)
+            } else {
+                labels[label.trackId, default: [:]][label.task] = label
+            }
             failures[label.trackId] = nil
+        }
+        for frame in commit.frames ?? [] {
+            frames[frame.trackId, default: [:]][frame.task] = frame
+            failures[frame.trackId] = nil
         }
         for failure in commit.failed { failures[failure.trackId] = failure }
     }
 
-    /// Tracks with a label for every one of `tasks`.
+    /// Segment labels per track and task, in the order the labeler stored them.
+    public private(set) var segments: [Int64: [String: [PseudoLabel]]] = [:]
+
+    /// Every stored label: track labels and segment labels, by track, task and segment order.
+    public var allLabels: [PseudoLabel] {
+        var all = labels.values.flatMap(\.values)
+        all += segments.values.flatMap { $0.values.flatMap { $0 } }
+        return all
+    }
+
+    /// Tracks with a label (track, segments or frames) for every one of `tasks`.
     public func tracks(labelledFor tasks: [String]) -> Set<Int64> {
-        Set(labels.filter { _, byTask in tasks.allSatisfy { byTask[$0] != nil } }.keys)
+        let ids = Set(labels.keys).union(segments.keys).union(frames.keys)
+        return ids.filter { id in
+            tasks.allSatisfy { labels[id]?[$0] != nil || segments[id]?[$0] != nil || frames[id]?[$0] != nil }
+        }
     }
 }

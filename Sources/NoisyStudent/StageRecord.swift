@@ -41,6 +41,9 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var selection: PseudoLabelSelection.Summary?
     public var trainingExamples: Int?
     public var seconds: Double?
+    /// The process's peak resident set while the stage ran, in bytes (``PeakResidentMemory``;
+    /// the largest over its sessions where it was resumed).
+    public var peakResidentBytes: Int?
     /// What the stage's result depends on; a re-run reuses the stage only when it matches.
     public var fingerprint: StageFingerprint?
     /// Per evaluated split (`test`, `out_of_domain`): on how many clips the test metrics were

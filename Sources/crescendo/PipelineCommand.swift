@@ -40,27 +40,40 @@ struct PipelineCommand: AsyncParsableCommand {
 
     func run() async throws {
         try TensorMemory.enableCaching()
-        // The pipeline's stages run in one process; N copies would race on the same runs.
-        if try DistributedEnvironment().isDistributed {
-            throw ValidationError("the pipeline runs in one process; under launch/torchrun/Slurm run its stages instead: crescendo train, crescendo pseudo-label (docs/DISTRIBUTED.md)")
-        }
         if cellResults != nil, seeds.isEmpty { throw ValidationError("--cell-results needs --seeds") }
         var config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
-        config.device = try placement.resolve(configured: config.device, key: "device")
+        // Under `crescendo launch`, torchrun or Slurm: data-parallel training and sharded
+        // labelling over the job's ranks; rank 0 alone writes the state, the catalog and the results.
+        let environment = try DistributedEnvironment()
+        config.device = try placement.resolve(configured: config.device, key: "device", environment: environment)
         Runtime.threads = config.teacher.threads
-        let data = try CatalogPipelineData(catalogPath: config.catalog, poolSplit: config.splits.pool,
-                                           splitSet: config.splits.splitSet)
+        let ranks = environment.isDistributed
+            ? PipelineRanks(group: try environment.connect(backend: DeviceSelection.distributedBackend(for: config.device ?? .cpu)))
+            : nil
+        // Rank 0 opens (and, where it is older, migrates) the catalog before the others read it.
+        func openCatalog() throws -> CatalogPipelineData {
+            try CatalogPipelineData(catalogPath: config.catalog, poolSplit: config.splits.pool, splitSet: config.splits.splitSet)
+        }
+        let opened = environment.isPrimary ? try openCatalog() : nil
+        try ranks?.group.barrier()
+        let data = try opened ?? openCatalog()
+        let primary = environment.isPrimary
+        if let ranks, primary {
+            print("pipeline: \(ranks.count) ranks (\(environment.source.rawValue) variables); rank 0 writes the state, the catalog and the results")
+        }
         let resultsURL = URL(fileURLWithPath: results ?? URL(fileURLWithPath: config.runsDirectory).appendingPathComponent("results.json").path)
         guard !seeds.isEmpty else {
-            let pipeline = try NoisyStudentPipeline(config: config, data: data)
+            let pipeline = try NoisyStudentPipeline(config: config, data: data, ranks: ranks)
             pipeline.force = force
             let state = try await pipeline.run()
+            guard primary else { return try await ranks?.finish() ?? () }
             let table = ResultsTable(state: state, peers: try PeerResult.load(runsDirectory: config.runsDirectory))
             print(table.text)
             try table.json().write(to: resultsURL, options: .atomic)
             print("results: \(resultsURL.path)")
             try writeReport(runsDirectory: config.runsDirectory)
+            try await ranks?.finish()
             return
         }
         var states: [(seed: UInt64, state: PipelineState)] = []
@@ -74,11 +87,12 @@ struct PipelineCommand: AsyncParsableCommand {
                 states.append((seed, recorded.state))
                 continue
             }
-            print("seed \(seed): \(seeded.runsDirectory)")
+            if primary { print("seed \(seed): \(seeded.runsDirectory)") }
             let started = Date()
-            let pipeline = try NoisyStudentPipeline(config: seeded, data: data)
+            let pipeline = try NoisyStudentPipeline(config: seeded, data: data, ranks: ranks)
             pipeline.force = force
             let state = try await pipeline.run()
+            guard primary else { continue }
             let table = ResultsTable(state: state)
             print(table.text)
             try table.json().write(to: URL(fileURLWithPath: seeded.runsDirectory).appendingPathComponent("results.json"),
@@ -91,10 +105,12 @@ struct PipelineCommand: AsyncParsableCommand {
                 print("seed \(seed): results in \(SeedResultFile.url(directory: cellDirectory, seed: seed).path) (commit them)")
             }
         }
+        guard primary else { return try await ranks?.finish() ?? () }
         let summary = SeedSummary(states: states)
         print(SeedSummaryTable(summary: summary, peers: try PeerResult.load(runsDirectory: config.runsDirectory)).text)
         try summary.save(to: resultsURL)
         print("results over seeds \(seeds.map(String.init).joined(separator: ", ")): \(resultsURL.path)")
+        try await ranks?.finish()
     }
 
     /// With `--report`: the run's HTML report in its runs directory.
