@@ -13,6 +13,8 @@ struct LibTorchLocation {
     var usesCXX11ABI: Bool
     /// Whether the shim compiles its NCCL process groups (`-DCTORCH_WITH_NCCL`); see `NCCLSupport`.
     var nccl: NCCLSupport = .off
+    /// libtorch 2.x headers require C++20 (ATen says so with an #error); 1.13 builds as C++17.
+    var cxxStandard: CXXLanguageStandard = .cxx17
 
     static func resolve() -> LibTorchLocation {
         let environment = ProcessInfo.processInfo.environment
@@ -36,12 +38,17 @@ struct LibTorchLocation {
                                   encoding: .utf8)) ?? ""
         let abiOverride = environment["LIBTORCH_CXX11_ABI"]
         let cxx11 = abiOverride.map { $0 != "0" } ?? !config.contains("_GLIBCXX_USE_CXX11_ABI=0")
+        let version = (try? String(contentsOfFile: "\(prefix)/include/torch/csrc/api/include/torch/version.h",
+                                   encoding: .utf8)) ?? ""
+        let major = version.split(separator: "\n").first { $0.hasPrefix("#define TORCH_VERSION_MAJOR ") }
+            .flatMap { Int($0.split(separator: " ").last ?? "") } ?? 1
         return LibTorchLocation(
             includeDirectories: ["\(prefix)/include", "\(prefix)/include/torch/csrc/api/include"],
             libraryDirectory: lib,
             libraries: libraries,
             usesCXX11ABI: cxx11,
-            nccl: NCCLSupport.resolve(prefix: prefix, hasCUDA: libraries.contains("torch_cuda"), environment: environment))
+            nccl: NCCLSupport.resolve(prefix: prefix, hasCUDA: libraries.contains("torch_cuda"), environment: environment),
+            cxxStandard: major >= 2 ? .cxx20 : .cxx17)
     }
 
     var compilerFlags: [String] {
@@ -170,5 +177,5 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["Training", "Catalog", "MusicTasks", "Models", "Audio", "Torch"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MusicTasks", "Models", "Audio", "NN", "Torch"], exclude: ["Fixtures"]),
     ],
-    cxxLanguageStandard: .cxx17
+    cxxLanguageStandard: libtorch.cxxStandard
 )

@@ -34,10 +34,21 @@ class CachingCPUAllocator final : public c10::Allocator {
  public:
   explicit CachingCPUAllocator(size_t limit) : limit_(limit) {}
 
+#if CTORCH_TORCH_AT_LEAST(2, 3)
+  // 2.x: allocate is no longer const, and allocators copy their own blocks (plain memcpy here).
+  c10::DataPtr allocate(size_t nbytes) override {
+    void *p = obtain(nbytes);
+    return {p, p, &Release, c10::Device(c10::DeviceType::CPU)};
+  }
+  void copy_data(void *dest, const void *src, std::size_t count) const override {
+    default_copy_data(dest, src, count);
+  }
+#else
   c10::DataPtr allocate(size_t nbytes) const override {
     void *p = const_cast<CachingCPUAllocator *>(this)->obtain(nbytes);
     return {p, p, &Release, c10::Device(c10::DeviceType::CPU)};
   }
+#endif
 
   c10::DeleterFnPtr raw_deleter() const override { return &Release; }
 

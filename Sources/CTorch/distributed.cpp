@@ -23,8 +23,16 @@
 #include "internal.h"
 
 struct ct_store_s { c10::intrusive_ptr<c10d::Store> store; };
+// In 2.x the Gloo and NCCL process groups are backends of a `ProcessGroup` (not subclasses of
+// it); a backend offers the same collectives, so the shim holds the backend itself.
+#if CTORCH_TORCH_AT_LEAST(2, 0)
+using CollectiveGroup = c10d::Backend;
+#else
+using CollectiveGroup = c10d::ProcessGroup;
+#endif
+
 struct ct_process_group_s {
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<CollectiveGroup> group;
   std::chrono::milliseconds timeout;
 };
 
@@ -32,7 +40,7 @@ using namespace ctorch;
 
 namespace {
 
-c10d::ProcessGroup &G(ct_process_group pg) {
+CollectiveGroup &G(ct_process_group pg) {
   if (pg == nullptr) throw std::invalid_argument("ctorch: null process group");
   return *pg->group;
 }

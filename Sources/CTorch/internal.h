@@ -2,9 +2,17 @@
 // guard that keeps C++ exceptions on this side of the C boundary.
 #pragma once
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+#include <c10/core/GradMode.h>
+#include <torch/version.h>
 #include <string>
 #include <vector>
 #include "ctorch.h"
+
+// True when the libtorch compiled against is at least MAJOR.MINOR: the shim builds against
+// Debian's 1.13 and PyPI's 2.x (checked with 2.15), whose C++ APIs differ in a few places.
+#define CTORCH_TORCH_AT_LEAST(major, minor) \
+  (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 struct ct_tensor_s { at::Tensor t; };
 struct ct_generator_s { at::Generator g; };
