@@ -38,10 +38,13 @@ struct LibTorchLocation {
                                   encoding: .utf8)) ?? ""
         let abiOverride = environment["LIBTORCH_CXX11_ABI"]
         let cxx11 = abiOverride.map { $0 != "0" } ?? !config.contains("_GLIBCXX_USE_CXX11_ABI=0")
-        let version = (try? String(contentsOfFile: "\(prefix)/include/torch/csrc/api/include/torch/version.h",
-                                   encoding: .utf8)) ?? ""
-        let major = version.split(separator: "\n").first { $0.hasPrefix("#define TORCH_VERSION_MAJOR ") }
-            .flatMap { Int($0.split(separator: " ").last ?? "") } ?? 1
+        // The version macros moved to a header-only file in later 2.x releases.
+        let major = ["include/torch/headeronly/version.h", "include/torch/csrc/api/include/torch/version.h"]
+            .lazy.compactMap { path -> Int? in
+                let text = (try? String(contentsOfFile: "\(prefix)/\(path)", encoding: .utf8)) ?? ""
+                return text.split(separator: "\n").first { $0.hasPrefix("#define TORCH_VERSION_MAJOR ") }
+                    .flatMap { Int($0.split(separator: " ").last ?? "") }
+            }.first ?? 1
         return LibTorchLocation(
             includeDirectories: ["\(prefix)/include", "\(prefix)/include/torch/csrc/api/include"],
             libraryDirectory: lib,

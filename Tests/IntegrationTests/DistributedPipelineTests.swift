@@ -61,6 +61,12 @@ struct DistributedPipelineTests {
         // One results table: rank 1 printed none.
         #expect(parallel.output.components(separatedBy: "results: ").count == 2, "\(parallel.output)")
 
+        // Every stage records its time and its peak resident set (at least the model and libtorch).
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("runs/two/pipeline.json"))) as? [String: Any]
+        for stage in state?["stages"] as? [[String: Any]] ?? [] {
+            #expect((stage["peakResidentBytes"] as? Int ?? 0) > 50 << 20 && (stage["seconds"] as? Double ?? 0) > 0, "\(stage["name"] ?? "?")")
+        }
+
         // Each rank labelled its shard of the pool.
         let shards = dir.appendingPathComponent("runs/two/round1-pseudo-labels/shards")
         for rank in 0..<2 {
