@@ -94,8 +94,9 @@ enum NCCLSupport {
         let site = (prefix as NSString).deletingLastPathComponent
         let ncclCandidates = [home("NCCL_HOME"), home("CUDA_HOME"), "\(prefix)/include", "\(site)/nvidia/nccl/include",
                               "/usr/local/cuda/include", "/usr/include"].compactMap { $0 }
+        // PyPI's CUDA 12 wheels put the runtime headers in nvidia/cuda_runtime, CUDA 13's in nvidia/cu13.
         let cudaCandidates = [home("CUDA_HOME"), "\(prefix)/include", "\(site)/nvidia/cuda_runtime/include",
-                              "/usr/local/cuda/include", "/usr/include"].compactMap { $0 }
+                              "\(site)/nvidia/cu13/include", "/usr/local/cuda/include", "/usr/include"].compactMap { $0 }
         let exists = { (dir: String, file: String) in FileManager.default.fileExists(atPath: "\(dir)/\(file)") }
         let ncclHeader = ncclCandidates.first { exists($0, "nccl.h") }
         let cudaHeader = cudaCandidates.first { exists($0, "cuda_runtime_api.h") }
@@ -106,8 +107,15 @@ enum NCCLSupport {
             }
             return .off
         }
+        // CUDA 13's runtime wheel lacks the compiler's crt/ headers that cuda_runtime.h includes;
+        // the triton wheel that torch depends on bundles them.
+        var directories = [ncclHeader, cudaHeader]
+        if !exists(cudaHeader, "crt/host_config.h"),
+           let crt = ["\(site)/triton/backends/nvidia/include"].first(where: { exists($0, "crt/host_config.h") }) {
+            directories.append(crt)
+        }
         var seen = Set<String>()
-        return .on(includeDirectories: [ncclHeader, cudaHeader].filter { seen.insert($0).inserted })
+        return .on(includeDirectories: directories.filter { seen.insert($0).inserted })
     }
 }
 
