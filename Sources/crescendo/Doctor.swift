@@ -23,9 +23,11 @@ struct Doctor: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.text)
-        }
-        for warning in report.warnings {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            // With --json the warnings are in the document (`warnings`): a reader that takes
+            // both streams as one still gets valid JSON.
+            for warning in report.warnings {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
         }
     }
 }
