@@ -13,7 +13,7 @@ struct DistributedTrainingTests {
         run_directory: \(run)
         tasks: [register, layers]
         model: {preset: resnet-xs, dropout: 0}
-        trainer: {epochs: \(epochs), batch_size: 6, learning_rate: 0.01, optimizer: sgd, momentum: 0.9, warmup_steps: 2, threads: 1, seed: 5,
+        trainer: {epochs: \(epochs), batch_size: 6, learning_rate: 0.002, optimizer: sgd, momentum: 0.9, warmup_steps: 2, threads: 1, seed: 5,
                   checkpoint_every: 1, log_every: 1, sync_batch_norm: \(syncBatchNorm)}
         """
     }
@@ -28,7 +28,7 @@ struct DistributedTrainingTests {
     /// SGD: Adam divides each gradient by its own running magnitude, so the rounding noise in
     /// gradients that are zero in exact arithmetic (a convolution bias before batch norm) becomes
     /// a learning-rate-sized step, different for any two summation orders.
-    @Test("2 ranks × 1 thread hold identical weights, within 1e-5 of one process with the same global batch and order")
+    @Test("2 ranks × 1 thread hold identical weights, within 1e-5 (relative) of one process with the same global batch and order")
     func equivalence() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
         let set = try prepare()
@@ -47,12 +47,15 @@ struct DistributedTrainingTests {
         let b = try Checkpoint.load(from: dir.appendingPathComponent("runs/ranks/checkpoints/latest.safetensors"))
         #expect(a.state.step == 4 && b.state.step == 4)
         #expect(a.modelState.keys.sorted() == b.modelState.keys.sorted())
+        // Relative to each tensor's largest magnitude where that exceeds 1: batch-norm running
+        // variances reach the hundreds, where one float rounding step is above 1e-5.
         var largest = 0.0
         for (name, t) in a.modelState where t.dtype == .float32 {
             guard let other = b.modelState[name] else { continue }
-            largest = max(largest, try (t - other).abs().max().item())
+            let scale = max(1, try t.abs().max().item() as Double)
+            largest = max(largest, try (t - other).abs().max().item() / scale)
         }
-        #expect(largest <= 1e-5, "largest difference between one process and two ranks: \(largest)")
+        #expect(largest <= 1e-5, "largest relative difference between one process and two ranks: \(largest)")
         // The weights did move: the comparison is not between two initialisations.
         let initial = try Checkpoint.load(from: dir.appendingPathComponent("runs/single/checkpoints/best.safetensors"))
         #expect(initial.state.step >= 2)
