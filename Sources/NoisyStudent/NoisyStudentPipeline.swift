@@ -148,16 +148,11 @@ public final class NoisyStudentPipeline {
             break
         }
         let started = Date()
-        var record = try await shared("\(name): its run") {
-            var record = try state.stage(name) ?? StageRecord(
-                name: name, kind: kind, status: .running,
-                runId: data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent?.runId),
-                parentRunId: parent?.runId, preset: preset)
-            record.fingerprint = fingerprint
-            try persist(record)
-            return record
+        var record = try await openRecord(name, fingerprint: fingerprint) {
+            StageRecord(name: name, kind: kind, status: .running,
+                        runId: try data.createRun(kind: kind.rawValue, configJSON: Checkpoint.json(config), parent: parent?.runId),
+                        parentRunId: parent?.runId, preset: preset)
         }
-        state.upsert(record)
         manualSeed(self.config.seed)
         let model = try description.build(device: device, generator: Generator(seed: self.config.seed))
         if let initialCheckpoint {
@@ -267,16 +262,11 @@ public final class NoisyStudentPipeline {
         let fingerprint = try pseudoLabelFingerprint(teacher: teacher, options: options, tasks: tasks, pool: pool)
         if case let .reuse(recorded) = try await begin(name, fingerprint: fingerprint, reevaluable: false) { return recorded }
         let started = Date()
-        var record = try await shared("\(name): its run") {
-            var record = try state.stage(name) ?? StageRecord(
-                name: name, kind: .pseudoLabel, status: .running,
-                runId: data.createRun(kind: "pseudo-label", configJSON: Checkpoint.json(options), parent: teacher.runId),
-                parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
-            record.fingerprint = fingerprint
-            try persist(record)
-            return record
+        var record = try await openRecord(name, fingerprint: fingerprint) {
+            StageRecord(name: name, kind: .pseudoLabel, status: .running,
+                        runId: try data.createRun(kind: "pseudo-label", configJSON: Checkpoint.json(options), parent: teacher.runId),
+                        parentRunId: teacher.runId, preset: teacher.preset, labeler: checkpoint)
         }
-        state.upsert(record)
         let model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
         let labeler = try PseudoLabeler(teacher: model, options: options, shardIndex: ranks?.rank ?? 0, shardCount: ranks?.count ?? 1,
                                         granularity: config.pseudoLabels.granularity, round: round,
@@ -287,17 +277,17 @@ public final class NoisyStudentPipeline {
         let shards = directory.appendingPathComponent(name).appendingPathComponent("shards")
         let store: any PseudoLabelStore = ranks.map { ShardLabelFile(directory: shards, shardIndex: $0.rank, shardCount: $0.count) }
             ?? data.pseudoLabelStore
-        var report = try await labeler.label(pool: pool, run: record.runId, store: store) { done, total in
+        let report = try await labeler.label(pool: pool, run: record.runId, store: store) { done, total in
             reporter.update("\(name) \(done)/\(total)", fraction: Double(done) / Double(Swift.max(1, total)))
         }
         if let ranks {
             try ShardReports(directory: shards).save(report, rank: ranks.rank, count: ranks.count)
-            try await ranks.arrive("\(name): every shard labelled")
+            try await ranks.arrive()
             let labelled = record
             record = try await shared("\(name): the merge of the shards") {
-                report = try self.mergeShards(shards, run: labelled.runId, tasks: tasks, pool: pool, ranks: ranks)
+                let merged = try self.mergeShards(shards, run: labelled.runId, tasks: tasks, pool: pool, ranks: ranks)
                 var record = labelled
-                try await self.finishLabelling(&record, report: report, tasks: allTasks, pool: pool, started: started)
+                try await self.finishLabelling(&record, report: merged, tasks: allTasks, pool: pool, started: started)
                 return record
             }
             state.upsert(record)
@@ -434,6 +424,19 @@ public final class NoisyStudentPipeline {
     func persist(_ record: StageRecord) throws {
         state.upsert(record)
         if isPrimary { try state.save(to: stateURL) }
+    }
+
+    /// The stage's record, as recorded or made by `new`, with `fingerprint`, persisted by rank 0
+    /// and the same on every rank.
+    func openRecord(_ name: String, fingerprint: StageFingerprint, new: () throws -> StageRecord) async throws -> StageRecord {
+        let record = try await shared("\(name): its run") {
+            var record = try state.stage(name) ?? new()
+            record.fingerprint = fingerprint
+            try persist(record)
+            return record
+        }
+        state.upsert(record)
+        return record
     }
 
     /// `body`'s result on every rank, computed by rank 0 (``PipelineRanks``); in one process, `body`.

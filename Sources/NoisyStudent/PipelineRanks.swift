@@ -28,8 +28,7 @@ public final class PipelineRanks {
 
     /// Returns once every rank has called it (the same number of times): a barrier with no
     /// timeout, for work whose length differs between ranks (a shard of the pool each).
-    public func arrive(_ what: String) async throws {
-        _ = what
+    public func arrive() async throws {
         arrivals += 1
         let key = "crescendo/pipeline/arrived/\(arrivals)"
         var arrived = try group.store.add(key, 1)
@@ -42,7 +41,7 @@ public final class PipelineRanks {
     /// The end of the job: every rank has arrived, and rank 0, whose process serves the store,
     /// exits only after every other rank has stopped using it.
     public func finish() async throws {
-        try await arrive("the end")
+        try await arrive()
         let key = "crescendo/pipeline/finished"
         if isPrimary {
             while try group.store.add(key, 0) < count - 1 { try await Task.sleep(for: pollInterval) }
