@@ -16,11 +16,20 @@ public struct SeedSummary: Codable, Sendable, Equatable {
         public var mean: [String: Double]
         /// Sample standard deviation (n − 1); 0 with one seed.
         public var standardDeviation: [String: Double]
+        /// For a stage chosen per seed (``SeedSummary/bestLabeledOnlyStage``): which stage each
+        /// seed's values come from, in the order of `seeds`.
+        public var chosen: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case name, preset, parameters, seeds, values, mean, standardDeviation = "std"
+            case name, preset, parameters, seeds, values, mean, standardDeviation = "std", chosen
         }
     }
+
+    /// The name of the summary's row for the best labeled-only model of each seed: of the stages
+    /// trained on human labels alone (the teacher and the labeled-only control), the one with the
+    /// best validation score by the students' selection metric. The student must beat this, not
+    /// only its identically noised twin; it is chosen on validation, never on a test split.
+    public static let bestLabeledOnlyStage = "best labeled-only"
 
     public var stages: [Stage]
 
@@ -42,14 +51,28 @@ public struct SeedSummary: Codable, Sendable, Equatable {
 
     /// Summarises finished trained stages (teacher and students) of each seed's pipeline state;
     /// stages keep the order of the first seed that has them. A metric enters a stage's summary
-    /// only from seeds that report it.
-    public init(states: [(seed: UInt64, state: PipelineState)]) {
+    /// only from seeds that report it. With `selectionMetric` (the trainer's: "a + b" is the mean
+    /// of the validation metrics a and b; nil is the validation loss, lower better) the summary
+    /// adds the best labeled-only model of each seed (``bestLabeledOnlyStage``).
+    public init(states: [(seed: UInt64, state: PipelineState)], selectionMetric: String? = nil) {
         var order: [String] = []
         var bySeed: [String: [(UInt64, StageRecord)]] = [:]
         for (seed, state) in states {
             for stage in state.stages where stage.kind != .pseudoLabel && stage.status == .done {
                 if bySeed[stage.name] == nil { order.append(stage.name) }
                 bySeed[stage.name, default: []].append((seed, stage))
+            }
+        }
+        var chosen: [String]?
+        // Without a control the teacher is the only labeled-only model: no row of its own.
+        if states.contains(where: { $0.state.stages.contains { $0.kind == .control } }) {
+            let best = states.compactMap { seed, state in
+                Self.bestLabeledOnly(state, selectionMetric: selectionMetric).map { (seed, $0) }
+            }
+            if !best.isEmpty {
+                order.append(Self.bestLabeledOnlyStage)
+                bySeed[Self.bestLabeledOnlyStage] = best
+                chosen = best.map(\.1.name)
             }
         }
         stages = order.map { name in
@@ -60,16 +83,41 @@ public struct SeedSummary: Codable, Sendable, Equatable {
             }
             return Stage(name: name, preset: runs.first?.1.preset, parameters: runs.first?.1.parameters,
                          seeds: runs.map(\.0), values: values,
-                         mean: values.mapValues(Self.mean), standardDeviation: values.mapValues(Self.sampleStandardDeviation))
+                         mean: values.mapValues(Self.mean), standardDeviation: values.mapValues(Self.sampleStandardDeviation),
+                         chosen: name == Self.bestLabeledOnlyStage ? chosen : nil)
         }
         let students = states.flatMap { $0.state.stages.filter { $0.kind == .student }.map(\.name) }
         var pairs: [(String, String)] = []
         for name in order where students.contains(name) {
-            for baseline in [NoisyStudentPipeline.controlStage, "teacher"] where bySeed[baseline] != nil { pairs.append((name, baseline)) }
+            for baseline in [NoisyStudentPipeline.controlStage, "teacher", Self.bestLabeledOnlyStage] where bySeed[baseline] != nil {
+                pairs.append((name, baseline))
+            }
         }
         differences = pairs.map { stage, baseline in
             Self.paired(stage: stage, baseline: baseline, runs: bySeed[stage] ?? [], baselineRuns: bySeed[baseline] ?? [])
         }
+    }
+
+    /// Of a seed's finished labeled-only stages (the teacher and the controls), the one with the
+    /// best validation value; the first on a tie, nil when none has the metrics.
+    static func bestLabeledOnly(_ state: PipelineState, selectionMetric: String?) -> StageRecord? {
+        func value(_ record: StageRecord) -> Double? {
+            guard let selectionMetric else { return record.validMetrics["loss"].map { -$0 } }
+            let names = selectionMetric.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !names.isEmpty else { return nil }
+            var sum = 0.0
+            for name in names {
+                guard let v = record.validMetrics[name] else { return nil }
+                sum += v
+            }
+            return sum / Double(names.count)
+        }
+        var best: (record: StageRecord, value: Double)?
+        for record in state.stages where (record.kind == .teacher || record.kind == .control) && record.status == .done {
+            guard let v = value(record) else { continue }
+            if best.map({ v > $0.value }) ?? true { best = (record, v) }
+        }
+        return best?.record
     }
 
     static func paired(stage: String, baseline: String, runs: [(UInt64, StageRecord)],

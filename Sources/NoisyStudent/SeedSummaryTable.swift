@@ -42,6 +42,10 @@ public struct SeedSummaryTable {
                 lines.append(line)
             }
         }
+        if let best = summary.stages.first(where: { $0.name == SeedSummary.bestLabeledOnlyStage }), let chosen = best.chosen {
+            lines.append("\(SeedSummary.bestLabeledOnlyStage) (chosen on validation): "
+                + zip(best.seeds, chosen).map { "seed \($0) \($1)" }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -106,7 +106,7 @@ struct PipelineCommand: AsyncParsableCommand {
             }
         }
         guard primary else { return try await ranks?.finish() ?? () }
-        let summary = SeedSummary(states: states)
+        let summary = SeedSummary(states: states, selectionMetric: config.student.selectionMetric)
         print(SeedSummaryTable(summary: summary, peers: try PeerResult.load(runsDirectory: config.runsDirectory)).text)
         try summary.save(to: resultsURL)
         print("results over seeds \(seeds.map(String.init).joined(separator: ", ")): \(resultsURL.path)")

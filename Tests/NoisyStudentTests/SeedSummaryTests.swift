@@ -74,4 +74,29 @@ import Testing
         #expect(abs((teacher.mean["m"] ?? 0) - (0.2 + 0.1 + 0.8) / 3) < 1e-12)
         #expect(!pairs.contains { $0.stage == "round1-control" }, "the control is a baseline, not a student")
     }
+
+    @Test func bestLabeledOnlyIsChosenOnValidationSeedBySeed() throws {
+        func state(teacherValid: Double, controlValid: Double, teacher: Double, control: Double, student: Double) -> PipelineState {
+            var s = self.state(teacher: teacher, student: student, control: control)
+            // Selection "a + b": the mean of the two validation metrics; the test metric "m" never decides.
+            s.stages[0].validMetrics = ["a": teacherValid, "b": 0.5]
+            s.stages[2].validMetrics = ["a": controlValid, "b": 0.5]
+            return s
+        }
+        let summary = SeedSummary(states: [(0, state(teacherValid: 0.9, controlValid: 0.7, teacher: 0.3, control: 0.8, student: 0.6)),
+                                           (1, state(teacherValid: 0.6, controlValid: 0.8, teacher: 0.9, control: 0.4, student: 0.5))],
+                                  selectionMetric: "a + b")
+        let best = try #require(summary.stages.first { $0.name == SeedSummary.bestLabeledOnlyStage })
+        #expect(best.chosen == ["teacher", "round1-control"])
+        // Seed 0 takes the teacher's 0.3 (not the control's better test 0.8), seed 1 the control's 0.4.
+        #expect(best.values["m"] == [0.3, 0.4])
+        let pair = try #require(summary.differences?.first { $0.baseline == SeedSummary.bestLabeledOnlyStage })
+        #expect(pair.stage == "round1-student" && pair.seeds == [0, 1])
+        #expect(abs((pair.mean["m"] ?? 0) - (0.3 + 0.1) / 2) < 1e-12)
+        // A candidate without the selection's metrics is left out, and with none left there is no row.
+        var bare = self.state(teacher: 0.1, student: 0.2, control: 0.3)
+        bare.stages[0].validMetrics = ["a": 1]
+        #expect(!SeedSummary(states: [(0, bare)], selectionMetric: "a + b").stages.contains { $0.name == SeedSummary.bestLabeledOnlyStage })
+        #expect(SeedSummaryTable(summary: summary).text.contains("seed 0 teacher, seed 1 round1-control"))
+    }
 }
