@@ -162,7 +162,7 @@ let package = Package(
         .target(name: "MusicTasks", dependencies: ["Torch"]),
         .target(name: "Models", dependencies: ["NN", "Audio", "MusicTasks"]),
         .target(name: "Catalog", dependencies: ["Audio", "MusicTasks", .product(name: "GRDB", package: "GRDB.swift")]),
-        .executableTarget(name: "AudioTool", dependencies: ["Audio"], path: "Sources/AudioTool"),
+        .executableTarget(name: "AudioTool", dependencies: ["Torch", "Audio"], path: "Sources/AudioTool"),
         .executableTarget(
             name: "crescendo",
             dependencies: [

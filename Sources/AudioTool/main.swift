@@ -16,6 +16,7 @@
 //                                                  libavcodec; frame counts and sample differences
 import Audio
 import Glibc
+import Torch
 
 func monotonicSeconds() -> Double {
     var ts = timespec()
@@ -23,19 +24,10 @@ func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-/// `VmHWM` (peak resident set) and `VmRSS` of this process, in MiB.
+/// The peak resident set (`VmHWM`) and the resident set now (`VmRSS`) of this process, in MiB.
 func memoryMiB() -> (peak: Double, current: Double) {
-    guard let file = fopen("/proc/self/status", "r") else { return (0, 0) }
-    defer { fclose(file) }
-    var peak = 0.0, current = 0.0
-    var line = [CChar](repeating: 0, count: 512)
-    while fgets(&line, Int32(line.count), file) != nil {
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let digits = text.filter { $0.isNumber }
-        if text.hasPrefix("VmHWM:") { peak = (Double(digits) ?? 0) / 1024 }
-        if text.hasPrefix("VmRSS:") { current = (Double(digits) ?? 0) / 1024 }
-    }
-    return (peak, current)
+    let mib = { (bytes: Int?) in Double(bytes ?? 0) / Double(1 << 20) }
+    return (mib(ProcessMemory.peakBytes()), mib(ProcessMemory.residentBytes()))
 }
 
 func option(_ name: String, in args: [String]) -> String? {

@@ -464,7 +464,7 @@ public final class NoisyStudentPipeline {
         }
         if case .reuse = beginning { return beginning }
         ranStages.append(name)
-        PeakResidentMemory.reset()
+        ProcessMemory.resetPeak()
         return beginning
     }
 
@@ -493,9 +493,9 @@ public final class NoisyStudentPipeline {
     /// Records the stage's peak resident set (the largest over its sessions) and says it with
     /// the stage's time: the figures that show what a preset costs on this machine.
     func recordResources(_ record: inout StageRecord) {
-        if let peak = PeakResidentMemory.bytes() { record.peakResidentBytes = Swift.max(record.peakResidentBytes ?? 0, peak) }
+        if let peak = ProcessMemory.peakBytes() { record.peakResidentBytes = Swift.max(record.peakResidentBytes ?? 0, peak) }
         let time = record.seconds.map { String(format: "%.0f s", $0) } ?? "?"
-        let memory = record.peakResidentBytes.map(PeakResidentMemory.formatted) ?? "unknown"
+        let memory = record.peakResidentBytes.map(ProcessMemory.formatted) ?? "unknown"
         reporter.line("\(record.name): \(time), peak resident set \(memory)")
     }
 

@@ -41,7 +41,7 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var selection: PseudoLabelSelection.Summary?
     public var trainingExamples: Int?
     public var seconds: Double?
-    /// The process's peak resident set while the stage ran, in bytes (``PeakResidentMemory``;
+    /// The process's peak resident set while the stage ran, in bytes (``ProcessMemory``;
     /// the largest over its sessions where it was resumed).
     public var peakResidentBytes: Int?
     /// What the stage's result depends on; a re-run reuses the stage only when it matches.
