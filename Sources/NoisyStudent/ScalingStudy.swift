@@ -115,10 +115,17 @@ public final class ScalingStudy {
                                                                          teacher: c.schedule.teacher, exponent: alpha,
                                                                          tasks: splits.tasks, variant: c.schedule.variant)
         }
+        // A cell's student starts as the pipeline's round-1 student would: `schedule.student_starts`
+        // is read per student preset here (the grid's size axis), so that a larger student can
+        // start where its teacher is (grown) instead of from scratch.
+        let index = config.students.firstIndex(of: cell.student) ?? 0
+        let mode = c.schedule.start(ofRound: index + 1, teacherPreset: teacher.preset ?? c.schedule.teacher,
+                                    initializeFromTeacher: c.initializeStudentsFromTeacher)
         let student = try await pipeline.trainedStage(
             name: "student", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,
             train: mixed, valid: splits.valid, test: splits.test, parent: labels ?? teacher,
-            trainer: trainer, studentNoise: try c.studentInputNoise(tasks: splits.tasks), selection: selection)
+            trainer: trainer, studentNoise: try c.studentInputNoise(tasks: splits.tasks), selection: selection,
+            initialCheckpoint: mode == .teacher ? teacher.checkpoint : nil, grownFrom: mode == .grown ? teacher.checkpoint : nil)
         if let fineTune = c.fineTune {
             _ = try await pipeline.trainedStage(
                 name: "finetune", kind: .student, preset: cell.student, noise: c.studentNoise, tasks: splits.tasks,

@@ -76,12 +76,21 @@ public struct StudyConfig: Codable, Sendable, Equatable {
         }
     }
 
-    /// Checks that every student is at least as large as the teacher (knowledge expansion).
+    /// Checks that every student is at least as large as the teacher (knowledge expansion) and
+    /// can start as `schedule.student_starts` says (read per student: in a study every
+    /// student's teacher is the one teacher).
     public func validateSizes(tasks: [TaskSpec]) throws {
-        let teacher = pipeline.schedule.teacher
-        for student in students {
-            try KnowledgeExpansionSchedule(teacher: teacher, students: [student], variant: pipeline.schedule.variant)
-                .validate(tasks: tasks)
+        let schedule = pipeline.schedule
+        for (i, student) in students.enumerated() {
+            // Each student learns from the one teacher; `student_starts` is read per student.
+            let start = schedule.studentStarts.flatMap { $0.indices.contains(i) ? [$0[i]] : nil }
+            do {
+                try KnowledgeExpansionSchedule(teacher: schedule.teacher, students: [student], variant: schedule.variant,
+                                               studentStarts: start, growthNoise: schedule.growthNoise)
+                    .validate(tasks: tasks)
+            } catch PipelineError.invalidConfig(let key, let reason) where key.hasPrefix("schedule.student_starts") {
+                throw PipelineError.invalidConfig(key: "schedule.student_starts.\(i)", reason: reason)
+            }
         }
     }
 }
