@@ -66,7 +66,12 @@ public final class NoisyStudentPipeline {
         for round in 1...config.schedule.rounds {
             guard !pool.isEmpty else { throw PipelineError.noPool("split \(s.pool) is empty") }
             let labels = try await pseudoLabelStage(round: round, teacher: teacher, tasks: tasks, pool: pool)
-            let (pseudo, summary) = try selectPseudo(labels, tasks: tasks, pool: pool)
+            var (pseudo, summary) = try selectPseudo(labels, tasks: tasks, pool: pool)
+            summary.trueKeys = try measureSelectedKeys(pseudo, tasks: tasks)
+            if let t = summary.trueKeys {
+                reporter.line("round \(round): the selected \(t.task) pseudo-labels against the renders' true keys (\(t.compared) labels): "
+                              + String(format: "accuracy %.3f, weighted score %.3f", t.metrics["\(t.task)/accuracy"] ?? .nan, t.metrics["\(t.task)/weighted_score"] ?? .nan))
+            }
             let mixed = Self.mix(labeled: train, pseudo: pseudo, ratio: config.pseudoRatio)
             let unit = config.pseudoLabels.granularity == .segment ? "segments" : "tracks"
             reporter.line("round \(round): \(pseudo.count) pseudo-labeled \(unit) (of \(summary.candidates); mean confidence "
@@ -369,9 +374,7 @@ public final class NoisyStudentPipeline {
 
     /// The key pseudo-labels of `run` against `splits.pool_truth`, when configured.
     func measureTrueKeys(run: Int64, tasks: [TaskSpec], pool: [PoolTrack]) throws -> PoolTruthScores? {
-        guard let file = config.splits.poolTruth,
-              let task = tasks.first(where: { t in t.kind == .multiClass && t.classes.count == 24
-                  && t.classes.allSatisfy { (try? MusicalKey(parsing: $0, bareTonicMode: nil)) != nil } }) else { return nil }
+        guard let file = config.splits.poolTruth, let task = Self.keyTask(tasks) else { return nil }
         let truth = try PoolKeyTruth.load(path: file)
         let groups = config.pseudoLabels.granularity == .segment
             ? PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: run, tasks: [task]))
@@ -379,6 +382,19 @@ public final class NoisyStudentPipeline {
                 .map { PseudoLabelSelection.Group(trackId: $0.key, segment: nil, labels: $0.value) }
         let paths = Dictionary(pool.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
         return try truth.measure(groups, paths: paths, task: task).map { PoolTruthScores(task: task.name, metrics: $0.metrics, compared: $0.compared) }
+    }
+
+    /// The selected examples' key pseudo-labels against `splits.pool_truth`, when configured.
+    func measureSelectedKeys(_ examples: [LabeledTrack], tasks: [TaskSpec]) throws -> PoolTruthScores? {
+        guard let file = config.splits.poolTruth, let task = Self.keyTask(tasks) else { return nil }
+        return try PoolKeyTruth.load(path: file).measure(selected: examples, task: task)
+            .map { PoolTruthScores(task: task.name, metrics: $0.metrics, compared: $0.compared) }
+    }
+
+    /// The 24-class key task, if the pipeline has one.
+    static func keyTask(_ tasks: [TaskSpec]) -> TaskSpec? {
+        tasks.first { t in t.kind == .multiClass && t.classes.count == 24
+            && t.classes.allSatisfy { (try? MusicalKey(parsing: $0, bareTonicMode: nil)) != nil } }
     }
 
     func selectPseudo(_ stage: StageRecord, tasks allTasks: [TaskSpec], pool: [PoolTrack]) throws

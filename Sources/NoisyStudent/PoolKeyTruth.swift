@@ -45,16 +45,44 @@ public struct PoolKeyTruth: Sendable, Equatable {
     /// nil when no label has a true key.
     public func measure(_ groups: [PseudoLabelSelection.Group], paths: [Int64: String], task: TaskSpec) throws
         -> (metrics: [String: Double], compared: Int)? {
+        try measure(groups.compactMap { group in
+            guard let label = group.labels[task.name], let path = paths[group.trackId] else { return nil }
+            return (path, label.probabilities)
+        }, task: task)
+    }
+
+    /// The same for the examples a student learns from (the selected pseudo-labels, after the
+    /// thresholds and the consistency check): each (track, segment) once, however often
+    /// balancing repeats it; examples without a key target are not counted.
+    public func measure(selected examples: [LabeledTrack], task: TaskSpec) throws -> (metrics: [String: Double], compared: Int)? {
+        var seen = Set<String>()
+        var labels: [(path: String, probabilities: [Float])] = []
+        for example in examples {
+            let probabilities: [Float]
+            switch example.targets[task.name] {
+            case let .probabilities(p)?: probabilities = p
+            case let .classIndex(i)? where task.classes.indices.contains(i):
+                var p = [Float](repeating: 0, count: task.classes.count)
+                p[i] = 1
+                probabilities = p
+            default: continue
+            }
+            guard seen.insert("\(example.id)@\(example.segment?.start ?? -1)").inserted else { continue }
+            labels.append((example.path, probabilities))
+        }
+        return try measure(labels, task: task)
+    }
+
+    func measure(_ labels: [(path: String, probabilities: [Float])], task: TaskSpec) throws -> (metrics: [String: Double], compared: Int)? {
         let classes = task.classes.map { try? MusicalKey(parsing: $0, bareTonicMode: nil) }
         var predictions = TaskPredictions(task: task)
         var compared = 0
-        for group in groups {
-            guard let label = group.labels[task.name], let path = paths[group.trackId],
-                  let truth = keys[URL(fileURLWithPath: path).standardizedFileURL.path],
+        for (path, probabilities) in labels {
+            guard let truth = keys[URL(fileURLWithPath: path).standardizedFileURL.path],
                   let index = classes.firstIndex(where: { $0 == truth }) else { continue }
             var target = [Float](repeating: 0, count: task.classes.count)
             target[index] = 1
-            predictions.append(output: label.probabilities, target: target)
+            predictions.append(output: probabilities, target: target)
             compared += 1
         }
         guard compared > 0 else { return nil }

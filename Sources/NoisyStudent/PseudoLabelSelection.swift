@@ -35,6 +35,9 @@ public struct PseudoLabelSelection: Sendable {
         public var meanConfidence: Double?
         /// Per time-aligned task: the frame-level pseudo-labels read and the frames kept.
         public var frames: [String: FramePseudoTargets.Statistics] = [:]
+        /// The selected key pseudo-labels against the pool renders' true keys
+        /// (`splits.pool_truth`): what the student is taught, where it can be checked.
+        public var trueKeys: PoolTruthScores?
 
         public init() {}
 
@@ -53,6 +56,7 @@ public struct PseudoLabelSelection: Sendable {
             keptFractionPerClass = try c.decodeIfPresent([String: Double].self, forKey: .keptFractionPerClass) ?? [:]
             meanConfidence = try c.decodeIfPresent(Double.self, forKey: .meanConfidence)
             frames = try c.decodeIfPresent([String: FramePseudoTargets.Statistics].self, forKey: .frames) ?? [:]
+            trueKeys = try c.decodeIfPresent(PoolTruthScores.self, forKey: .trueKeys)
         }
     }
 

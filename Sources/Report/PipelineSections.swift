@@ -157,6 +157,13 @@ struct PipelineSections {
                                       headers: ["class", "kept"],
                                       rows: sel.keptFractionPerClass.sorted { $0.key < $1.key }.map { [$0.key, ReportNumber.format($0.value)] }).html()
                 }
+                if let t = sel.trueKeys {
+                    body += HTMLTable(name: "selected-true-keys",
+                                      caption: "The \(t.task) pseudo-labels that \(student.name) was given, against the renders' true keys.",
+                                      headers: ["task", "selected labels with a true key", "accuracy", "weighted score"],
+                                      rows: [[t.task, String(t.compared), ReportNumber.format(t.metrics["\(t.task)/accuracy"] ?? .nan),
+                                              ReportNumber.format(t.metrics["\(t.task)/weighted_score"] ?? .nan)]]).html()
+                }
                 if !sel.frames.isEmpty {
                     body += HTMLTable(name: "frame-selection", caption: "Frame-level pseudo-labels that \(student.name) was given.",
                                       headers: ["task", "pool tracks", "frames", "frames kept", "mean confidence of kept frames"],

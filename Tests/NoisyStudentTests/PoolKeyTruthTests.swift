@@ -3,6 +3,7 @@ import Models
 import Testing
 @testable import NoisyStudent
 import MusicTasks
+import Training
 
 /// Pseudo-labels against the renders' true keys, read from a file outside the catalog.
 @Suite struct PoolKeyTruthTests {
@@ -31,6 +32,30 @@ import MusicTasks
         // a (C major): right, then the dominant (0.5); b has no true key; c (A minor): its relative major (0.3).
         let groups = [group(1, 0, "C major"), group(1, 15, "G major"), group(2, 0, "D major"), group(3, 0, "C major")]
         let measured = try #require(try truth.measure(groups, paths: paths, task: Self.task))
+        #expect(measured.compared == 3)
+        #expect(abs((measured.metrics["key/accuracy"] ?? 0) - 1.0 / 3) < 1e-9)
+        #expect(abs((measured.metrics["key/weighted_score"] ?? 0) - (1 + 0.5 + 0.3) / 3) < 1e-9)
+    }
+
+    @Test func selectedExamplesCountOnceEachAndOnlyWithAKeyTarget() throws {
+        let truth = PoolKeyTruth(keys: ["/p/a.wav": try MusicalKey(parsing: "C major", bareTonicMode: nil),
+                                        "/p/b.wav": try MusicalKey(parsing: "A minor", bareTonicMode: nil)])
+        func example(_ id: Int64, _ path: String, _ start: Double, _ target: LabelValue?) -> LabeledTrack {
+            LabeledTrack(id: id, path: path, duration: 60, targets: target.map { ["key": $0] } ?? [:],
+                         segment: .init(start: start, duration: 15))
+        }
+        let examples: [LabeledTrack] = [
+            example(1, "/p/a.wav", 0, .probabilities(onehot("C major"))),
+            // The same segment again (balancing duplicated it): counted once.
+            example(1, "/p/a.wav", 0, .probabilities(onehot("C major"))),
+            // A hard label, the dominant of the true key (0.5).
+            example(1, "/p/a.wav", 15, .classIndex(Self.task.classes.firstIndex(of: "G major") ?? 0)),
+            // Kept for instruments only: no key target, not counted.
+            example(2, "/p/b.wav", 0, nil),
+            // The relative major of A minor (0.3).
+            example(2, "/p/b.wav", 15, .probabilities(onehot("C major"))),
+        ]
+        let measured = try #require(try truth.measure(selected: examples, task: Self.task))
         #expect(measured.compared == 3)
         #expect(abs((measured.metrics["key/accuracy"] ?? 0) - 1.0 / 3) < 1e-9)
         #expect(abs((measured.metrics["key/weighted_score"] ?? 0) - (1 + 0.5 + 0.3) / 3) < 1e-9)
