@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Training
 
 /// Each trained stage's test metrics over several seeds of the same pipeline: mean, sample
 /// standard deviation, and the per-seed values, so that "the student beats its teacher" is a
@@ -103,7 +104,7 @@ public struct SeedSummary: Codable, Sendable, Equatable {
     static func bestLabeledOnly(_ state: PipelineState, selectionMetric: String?) -> StageRecord? {
         func value(_ record: StageRecord) -> Double? {
             guard let selectionMetric else { return record.validMetrics["loss"].map { -$0 } }
-            let names = selectionMetric.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = TrainerConfig.selectionMetricNames(selectionMetric)
             guard !names.isEmpty else { return nil }
             var sum = 0.0
             for name in names {

@@ -132,7 +132,11 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     }
 
     /// The metric names of a selection metric ("a + b" → ["a", "b"]).
-    public func selectionMetricNames(_ metric: String) -> [String] {
+    public func selectionMetricNames(_ metric: String) -> [String] { Self.selectionMetricNames(metric) }
+
+    /// The metric names of a selection metric, for readers of recorded validation metrics
+    /// (the seed summary's best labeled-only model) that have no trainer at hand.
+    public static func selectionMetricNames(_ metric: String) -> [String] {
         metric.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
