@@ -236,12 +236,15 @@ public final class NoisyStudentPipeline {
         let best = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model(device: device)
         let evaluation = try await evaluateTracks(best, tracks: test, tasks: tasks)
         record.testMetrics = evaluation.metrics
+        var clipScores = evaluation.clipScores
         var counts = ["test": evaluation.clips]
         if !outOfDomain.isEmpty {
             let ood = try await evaluateTracks(best, tracks: outOfDomain, tasks: tasks)
             for (metric, value) in ood.metrics { record.testMetrics[Self.outOfDomainPrefix + metric] = value }
+            for (metric, scores) in ood.clipScores { clipScores[Self.outOfDomainPrefix + metric] = scores }
             counts["out_of_domain"] = ood.clips
         }
+        record.clipScores = clipScores.isEmpty ? nil : clipScores
         record.evaluatedClips = counts
         record.testClassResults = ClassResults.compute(evaluation.predictions)
         record.taskKinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
@@ -430,11 +433,12 @@ public final class NoisyStudentPipeline {
 
     /// Full-track evaluation with the per-track predictions (for per-class results).
     func evaluateTracks(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws
-        -> (metrics: [String: Double], predictions: [TaskPredictions], clips: ClipCount) {
-        guard !tracks.isEmpty else { return ([:], [], ClipCount(clips: 0, failed: 0)) }
+        -> (metrics: [String: Double], predictions: [TaskPredictions], clips: ClipCount, clipScores: [String: [String: Double]]) {
+        guard !tracks.isEmpty else { return ([:], [], ClipCount(clips: 0, failed: 0), [:]) }
         let result = try await FullTrackEvaluation(options: config.inference).evaluate(model, tracks: tracks, tasks: tasks)
         for (path, message) in result.failures.sorted(by: { $0.key < $1.key }) { reporter.line("evaluation skipped \(path): \(message)") }
-        return (result.metrics, result.predictions, ClipCount(clips: tracks.count - result.failures.count, failed: result.failures.count))
+        return (result.metrics, result.predictions, ClipCount(clips: tracks.count - result.failures.count, failed: result.failures.count),
+                result.clipScores)
     }
 
     func persist(_ record: StageRecord) throws {

@@ -43,8 +43,12 @@ public struct SeedSummary: Codable, Sendable, Equatable {
         public var seeds: [UInt64]
         public var mean: [String: Double]
         public var standardDeviation: [String: Double]
+        /// Per metric that is a mean over clips: the 95 % bootstrap interval over test clips of
+        /// the seed-averaged difference (``ClipBootstrap``); nil for results recorded without
+        /// per-clip scores.
+        public var clipIntervals: [String: ClipInterval]?
 
-        enum CodingKeys: String, CodingKey { case stage, baseline, seeds, mean, standardDeviation = "std" }
+        enum CodingKeys: String, CodingKey { case stage, baseline, seeds, mean, standardDeviation = "std", clipIntervals = "clip_intervals" }
     }
 
     /// Every student minus the labeled-only control and minus the first teacher.
@@ -126,15 +130,22 @@ public struct SeedSummary: Codable, Sendable, Equatable {
         let base = Dictionary(baselineRuns.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var seeds: [UInt64] = []
         var values: [String: [Double]] = [:]
+        var clipPairs: [String: [(stage: [String: Double], baseline: [String: Double])]] = [:]
         for (seed, record) in runs {
             guard let other = base[seed] else { continue }
             seeds.append(seed)
             for (metric, value) in record.testMetrics {
                 if let b = other.testMetrics[metric] { values[metric, default: []].append(value - b) }
             }
+            for (metric, scores) in record.clipScores ?? [:] {
+                if let b = other.clipScores?[metric] { clipPairs[metric, default: []].append((scores, b)) }
+            }
         }
+        // An interval only where every paired seed has the clips' scores on both sides.
+        let intervals = clipPairs.filter { $0.value.count == seeds.count }.compactMapValues { ClipBootstrap.interval(pairs: $0) }
         return PairedDifference(stage: stage, baseline: baseline, seeds: seeds, mean: values.mapValues(mean),
-                                standardDeviation: values.mapValues(sampleStandardDeviation))
+                                standardDeviation: values.mapValues(sampleStandardDeviation),
+                                clipIntervals: intervals.isEmpty ? nil : intervals)
     }
 
     static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }

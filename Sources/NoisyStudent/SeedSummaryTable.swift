@@ -35,6 +35,13 @@ public struct SeedSummaryTable {
                     line += pad(d.mean[key].map { String(format: "%+.3f ± %.3f", $0, d.standardDeviation[key] ?? 0) } ?? "—", 18)
                 }
                 lines.append(line)
+                if let intervals = d.clipIntervals, names.contains(where: { intervals[$0.0] != nil }) {
+                    var line = pad("  95 % interval over clips", 40)
+                    for (key, _) in names {
+                        line += pad(intervals[key].map { String(format: "%+.3f … %+.3f", $0.low, $0.high) } ?? "", 18)
+                    }
+                    lines.append(line)
+                }
             }
             for peer in peers where names.contains(where: { peer.metrics[$0.0] != nil }) {
                 var line = pad("peer: \(peer.name)", 40)

@@ -49,6 +49,10 @@ public struct StageRecord: Codable, Sendable, Equatable {
     /// Per evaluated split (`test`, `out_of_domain`): on how many clips the test metrics were
     /// computed and how many could not be read.
     public var evaluatedClips: [String: ClipCount]?
+    /// Test metric (as in `testMetrics`) → clip path → that clip's score, for the metrics that
+    /// are means over clips (key weighted score, accuracy): what a paired comparison over clips
+    /// resamples (``SeedSummary/PairedDifference/clipIntervals``).
+    public var clipScores: [String: [String: Double]]?
     /// Where the stage's run directory went when it was superseded by a re-run.
     public var supersededDirectory: String?
 

@@ -82,6 +82,18 @@ struct PipelineFingerprintTests {
         let state = try String(contentsOf: dir.appendingPathComponent("runs/f/pipeline.json"), encoding: .utf8)
         #expect(state.contains("\"ood\\/register\\/accuracy\"") || state.contains("\"ood/register/accuracy\""))
         #expect(state.contains("\"n_clips\""))
+        // Each evaluated stage keeps every clip's score, per split, for paired comparisons over clips.
+        let evaluated = try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any]
+        let trained = (evaluated?["stages"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String != "pseudo-label" }
+        #expect(trained.count == 3)
+        for stage in trained {
+            let scores = stage["clipScores"] as? [String: [String: Double]] ?? [:]
+            let clips = stage["evaluatedClips"] as? [String: [String: Int]] ?? [:]
+            let test = try #require(clips["test"]?["n_clips"]), ood = try #require(clips["out_of_domain"]?["n_clips"])
+            #expect(scores["register/accuracy"]?.count == test, "\(stage["name"] ?? "?"): \(scores.keys)")
+            #expect(scores["ood/register/accuracy"]?.count == ood, "\(stage["name"] ?? "?")")
+            #expect(scores["ood/register/accuracy"]?.values.allSatisfy { $0 == 0 || $0 == 1 } == true)
+        }
 
         // --force a middle stage: it and everything after it rerun; the superseded runs are kept.
         let forced = try pipeline(sets + ["--force", "round1-pseudo-labels"])

@@ -100,3 +100,65 @@ import Testing
         #expect(SeedSummaryTable(summary: summary).text.contains("seed 0 teacher, seed 1 round1-control"))
     }
 }
+
+@Suite struct ClipBootstrapTests {
+    func scores(_ values: [Double]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: values.enumerated().map { ("clip-\($0.offset)", $0.element) })
+    }
+
+    @Test func aConstantDifferenceHasNoWidth() throws {
+        let i = try #require(ClipBootstrap.interval(pairs: [(scores([1, 0.5, 0.3]), scores([0.8, 0.3, 0.1]))]))
+        #expect(i.clips == 3)
+        #expect(abs(i.mean - 0.2) < 1e-12 && abs(i.low - 0.2) < 1e-12 && abs(i.high - 0.2) < 1e-12)
+    }
+
+    @Test func theIntervalMatchesTheNormalApproximation() throws {
+        // 400 clips, the stage right where the baseline is wrong on a quarter of them: mean 0.25,
+        // standard error sqrt(0.25 · 0.75 / 400) = 0.02165, so about 0.25 ± 1.96 · 0.02165.
+        let n = 400
+        let stage = scores((0..<n).map { $0 % 4 == 0 ? 1 : 0 }), baseline = scores([Double](repeating: 0, count: n))
+        let i = try #require(ClipBootstrap.interval(pairs: [(stage, baseline)]))
+        let se = (0.25 * 0.75 / Double(n)).squareRoot()
+        #expect(abs(i.mean - 0.25) < 1e-12)
+        #expect(abs(i.low - (0.25 - 1.96 * se)) < 0.006 && abs(i.high - (0.25 + 1.96 * se)) < 0.006,
+                "\(i.low) … \(i.high) against ±\(1.96 * se)")
+    }
+
+    @Test func seedsAreAveragedPerClipAndOnlyClipsScoredEverywhereCount() throws {
+        // Seed 0 says +1 on clip-0, seed 1 says −1: the clip's difference is 0. clip-2 is missing
+        // from seed 1's baseline, so it is left out.
+        let pairs: [(stage: [String: Double], baseline: [String: Double])] = [
+            (["clip-0": 1, "clip-1": 1, "clip-2": 1], ["clip-0": 0, "clip-1": 0, "clip-2": 0]),
+            (["clip-0": 0, "clip-1": 1, "clip-2": 1], ["clip-0": 1, "clip-1": 0]),
+        ]
+        let i = try #require(ClipBootstrap.interval(pairs: pairs))
+        #expect(i.clips == 2)
+        #expect(abs(i.mean - 0.5) < 1e-12 && i.low >= 0 && i.high <= 1)
+        #expect(ClipBootstrap.interval(pairs: [(["a": 1], ["a": 0])]) == nil, "one clip has no interval")
+    }
+
+    @Test func pairedDifferencesCarryTheIntervalAndTheTablePrintsIt() throws {
+        func state(student: [Double], control: [Double]) -> PipelineState {
+            var s = PipelineState()
+            var st = StageRecord(name: "round1-student", kind: .student, status: .done, runId: 2)
+            st.testMetrics = ["key/weighted_score": student.reduce(0, +) / Double(student.count)]
+            st.clipScores = ["key/weighted_score": scores(student)]
+            var c = StageRecord(name: "round1-control", kind: .control, status: .done, runId: 3)
+            c.testMetrics = ["key/weighted_score": control.reduce(0, +) / Double(control.count)]
+            c.clipScores = ["key/weighted_score": scores(control)]
+            s.stages = [st, c]
+            return s
+        }
+        let summary = SeedSummary(states: [(0, state(student: [1, 1, 0, 0.5], control: [1, 0, 0, 0.5])),
+                                           (1, state(student: [1, 0.3, 1, 0.5], control: [1, 0, 0, 0.5]))])
+        let pair = try #require(summary.differences?.first { $0.baseline == "round1-control" })
+        let i = try #require(pair.clipIntervals?["key/weighted_score"])
+        #expect(abs(i.mean - (pair.mean["key/weighted_score"] ?? .nan)) < 1e-12, "all clips in every seed: the same mean")
+        #expect(i.low <= i.mean && i.mean <= i.high && i.low < i.high)
+        #expect(SeedSummaryTable(summary: summary).text.contains("95 % interval over clips"))
+        // A result recorded without per-clip scores has no interval (and prints none).
+        var bare = state(student: [1], control: [0])
+        for k in bare.stages.indices { bare.stages[k].clipScores = nil }
+        #expect(SeedSummary(states: [(0, bare)]).differences?.first?.clipIntervals == nil)
+    }
+}

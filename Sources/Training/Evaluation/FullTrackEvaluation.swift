@@ -15,6 +15,9 @@ public struct FullTrackEvaluation: Sendable {
         public var predictions: [TaskPredictions]
         /// Path → error of the tracks that could not be read.
         public var failures: [String: String]
+        /// Metric → path → the clip's score, for the metrics that are means over clips
+        /// (``TaskMetrics/clipScores(task:output:target:)``).
+        public var clipScores: [String: [String: Double]] = [:]
     }
 
     public func evaluate(_ model: any AudioModel, tracks: [LabeledTrack], tasks: [TaskSpec]) async throws -> Result {
@@ -24,6 +27,7 @@ public struct FullTrackEvaluation: Sendable {
         var predictions = clipTasks.map { TaskPredictions(task: $0) }
         var frameScores = tasks.filter(\.kind.isTimeAligned).map { TimeAlignedScores(task: $0) }
         var failures: [String: String] = [:]
+        var clipScores: [String: [String: Double]] = [:]
         try await predictor.predict(paths: tracks.map(\.path)) { index, outcome in
             let track = tracks[index]
             let p: TrackPrediction
@@ -36,7 +40,11 @@ public struct FullTrackEvaluation: Sendable {
             for i in predictions.indices {
                 let task = predictions[i].task
                 guard let output = p.values[task.name] else { continue }
-                predictions[i].append(output: output, target: try track.targets[task.name]?.dense(for: task))
+                let target = try track.targets[task.name]?.dense(for: task)
+                predictions[i].append(output: output, target: target)
+                for (metric, score) in TaskMetrics.clipScores(task: task, output: output, target: target) {
+                    clipScores[metric, default: [:]][track.path] = score
+                }
             }
             for i in frameScores.indices {
                 let task = frameScores[i].task
@@ -48,6 +56,6 @@ public struct FullTrackEvaluation: Sendable {
         var metrics: [String: Double] = [:]
         for p in predictions { metrics.merge(try TaskMetrics.compute(p)) { $1 } }
         for scores in frameScores { metrics.merge(scores.metrics) { $1 } }
-        return Result(metrics: metrics, predictions: predictions, failures: failures)
+        return Result(metrics: metrics, predictions: predictions, failures: failures, clipScores: clipScores)
     }
 }

@@ -42,6 +42,19 @@ public enum TaskMetrics {
         return m
     }
 
+    /// One clip's share of the split's metrics, for the metrics that are means over clips: a
+    /// 24-key task's MIREX `weighted_score`, any other multi-class task's `accuracy` (1 or 0).
+    /// Empty for an unlabeled clip and for metrics that are not per-clip means (ROC-AUC, r²).
+    /// Paired comparisons resample clips with these (``SeedSummary``).
+    public static func clipScores(task: TaskSpec, output: [Float], target: [Float]?) -> [String: Double] {
+        guard task.kind == .multiClass, let target, !output.isEmpty else { return [:] }
+        let estimate = argmax(output), truth = argmax(target)
+        if let keys = keyClasses(task) {
+            return ["\(task.name)/weighted_score": MusicalKey.weightedScore(reference: keys[truth], estimate: keys[estimate])]
+        }
+        return ["\(task.name)/accuracy": estimate == truth ? 1 : 0]
+    }
+
     /// The class list as keys, when every class name parses as a musical key and all 24 are there.
     static func keyClasses(_ task: TaskSpec) -> [MusicalKey]? {
         guard task.classes.count == 24 else { return nil }
