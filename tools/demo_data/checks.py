@@ -22,6 +22,28 @@ def sidecar_paths(paths) -> list[str]:
             or p.split("/", 1)[0] == POOL_FRAMES_DIR]
 
 
+# A score that music21 cannot render (a malformed source item) is left out of the data set and
+# listed in stats.json; the build still succeeds while such clips stay below this share of the
+# labeled plan, so that one bad score among thousands does not stop a long experiment.
+MAX_FAILED_LABELED_SHARE = 0.02
+
+
+def build_status(failed_labeled: int, planned_labeled: int, undecodable_pool: int, audio_problems: int,
+                 leaks: bool) -> tuple[int, str | None]:
+    """The builder's exit status and its message: 2 for a split leak, 1 for audio problems in
+    written files, undecodable pool files or more failed renders than MAX_FAILED_LABELED_SHARE
+    of the plan, 0 otherwise (with a warning when some clips were left out)."""
+    if leaks:
+        return 2, "ERROR: split leak (see stats.json 'leaks'); the build fails"
+    tolerated = failed_labeled <= MAX_FAILED_LABELED_SHARE * planned_labeled
+    if audio_problems or undecodable_pool or not tolerated:
+        return 1, "WARNING: some items failed or have problems; see stats.json"
+    if failed_labeled:
+        return 0, (f"WARNING: {failed_labeled} of {planned_labeled} labeled clips could not be rendered and are left "
+                   "out (stats.json 'labeled_failed')")
+    return 0, None
+
+
 class LeakError(RuntimeError):
     """A piece appears in more than one of train / valid / test / test_ood / pool."""
 

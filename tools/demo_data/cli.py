@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from . import __doc__ as PACKAGE_DOC
-from .checks import LeakError, analysis_stats, check_clip, check_no_leaks, sidecar_paths
+from .checks import LeakError, analysis_stats, build_status, check_clip, check_no_leaks, sidecar_paths
 from .common import (CLIP_SECONDS, SCRIPT_VERSION, atomic_write_csv, atomic_write_text, du_bytes,
                      log, music21_quiet, nonempty)
 from .frames import FRAMES_VERSION, up_to_date
@@ -502,10 +502,8 @@ def main(argv=None) -> int:
         f"{stats['pool_hours']:.2f} h, disk {disk / 1e6:.0f} MB (+ symlinked game music), "
         f"train keys present {stats['train_keys_present']}/24, chorale key agreement "
         f"{ana['agreement']:.1%} ({ana_notated['agreement']:.1%} with the raw notated keys)")
-    if check.get("leaks"):
-        log("ERROR: split leak (see stats.json 'leaks'); the build fails")
-        return 2
-    if failed_lab or bad_pool or check.get("audio_problems"):
-        log("WARNING: some items failed or have problems; see stats.json")
-        return 1
-    return 0
+    status, message = build_status(len(failed_lab), len(plans), len(bad_pool), len(check.get("audio_problems") or []),
+                                   bool(check.get("leaks")))
+    if message:
+        log(message)
+    return status

@@ -84,6 +84,21 @@ class LeakCheck(unittest.TestCase):
             checks.check_no_leaks([("holdout", ["bwv:1"])])
 
 
+class BuildStatus(unittest.TestCase):
+    def test_a_few_unrenderable_scores_do_not_fail_the_build(self):
+        # 3 of 716 clips (0.4 %) failed in music21: left out, the build goes on (exit 0, a warning).
+        status, message = checks.build_status(3, 716, 0, 0, False)
+        self.assertEqual(status, 0)
+        self.assertIn("3 of 716", message)
+        self.assertEqual(checks.build_status(0, 716, 0, 0, False), (0, None))
+
+    def test_many_failures_problems_and_leaks_do(self):
+        self.assertEqual(checks.build_status(20, 716, 0, 0, False)[0], 1)  # 2.8 % > 2 %
+        self.assertEqual(checks.build_status(0, 716, 1, 0, False)[0], 1)
+        self.assertEqual(checks.build_status(0, 716, 0, 2, False)[0], 1)
+        self.assertEqual(checks.build_status(0, 716, 0, 0, True)[0], 2)
+
+
 class KeyRelation(unittest.TestCase):
     CASES = [
         ("C major", "C major", "same"),
