@@ -9,6 +9,15 @@
 //
 // Installed process-wide with c10::SetCPUAllocator (oneDNN's scratch memory goes through it
 // too); blocks allocated before installation keep their own deleter.
+//
+// Once installed it stays installed: "disabling" switches it to pass-through (plain aligned
+// malloc, nothing cached). libtorch's oneDNN bridge (ideep) allocates with
+// GetAllocator(CPU)->raw_allocate and frees with GetAllocator(CPU)->raw_deallocate, i.e. with
+// whichever allocator is current *at free time*; swapping allocators while such a block lives
+// handed a mapped block to glibc's free() ("free(): invalid pointer", a CI abort when one test
+// disabled the cache while another held oneDNN-layout weights). For the same reason a pointer
+// this allocator never handed out is one the default allocator made (posix_memalign), and is
+// given back with free().
 #include "internal.h"
 #include <c10/core/CPUAllocator.h>
 #include <sys/mman.h>
@@ -54,10 +63,17 @@ class CachingCPUAllocator final : public c10::Allocator {
 
   static void Release(void *p);
 
-  void set_limit(size_t limit) {
+  /// Caching on with `limit` bytes of freed blocks kept, or off (pass-through, cache emptied).
+  void configure(bool caching, size_t limit) {
     std::lock_guard<std::mutex> lock(mutex_);
-    limit_ = limit;
+    caching_ = caching;
+    limit_ = caching ? limit : 0;
     trim(limit_);
+  }
+
+  bool caching() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return caching_;
   }
 
   void empty_cache() {
@@ -77,15 +93,16 @@ class CachingCPUAllocator final : public c10::Allocator {
  private:
   void *obtain(size_t nbytes) {
     if (nbytes == 0) return nullptr;
-    if (nbytes < kSmall) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (nbytes < kSmall || !caching_) {
+      lock.unlock();
       void *p = nullptr;
       if (posix_memalign(&p, 64, nbytes) != 0 || p == nullptr) throw std::bad_alloc();
-      std::lock_guard<std::mutex> lock(mutex_);
+      lock.lock();
       small_.insert(p);
       return p;
     }
     const size_t size = rounded(nbytes);
-    std::lock_guard<std::mutex> lock(mutex_);
     auto it = free_.find(size);
     void *p = nullptr;
     if (it != free_.end() && !it->second.empty()) {
@@ -118,7 +135,10 @@ class CachingCPUAllocator final : public c10::Allocator {
       return;
     }
     auto it = live_.find(p);
-    if (it == live_.end()) return;  // not ours: cannot happen, and never worth a crash
+    if (it == live_.end()) {  // made by the default allocator (see the top of the file)
+      std::free(p);
+      return;
+    }
     const size_t size = it->second;
     live_.erase(it);
     live_bytes_ -= size;
@@ -151,6 +171,7 @@ class CachingCPUAllocator final : public c10::Allocator {
   }
 
   std::mutex mutex_;
+  bool caching_ = true;
   size_t limit_;
   std::map<size_t, std::vector<void *>> free_;
   std::unordered_map<void *, size_t> live_;
@@ -175,14 +196,15 @@ int ct_caching_allocator_enable(int enabled, int64_t max_cached_bytes) {
   CT_STATUS({
     if (max_cached_bytes < 0) throw std::invalid_argument("ctorch: negative cache limit");
     auto *caching = instance(static_cast<size_t>(max_cached_bytes));
-    caching->set_limit(static_cast<size_t>(max_cached_bytes));
-    c10::SetCPUAllocator(enabled ? static_cast<c10::Allocator *>(caching) : c10::GetDefaultCPUAllocator(), kPriority);
-    if (!enabled) caching->empty_cache();
+    caching->configure(enabled != 0, static_cast<size_t>(max_cached_bytes));
+    // Installed once, never swapped back (see the top of the file).
+    if (enabled && c10::GetCPUAllocator() != static_cast<c10::Allocator *>(caching))
+      c10::SetCPUAllocator(caching, kPriority);
   })
 }
 
 int ct_caching_allocator_enabled(void) {
-  return c10::GetCPUAllocator() == static_cast<c10::Allocator *>(instance()) ? 1 : 0;
+  return c10::GetCPUAllocator() == static_cast<c10::Allocator *>(instance()) && instance()->caching() ? 1 : 0;
 }
 
 int ct_caching_allocator_stats(int64_t *live, int64_t *cached, int64_t *peak, int64_t *hits, int64_t *misses) {

@@ -25,7 +25,9 @@ public enum CachingAllocator {
         try Tensor.check(ct_caching_allocator_enable(1, Int64(maximumCachedBytes)), "enable caching allocator")
     }
 
-    /// Restores libtorch's default CPU allocator and frees the cached blocks.
+    /// Stops caching and frees the cached blocks. The allocator stays installed and hands out
+    /// plain memory: libtorch's oneDNN bridge frees through whichever allocator is current, so
+    /// swapping back to the default one under a live oneDNN tensor would crash the process.
     public static func disable() throws {
         try Tensor.check(ct_caching_allocator_enable(0, 0), "disable caching allocator")
     }

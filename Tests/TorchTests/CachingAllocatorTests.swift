@@ -27,4 +27,25 @@ struct CachingAllocatorTests {
         #expect(try CachingAllocator.statistics().cachedBytes == 0)
         #expect(throws: TorchError.self) { try CachingAllocator.enable(maximumCachedBytes: -1) }
     }
+
+    /// oneDNN-layout tensors are allocated and freed through whichever CPU allocator is current
+    /// at each moment; turning the cache on or off under a live one must not free its memory
+    /// with the wrong deleter (before the fix: "free(): invalid pointer", an abort).
+    @Test("oneDNN-layout tensors outlive turning the cache on and off",
+          .enabled(if: Runtime.hasOneDNN, "libtorch without oneDNN: skipped, not passed"))
+    func oneDNNBlocksAcrossSwitches() throws {
+        let dense = try Tensor.randn([4, 64, 32, 32], generator: try Generator(seed: 3))
+        let expected = try dense.sum().item()
+        try CachingAllocator.enable(maximumCachedBytes: 1 << 30)
+        defer { try? CachingAllocator.disable() }
+        var madeWhileCaching: Tensor? = try dense.toOneDNNLayout()
+        try CachingAllocator.disable()
+        var madeWhilePlain: Tensor? = try dense.toOneDNNLayout()
+        #expect(try madeWhileCaching!.toDense().sum().item() == expected)
+        madeWhileCaching = nil  // a mapped block, freed while caching is off
+        try CachingAllocator.enable(maximumCachedBytes: 1 << 30)
+        #expect(try madeWhilePlain!.toDense().sum().item() == expected)
+        madeWhilePlain = nil  // a malloc'd block, freed while caching is on
+        #expect(CachingAllocator.isEnabled)
+    }
 }
