@@ -14,7 +14,7 @@ struct PipelineCommand: AsyncParsableCommand {
     @Option(help: "YAML configuration (catalog, runs_directory, tasks, schedule, teacher, student, …).")
     var config: String
 
-    @Option(name: .customLong("set"), help: "Override a configuration key, e.g. --set student.epochs=4 (repeatable).")
+    @Option(name: .customLong("set"), help: "Override a configuration key, e.g. --set teacher.epochs=4 (repeatable).")
     var overrides: [String] = []
 
     @Option(help: "Where to write the results table as JSON (default: <runs_directory>/results.json).")
@@ -43,6 +43,8 @@ struct PipelineCommand: AsyncParsableCommand {
         if cellResults != nil, seeds.isEmpty { throw ValidationError("--cell-results needs --seeds") }
         var config = try ConfigLoader.load(PipelineConfig.self, from: URL(fileURLWithPath: config), overrides: overrides)
         try config.validate()
+        let ignored = config.ignoredOverrides(overrides)
+        guard ignored.isEmpty else { throw ValidationError(ignored.joined(separator: "\n")) }
         // Under `crescendo launch`, torchrun or Slurm: data-parallel training and sharded
         // labelling over the job's ranks; rank 0 alone writes the state, the catalog and the results.
         let environment = try DistributedEnvironment()
