@@ -74,6 +74,12 @@ public struct StudyConfig: Codable, Sendable, Equatable {
         guard !students.isEmpty, Set(students).count == students.count else {
             throw PipelineError.invalidConfig(key: "schedule.students", reason: "name at least one student preset, each once")
         }
+        // A cell's student trains student.epochs (sized by schedule.budget_exponent); a list of
+        // per-round epochs would be read by nothing, and the grid would run other budgets than asked.
+        guard pipeline.schedule.studentEpochs == nil else {
+            throw PipelineError.invalidConfig(key: "schedule.student_epochs",
+                                              reason: "a study's students train student.epochs (sized per preset by schedule.budget_exponent); remove it")
+        }
     }
 
     /// Checks that every student is at least as large as the teacher (knowledge expansion) and

@@ -26,6 +26,10 @@ struct StudyTests {
         var bad = c
         bad.poolFractions = [0.5, 1.5]
         #expect(throws: PipelineError.invalidConfig(key: "study.pool_fractions.1", reason: "1.5 is not in [0, 1]")) { try bad.validate() }
+        // Per-round epochs mean nothing to a study's cells: refused, not ignored.
+        var rounds = c
+        rounds.pipeline.schedule.studentEpochs = [4, 2]
+        #expect(throws: PipelineError.self) { try rounds.validate() }
     }
 
     @Test("pool subsets are nested: a smaller fraction's tracks are inside every larger one's")
