@@ -8,6 +8,13 @@ over seeds, and the paired difference of two stages. Standard library only.
     python3 tools/clip_breakdown.py docs/results/experiment-pool3h-ood120x4-teacher24 \
         --metric ood/key/weighted_score --group folk=essenFolksong,ryansMammoth \
         --pair round1-student:round1-control
+
+Several result directories (each LABEL=DIR, or DIR labelled by its name) compare stages across
+experiments on the same test split, paired by seed; their stages are then named STAGE@LABEL:
+
+    python3 tools/clip_breakdown.py base=docs/results/experiment-pool3h-ood120x4-teacher24-key07 \
+        scratch=docs/results/experiment-pool3h-ood120x4-teacher24-key07-scratch \
+        --pair round1-student@scratch:round1-control@base
 """
 
 from __future__ import annotations
@@ -62,7 +69,7 @@ def spread(values: list[float], signed: bool = False) -> str:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("directory", type=Path)
+    ap.add_argument("directories", nargs="+", metavar="[LABEL=]DIR")
     ap.add_argument("--metric", default="ood/key/weighted_score")
     ap.add_argument("--group", action="append", default=[], metavar="NAME=CORPUS,CORPUS",
                     help="a group of corpora (file-name prefixes); the rest are 'other'")
@@ -73,7 +80,15 @@ def main(argv: list[str]) -> int:
     for g in args.group:
         name, _, corpora = g.partition("=")
         groups[name] = set(corpora.split(","))
-    seeds = load(args.directory)
+    seeds: dict[int, dict[str, dict]] = {}
+    for spec in args.directories:
+        label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
+        directory = Path(path)
+        label = label or directory.name
+        for seed, records in load(directory).items():
+            for name, record in records.items():
+                key = f"{name}@{label}" if len(args.directories) > 1 else name
+                seeds.setdefault(seed, {})[key] = record
     stages = []
     for records in seeds.values():
         stages += [n for n in records if n not in stages]
@@ -85,14 +100,15 @@ def main(argv: list[str]) -> int:
                 table.setdefault(name, {}).setdefault(g, []).append((seed, m))
                 counts[g] = n
     if not table:
-        print(f"no clip scores for {args.metric} in {args.directory}", file=sys.stderr)
+        print(f"no clip scores for {args.metric} in {' '.join(args.directories)}", file=sys.stderr)
         return 1
     names = [g for g in list(groups) + ["other", "all"] if g in counts]
     print(f"{args.metric}, mean over clips, mean ± sd over seeds ({len(seeds)} seeds)")
-    print(f"{'stage':34}" + "".join(f"{f'{g} ({counts[g]})':>18}" for g in names))
+    width = max([34] + [len(n) + 2 for n in stages] + [len(p.replace(":", " − ")) + 2 for p in args.pair])
+    print(f"{'stage':{width}}" + "".join(f"{f'{g} ({counts[g]})':>18}" for g in names))
     for name in stages:
         if name in table:
-            print(f"{name:34}" + "".join(f"{spread([m for _, m in table[name].get(g, [])]):>18}" for g in names))
+            print(f"{name:{width}}" + "".join(f"{spread([m for _, m in table[name].get(g, [])]):>18}" for g in names))
     for pair in args.pair:
         stage, _, baseline = pair.partition(":")
         cells = []
@@ -101,7 +117,7 @@ def main(argv: list[str]) -> int:
             b = dict(table.get(baseline, {}).get(g, []))
             diffs = [a[s] - b[s] for s in a if s in b]
             cells.append(spread(diffs, signed=True))
-        print(f"{stage + ' − ' + baseline:34}" + "".join(f"{c:>18}" for c in cells))
+        print(f"{stage + ' − ' + baseline:{width}}" + "".join(f"{c:>18}" for c in cells))
     return 0
 
 
