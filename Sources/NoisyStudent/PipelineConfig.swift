@@ -156,9 +156,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         for (key, trainer) in [("teacher", teacher), ("student", student), ("fine_tune", fineTune)] where trainer?.device != nil {
             throw PipelineError.invalidConfig(key: "\(key).device", reason: "the pipeline runs every stage on one device: set the top-level device (or pass --device)")
         }
-        try teacher.validate()
-        try student.validate()
-        try fineTune?.validate()
+        try teacher.validate(section: "teacher")
+        try student.validate(section: "student")
+        try fineTune?.validate(section: "fine_tune")
         try augmentation.validate()
         if let keyTransposition {
             try keyTransposition.validate()

@@ -108,7 +108,17 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     static let defaults = TrainerConfig()
 
     /// Checks ranges, naming the offending key.
-    public func validate() throws {
+    /// Checks the values, naming a bad key under `section`, the section's name in the file
+    /// (`trainer` in a training run; `teacher`, `student` or `fine_tune` in a pipeline).
+    public func validate(section: String = "trainer") throws {
+        do {
+            try validateValues()
+        } catch TrainingError.invalidConfig(let key, let reason) where key.hasPrefix("trainer.") && section != "trainer" {
+            throw TrainingError.invalidConfig(key: section + key.dropFirst("trainer".count), reason: reason)
+        }
+    }
+
+    private func validateValues() throws {
         func require(_ ok: Bool, _ key: String, _ reason: String) throws {
             if !ok { throw TrainingError.invalidConfig(key: "trainer.\(key)", reason: reason) }
         }
