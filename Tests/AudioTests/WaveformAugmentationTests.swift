@@ -12,6 +12,7 @@ let everyWaveformTransform: [WaveformAugmentation] = [
     .noise(AdditiveNoise(snrDB: 0...30, color: .pink)),
     .filter(FrequencyFilter(kind: .lowPass, cutoffHz: 500...4000)),
     .filter(FrequencyFilter(kind: .highPass, cutoffHz: 100...2000)),
+    .equalizer(RandomEqualizer()),
     .echo(Echo()),
     .pitchShift(PitchShift(semitones: -3...3)),
     .reverb(Reverb()),

@@ -10,6 +10,7 @@ public enum WaveformAugmentation: Sendable, Codable, Equatable {
     case polarityInversion(PolarityInversion)
     case noise(AdditiveNoise)
     case filter(FrequencyFilter)
+    case equalizer(RandomEqualizer)
     case echo(Echo)
     case pitchShift(PitchShift)
     case reverb(Reverb)
@@ -22,6 +23,7 @@ public enum WaveformAugmentation: Sendable, Codable, Equatable {
         case .polarityInversion(let t): return t
         case .noise(let t): return t
         case .filter(let t): return t
+        case .equalizer(let t): return t
         case .echo(let t): return t
         case .pitchShift(let t): return t
         case .reverb(let t): return t
@@ -30,7 +32,7 @@ public enum WaveformAugmentation: Sendable, Codable, Equatable {
 
     /// The `"type"` of each step, in declaration order.
     public static let typeNames = [RandomCrop.name, Gain.name, PolarityInversion.name, AdditiveNoise.name,
-                                   FrequencyFilter.name, Echo.name, PitchShift.name, Reverb.name]
+                                   FrequencyFilter.name, RandomEqualizer.name, Echo.name, PitchShift.name, Reverb.name]
 
     /// Applies the step to (batch, samples) or (samples); see ``WaveformTransform``.
     public func callAsFunction(_ waveform: Tensor, sampleRate: Int, random: AugmentationRandom) throws -> Tensor {
@@ -48,6 +50,7 @@ public enum WaveformAugmentation: Sendable, Codable, Equatable {
         case PolarityInversion.name: self = .polarityInversion(try PolarityInversion(from: decoder))
         case AdditiveNoise.name: self = .noise(try AdditiveNoise(from: decoder))
         case FrequencyFilter.name: self = .filter(try FrequencyFilter(from: decoder))
+        case RandomEqualizer.name: self = .equalizer(try RandomEqualizer(from: decoder))
         case Echo.name: self = .echo(try Echo(from: decoder))
         case PitchShift.name: self = .pitchShift(try PitchShift(from: decoder))
         case Reverb.name: self = .reverb(try Reverb(from: decoder))
