@@ -14,6 +14,8 @@ public final class ScalingStudy {
     public let data: any PipelineDataSource
     public var reporter: ProgressReporter
     public let directory: URL
+    /// Where finished cells are committed and read back (`--cell-results`; nil: nowhere).
+    public var cellResults: URL?
 
     /// Validates `config`; the study directory is its `runs_directory`.
     public init(config: StudyConfig, data: any PipelineDataSource, reporter: ProgressReporter = ProgressReporter()) throws {
@@ -38,6 +40,14 @@ public final class ScalingStudy {
         try config.validateSizes(tasks: splits.tasks)
         let cells = config.cells
         reporter.line("study: \(cells.count) cells (\(config.poolFractions.count) pool fractions × \(config.students.count) students × \(config.seeds.count) seeds); \(splits.train.count) train tracks, pool \(splits.pool.count) tracks")
+        let committed = try committedCells(cells)
+        if let cellResults, committed.count == cells.count,
+           let shared = try StudySharedFile.load(directory: cellResults, configuration: StudySharedFile.configurationFingerprint(config)) {
+            reporter.line("study: every cell is committed in \(cellResults.path): read back, nothing trained")
+            let results = summary(teacher: shared.teacher, labels: shared.pseudoLabels, cells: cells.map { committed[$0]!.result })
+            try results.write(to: directory)
+            return results
+        }
 
         let teacher = try await pipeline.trainedStage(
             name: "teacher", kind: .teacher, preset: shared.schedule.teacher,
@@ -51,14 +61,48 @@ public final class ScalingStudy {
             labels = try await pipeline.pseudoLabelStage(round: 1, teacher: teacher, tasks: splits.tasks, pool: labelled)
         }
 
-        var results = try cells.map { try recordedResult($0) }
+        if let cellResults {
+            try StudySharedFile(configuration: StudySharedFile.configurationFingerprint(config), teacher: teacher,
+                                pseudoLabels: labels).save(directory: cellResults)
+        }
+
+        var results = try cells.map { try committed[$0]?.result ?? recordedResult($0) }
         try summary(teacher: teacher, labels: labels, cells: results).write(to: directory)
-        // Every cell goes through its stages, which are reused only when their fingerprints match.
+        // Every cell goes through its stages, which are reused only when their fingerprints match;
+        // a committed cell is read back instead.
         for (i, cell) in cells.enumerated() {
+            if committed[cell] != nil {
+                reporter.line("\(cell.name): committed in \(cellResults?.path ?? ""), read back")
+                continue
+            }
             results[i] = try await runCell(cell, splits: splits, teacher: teacher, labels: labels)
+            if let cellResults, results[i].done {
+                try commit(cell, result: results[i], to: cellResults)
+            }
             try summary(teacher: teacher, labels: labels, cells: results).write(to: directory)
         }
         return summary(teacher: teacher, labels: labels, cells: results)
+    }
+
+    /// The cells whose committed files hold this configuration (none without `cellResults`).
+    func committedCells(_ cells: [StudyCell]) throws -> [StudyCell: StudyCellFile] {
+        guard let cellResults else { return [:] }
+        var found: [StudyCell: StudyCellFile] = [:]
+        for cell in cells {
+            let fingerprint = try StudyCellFile.configurationFingerprint(config, cell: cell)
+            if let file = try StudyCellFile.load(directory: cellResults, cell: cell, configuration: fingerprint) {
+                found[cell] = file
+            }
+        }
+        return found
+    }
+
+    /// Writes a finished cell's file: its result and its stage records.
+    func commit(_ cell: StudyCell, result: StudyResults.CellResult, to cellResults: URL) throws {
+        let url = directory.appendingPathComponent(Self.cellDirectory(cell)).appendingPathComponent("pipeline.json")
+        let stages = try PipelineState.load(from: url).stages
+        try StudyCellFile(cell: cell, configuration: StudyCellFile.configurationFingerprint(config, cell: cell), result: result,
+                          stages: stages, finishedAt: Date()).save(directory: cellResults)
     }
 
     func summary(teacher: StageRecord, labels: StageRecord?, cells: [StudyResults.CellResult]) -> StudyResults {

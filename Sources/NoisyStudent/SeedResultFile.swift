@@ -45,13 +45,7 @@ public struct SeedResultFile: Codable, Sendable, Equatable {
     /// committed result is never silently overwritten by a different experiment).
     public static func load(directory: URL, seed: UInt64, configuration: String) throws -> SeedResultFile? {
         let url = url(directory: directory, seed: seed)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let file: SeedResultFile
-        do { file = try decoder.decode(SeedResultFile.self, from: data) } catch {
-            throw PipelineError.invalidConfig(key: "--cell-results", reason: "\(url.path) is not a seed result file: \(error)")
-        }
+        guard let file = try CommittedJSON.load(SeedResultFile.self, url: url, what: "seed result file") else { return nil }
         guard file.configuration == configuration else {
             throw PipelineError.invalidConfig(
                 key: "--cell-results",
@@ -62,11 +56,7 @@ public struct SeedResultFile: Codable, Sendable, Equatable {
 
     /// Writes the file atomically, pretty-printed with sorted keys (small, diff-friendly).
     public func save(directory: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try encoder.encode(self).write(to: Self.url(directory: directory, seed: seed), options: .atomic)
+        try CommittedJSON.save(self, url: Self.url(directory: directory, seed: seed))
     }
 
     /// The stages as a pipeline state (for the summary over seeds).

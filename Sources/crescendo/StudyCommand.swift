@@ -16,6 +16,11 @@ struct StudyCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "Override a configuration key, e.g. --set student.epochs=4 (repeatable).")
     var overrides: [String] = []
 
+    @Option(name: .customLong("cell-results"),
+            help: ArgumentHelp("Write each finished cell to DIR/<cell>.json and the teacher and labels to DIR/shared.json (small, meant to be committed); a cell whose file is there for the same configuration is read back, not trained.",
+                               valueName: "dir"))
+    var cellResults: String?
+
     @OptionGroup var placement: DeviceOption
 
     func run() async throws {
@@ -26,7 +31,9 @@ struct StudyCommand: AsyncParsableCommand {
         Runtime.threads = config.pipeline.teacher.threads
         let p = config.pipeline
         let data = try CatalogPipelineData(catalogPath: p.catalog, poolSplit: p.splits.pool, splitSet: p.splits.splitSet)
-        let results = try await ScalingStudy(config: config, data: data).run()
+        let study = try ScalingStudy(config: config, data: data)
+        study.cellResults = cellResults.map { URL(fileURLWithPath: $0) }
+        let results = try await study.run()
         print(results.csv(), terminator: "")
         let directory = URL(fileURLWithPath: p.runsDirectory)
         print("results: \(directory.appendingPathComponent(StudyResults.jsonName).path)")
