@@ -54,9 +54,9 @@ class ExperimentOptions(unittest.TestCase):
         plan = self.plan("--pool-hours", "3", "--set", "teacher.epochs=24", "--variant", "v", "--set", "pool_fraction=0.5")
         self.assertEqual(plan["runs"], "runs/experiment-pool3h-v")
         self.assertEqual(plan["results"], "docs/results/experiment-pool3h-v")
-        self.assertNotIn("--variant", plan["pipeline"])
-        self.assertTrue(plan["pipeline"].endswith("--set teacher.epochs=24 --set pool_fraction=0.5"), plan["pipeline"])
-        self.assertIn("--set runs_directory=runs/experiment-pool3h-v", plan["pipeline"])
+        self.assertNotIn("--variant", plan["command"])
+        self.assertTrue(plan["command"].endswith("--set teacher.epochs=24 --set pool_fraction=0.5"), plan["command"])
+        self.assertIn("--set runs_directory=runs/experiment-pool3h-v", plan["command"])
 
     def test_start_from_names_the_seeding_runs(self):
         self.make_runs("experiment-pool3h-ood120x4-base")
@@ -66,8 +66,19 @@ class ExperimentOptions(unittest.TestCase):
         self.assertEqual(plan["runs"], "runs/experiment-pool3h-ood120x4-next")
         self.assertEqual(plan["data"], "data/full-ood120x4")
         self.assertEqual(plan["seeds"], "0 1")
-        self.assertIn("--set catalog=data/full-ood120x4/catalog.sqlite", plan["pipeline"])
-        self.assertIn("--seeds 0 1 --cell-results", plan["pipeline"])
+        self.assertIn("--set catalog=data/full-ood120x4/catalog.sqlite", plan["command"])
+        self.assertIn("--seeds 0 1 --cell-results", plan["command"])
+
+    def test_grid_runs_the_study(self):
+        plan = self.plan("--pool-hours", "3", "--grid", "0 0.25 1", "--seeds", "0 2", "--variant", "v", "--set", "x=1")
+        self.assertEqual(plan["runs"], "runs/experiment-pool3h-v-grid")
+        self.assertEqual(plan["results"], "docs/results/experiment-pool3h-v-grid")
+        self.assertTrue(plan["command"].startswith("crescendo study --config configs/experiment.yaml"), plan["command"])
+        self.assertIn("pool_fractions:\\ \\[0\\,\\ 0.25\\,\\ 1\\]", plan["command"])
+        self.assertIn("seeds:\\ \\[0\\,\\ 2\\]", plan["command"])
+        self.assertNotIn("--seeds", plan["command"])
+        self.assertIn("--cell-results docs/results/experiment-pool3h-v-grid", plan["command"])
+        self.assertTrue(self.plan()["command"].startswith("crescendo pipeline"))
 
     def test_start_from_the_plain_run(self):
         self.make_runs("experiment-pool3h")
@@ -83,6 +94,8 @@ class ExperimentOptions(unittest.TestCase):
             (("--variant", ""), "--variant needs a non-empty name"),
             (("--seeds", "0,1"), "--seeds must be seed numbers"),
             (("--pool-hours", "many"), "--pool-hours must be a number"),
+            (("--grid", "0,1"), "--grid must be pool fractions"),
+            (("--grid", "0 1", "--start-from", ""), "--start-from does not apply to --grid"),
         ]
         self.make_runs("experiment-pool3h-v")
         cases.append((("--pool-hours", "3", "--start-from", "v", "--variant", "v"), "names this variant itself"))
