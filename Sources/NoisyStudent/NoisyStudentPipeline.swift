@@ -178,6 +178,11 @@ public final class NoisyStudentPipeline {
                                   runDirectory: runDirectory, noise: studentNoise, reporter: reporter, group: ranks?.group)
         reporter.line("\(name): training \(preset.rawValue) (\(model.parameterCount) parameters) on \(train.count) examples")
         let result = try await trainer.fit(resume: true)
+        // The stage is a training run like `crescendo train`'s: `evaluate` and `predict` open it.
+        if isPrimary {
+            try RunManifest(catalog: self.config.catalog, tasks: tasks.map(\.name), splitSet: self.config.splits.splitSet)
+                .save(in: runDirectory)
+        }
         record.checkpoint = result.bestCheckpoint.path
         record.validMetrics = result.bestMetrics
         record.trainingExamples = train.count

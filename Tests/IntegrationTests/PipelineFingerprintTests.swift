@@ -54,6 +54,10 @@ struct PipelineFingerprintTests {
         #expect(stages["round1-control"]?["kind"] as? String == "control")
         #expect(stages["round1-control"]?["trainingExamples"] as? Int == stages["round1-student"]?["trainingExamples"] as? Int)
         #expect((stages["round1-control"]?["trainingExamples"] as? Int ?? 0) > 9, "the control's epoch was not the student's length")
+        // Each trained stage is a run that `crescendo evaluate` opens like one of `crescendo train`.
+        let opened = try CrescendoBinary.run(["evaluate", "runs/f/round1-student", "--split", "test", "--json", "--threads", "1"], in: dir)
+        #expect(opened.status == 0, "\(opened.output)")
+        #expect(opened.output.contains("\"tracks\""), "\(opened.output)")
         let same = try pipeline([])
         #expect(same == ["teacher": "reused", "round1-pseudo-labels": "reused", "round1-student": "reused", "round1-control": "reused"],
                 "\(same)")
