@@ -41,10 +41,11 @@ public final class ScalingStudy {
         let cells = config.cells
         reporter.line("study: \(cells.count) cells (\(config.poolFractions.count) pool fractions × \(config.students.count) students × \(config.seeds.count) seeds); \(splits.train.count) train tracks, pool \(splits.pool.count) tracks")
         let committed = try committedCells(cells)
-        if let cellResults, committed.count == cells.count,
+        let readBack = cells.compactMap { committed[$0]?.result }
+        if let cellResults, readBack.count == cells.count,
            let shared = try StudySharedFile.load(directory: cellResults, configuration: StudySharedFile.configurationFingerprint(config)) {
             reporter.line("study: every cell is committed in \(cellResults.path): read back, nothing trained")
-            let results = summary(teacher: shared.teacher, labels: shared.pseudoLabels, cells: cells.map { committed[$0]!.result })
+            let results = summary(teacher: shared.teacher, labels: shared.pseudoLabels, cells: readBack)
             try results.write(to: directory)
             return results
         }
