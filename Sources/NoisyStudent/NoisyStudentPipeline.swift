@@ -243,15 +243,18 @@ public final class NoisyStudentPipeline {
         record.testMetrics = evaluation.metrics
         var clipScores = evaluation.clipScores
         var counts = ["test": evaluation.clips]
+        var classResults = ClassResults.compute(evaluation.predictions)
         if !outOfDomain.isEmpty {
             let ood = try await evaluateTracks(best, tracks: outOfDomain, tasks: tasks)
             for (metric, value) in ood.metrics { record.testMetrics[Self.outOfDomainPrefix + metric] = value }
             for (metric, scores) in ood.clipScores { clipScores[Self.outOfDomainPrefix + metric] = scores }
+            // Per class out of domain too: which classes fail in another soundfont is the question.
+            for (task, scores) in ClassResults.compute(ood.predictions) { classResults[Self.outOfDomainPrefix + task] = scores }
             counts["out_of_domain"] = ood.clips
         }
         record.clipScores = clipScores.isEmpty ? nil : clipScores
         record.evaluatedClips = counts
-        record.testClassResults = ClassResults.compute(evaluation.predictions)
+        record.testClassResults = classResults
         record.taskKinds = Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.kind) })
         record.status = .done
         // A stage's time includes its test evaluation (for an XL model, minutes).

@@ -187,15 +187,20 @@ struct PipelineSections {
         var charts: [String] = []
         var tables = ""
         let tasks = Set(stages.flatMap { ($0.testClassResults ?? [:]).keys }).sorted()
-        for task in tasks {
-            let classes = Set(stages.flatMap { ($0.testClassResults?[task] ?? [:]).keys }).sorted()
+        for key in tasks {
+            // Out-of-domain results are kept under the task's name with the metrics' prefix.
+            let outOfDomain = key.hasPrefix(NoisyStudentPipeline.outOfDomainPrefix)
+            let task = outOfDomain ? String(key.dropFirst(NoisyStudentPipeline.outOfDomainPrefix.count)) : key
+            let split = outOfDomain ? "out-of-domain test split" : "test split"
+            let classes = Set(stages.flatMap { ($0.testClassResults?[key] ?? [:]).keys }).sorted()
             let score = stages.compactMap { $0.taskKinds?[task] }.first.map(ClassResults.scoreName) ?? "score"
-            charts.append(BarChart(title: "\(task): per-class \(score) on the test split", xLabel: "class", yLabel: "\(score) (test split)",
+            charts.append(BarChart(title: "\(task): per-class \(score) on the \(split)", xLabel: "class", yLabel: "\(score) (\(split))",
                                    categories: classes,
-                                   series: stages.map { s in BarChart.Series(name: s.name, values: classes.map { s.testClassResults?[task]?[$0] }) },
+                                   series: stages.map { s in BarChart.Series(name: s.name, values: classes.map { s.testClassResults?[key]?[$0] }) },
                                    frame: ChartFrame(width: Swift.max(520, Double(classes.count * stages.count) * 9), height: 340)).svg())
-            tables += HTMLTable(name: "per-class-\(task)", caption: "\(task): per-class \(score), test split", headers: ["class"] + stages.map(\.name),
-                                rows: classes.map { c in [c] + stages.map { ReportNumber.format($0.testClassResults?[task]?[c]) } }).html()
+            tables += HTMLTable(name: "per-class-\(outOfDomain ? "ood-" : "")\(task)", caption: "\(task): per-class \(score), \(split)",
+                                headers: ["class"] + stages.map(\.name),
+                                rows: classes.map { c in [c] + stages.map { ReportNumber.format($0.testClassResults?[key]?[c]) } }).html()
         }
         return ReportPage.Section(id: "per-class", heading: "Per-class results", body: ReportPage.chartGrid(charts) + tables)
     }

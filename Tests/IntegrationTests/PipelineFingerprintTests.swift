@@ -97,6 +97,10 @@ struct PipelineFingerprintTests {
             #expect(scores["register/accuracy"]?.count == test, "\(stage["name"] ?? "?"): \(scores.keys)")
             #expect(scores["ood/register/accuracy"]?.count == ood, "\(stage["name"] ?? "?")")
             #expect(scores["ood/register/accuracy"]?.values.allSatisfy { $0 == 0 || $0 == 1 } == true)
+            // Per-class results for both splits (each lists the classes its clips have).
+            let classes = stage["testClassResults"] as? [String: [String: Double]] ?? [:]
+            #expect(classes["register"]?.isEmpty == false && classes["ood/register"]?.isEmpty == false,
+                    "\(stage["name"] ?? "?"): \(classes)")
         }
 
         // --force a middle stage: it and everything after it rerun; the superseded runs are kept.

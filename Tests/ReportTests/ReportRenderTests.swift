@@ -56,9 +56,10 @@ struct ReportRenderTests {
         // Loss curves of two stages + the validation metric charts; class and confidence histograms; per-class bars.
         #expect(count(dom, "data-chart=\"line\"") >= 4)
         #expect(count(dom, "data-chart=\"bar\"") >= 5)
-        for table in ["lineage", "test-metrics", "agreement", "true-frames", "selection", "per-class-key", "per-class-instruments"] {
+        for table in ["lineage", "test-metrics", "agreement", "true-frames", "selection", "per-class-key", "per-class-instruments", "per-class-ood-instruments"] {
             #expect(dom.contains("data-table=\"\(table)\""), "table \(table) missing")
         }
+        #expect(dom.contains("instruments: per-class ROC-AUC on the out-of-domain test split"), "out-of-domain per-class chart missing")
         // The class name "<b>E minor</b>" arrives as text, never as markup.
         #expect(dom.contains("&lt;b&gt;E minor&lt;/b&gt;") && !dom.contains("<b>E minor</b>"))
         #expect(dom.contains("round1-student") && dom.contains("0.76 M"))

@@ -21,7 +21,8 @@ enum SyntheticRuns {
         r.testMetrics = ["key/accuracy": quality, "key/weighted_score": quality + 0.1, "instruments/roc_auc_macro": 0.5 + quality / 4]
         r.validMetrics = r.testMetrics
         r.testClassResults = ["key": Dictionary(uniqueKeysWithValues: keyClasses.enumerated().map { ($1, quality * Double($0 + 1) / 4) }),
-                              "instruments": ["piano": 0.6, "organ": 0.4 + quality / 10]]
+                              "instruments": ["piano": 0.6, "organ": 0.4 + quality / 10],
+                              "ood/instruments": ["piano": 0.5, "organ": 0.3 + quality / 10]]
         r.taskKinds = ["key": .multiClass, "instruments": .multiLabel]
         r.trainingExamples = 100
         r.seconds = 12
