@@ -25,6 +25,9 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Chunk hop as a fraction of the model's input length (1: no overlap).")
     var hop = 1.0
 
+    @Option(help: "How the chunks' outputs become the track's: mean, max (a tag holds if it holds anywhere) or log_mean (normalised geometric mean for multi-class tasks).")
+    var aggregation: ChunkAggregation = .mean
+
     @Flag(help: "Run a copy of the model prepared for inference (batch norms folded, oneDNN layout): faster, equal within 1e-4.")
     var optimize = false
 
@@ -43,7 +46,7 @@ struct Predict: AsyncParsableCommand {
         let checkpoint = try RunLocation.checkpoint(model)
         let contents = try Checkpoint.load(from: checkpoint)
         let network = try contents.model(device: device)
-        let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop),
+        let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop, aggregation: aggregation),
                                                optimizations: optimize ? .standard : nil)
         let formatter = PredictionFormatter(format: format, tasks: contents.description.tasks, top: top)
         var failures = 0

@@ -70,6 +70,11 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Chunk hop as a fraction of the model input (1: no overlap).")
     var hop = 1.0
 
+    @Option(help: ArgumentHelp(
+        "How the chunks' outputs become the track's: mean, max or log_mean.",
+        discussion: "log_mean (the pipeline configurations' choice) takes the normalised geometric mean for multi-class tasks and the mean for the others; max says a tag holds if it holds anywhere in the track."))
+    var aggregation: ChunkAggregation = .mean
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -88,10 +93,10 @@ struct EvaluateCommand: AsyncParsableCommand {
         let data = try CatalogData(path: manifest.catalog)
         let tracks = try data.labeledTracks(split: split, splitSet: manifest.splitSet, tasks: contents.description.tasks)
         guard !tracks.isEmpty else { throw ValidationError("split \(split) has no labeled tracks") }
-        let metrics = try await FullTrackEvaluation(options: FullTrackOptions(hopFraction: hop))
+        let metrics = try await FullTrackEvaluation(options: FullTrackOptions(hopFraction: hop, aggregation: aggregation))
             .evaluate(model, tracks: tracks, tasks: contents.description.tasks)
         if json {
-            var object: [String: Any] = ["run": run, "split": split, "tracks": tracks.count]
+            var object: [String: Any] = ["run": run, "split": split, "tracks": tracks.count, "aggregation": aggregation.rawValue]
             for (k, v) in metrics.metrics { object[k] = v }
             object["failed"] = metrics.failures
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))

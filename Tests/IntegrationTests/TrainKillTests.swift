@@ -36,6 +36,12 @@ struct TrainKillTests {
         let object = try JSONSerialization.jsonObject(with: Data(evaluated.output.utf8)) as? [String: Any]
         let accuracy = object?["register/accuracy"] as? Double ?? 0
         #expect(accuracy >= 0.8, "test accuracy \(accuracy) (chance 0.5): \(evaluated.output)")
+        #expect(object?["aggregation"] as? String == "mean", "\(evaluated.output)")
+        let byMax = try CrescendoBinary.run(["evaluate", "runs/a", "--split", "test", "--json", "--aggregation", "max"], in: dir)
+        let maxObject = try JSONSerialization.jsonObject(with: Data(byMax.output.utf8)) as? [String: Any]
+        #expect(maxObject?["aggregation"] as? String == "max", "\(byMax.output)")
+        let badAggregation = try CrescendoBinary.run(["evaluate", "runs/a", "--aggregation", "median"], in: dir)
+        #expect(badAggregation.status != 0 && badAggregation.output.contains("log_mean"), "\(badAggregation.output)")
         // An unseen file: a high tone.
         let unseen = dir.appendingPathComponent("unseen.wav").path
         let tone = (0..<80_000).map { Float(0.3 * sin(2 * Double.pi * 1790 * Double($0) / 16000)) }
