@@ -180,7 +180,8 @@ public final class NoisyStudentPipeline {
         let result = try await trainer.fit(resume: true)
         // The stage is a training run like `crescendo train`'s: `evaluate` and `predict` open it.
         if isPrimary {
-            try RunManifest(catalog: self.config.catalog, tasks: tasks.map(\.name), splitSet: self.config.splits.splitSet)
+            try RunManifest(catalog: self.config.catalog, tasks: tasks.map(\.name), splitSet: self.config.splits.splitSet,
+                        inference: self.config.inference)
                 .save(in: runDirectory)
         }
         record.checkpoint = result.bestCheckpoint.path

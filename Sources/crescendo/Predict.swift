@@ -22,11 +22,11 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Tags shown per multi-label task.")
     var top = 5
 
-    @Option(help: "Chunk hop as a fraction of the model's input length (1: no overlap).")
-    var hop = 1.0
+    @Option(help: "Chunk hop as a fraction of the model's input length (1: no overlap; default: the run's, else 1).")
+    var hop: Double?
 
-    @Option(help: "How the chunks' outputs become the track's: mean, max (a tag holds if it holds anywhere) or log_mean (normalised geometric mean for multi-class tasks).")
-    var aggregation: ChunkAggregation = .mean
+    @Option(help: "How the chunks' outputs become the track's: mean, max (a tag holds if it holds anywhere) or log_mean (normalised geometric mean for multi-class tasks); default: the run's, else mean.")
+    var aggregation: ChunkAggregation?
 
     @Flag(help: "Run a copy of the model prepared for inference (batch norms folded, oneDNN layout): faster, equal within 1e-4.")
     var optimize = false
@@ -46,7 +46,9 @@ struct Predict: AsyncParsableCommand {
         let checkpoint = try RunLocation.checkpoint(model)
         let contents = try Checkpoint.load(from: checkpoint)
         let network = try contents.model(device: device)
-        let predictor = try FullTrackPredictor(model: network, options: FullTrackOptions(hopFraction: hop, aggregation: aggregation),
+        // A run directory (a pipeline stage) predicts as it was evaluated; a bare checkpoint by the defaults.
+        let options = FullTrackOptions.resolved(recorded: try FullTrackOptions.recorded(at: model), hop: hop, aggregation: aggregation)
+        let predictor = try FullTrackPredictor(model: network, options: options,
                                                optimizations: optimize ? .standard : nil)
         let formatter = PredictionFormatter(format: format, tasks: contents.description.tasks, top: top)
         var failures = 0

@@ -67,13 +67,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "The split to evaluate on.")
     var split = "test"
 
-    @Option(help: "Chunk hop as a fraction of the model input (1: no overlap).")
-    var hop = 1.0
+    @Option(help: "Chunk hop as a fraction of the model input (1: no overlap; default: the run's, else 1).")
+    var hop: Double?
 
     @Option(help: ArgumentHelp(
-        "How the chunks' outputs become the track's: mean, max or log_mean.",
-        discussion: "log_mean (the pipeline configurations' choice) takes the normalised geometric mean for multi-class tasks and the mean for the others; max says a tag holds if it holds anywhere in the track."))
-    var aggregation: ChunkAggregation = .mean
+        "How the chunks' outputs become the track's: mean, max or log_mean (default: the run's, else mean).",
+        discussion: "A pipeline stage records its configuration's inference section, so by default evaluate gives the figures the pipeline reported. log_mean takes the normalised geometric mean for multi-class tasks and the mean for the others; max says a tag holds if it holds anywhere in the track."))
+    var aggregation: ChunkAggregation?
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -93,15 +93,16 @@ struct EvaluateCommand: AsyncParsableCommand {
         let data = try CatalogData(path: manifest.catalog)
         let tracks = try data.labeledTracks(split: split, splitSet: manifest.splitSet, tasks: contents.description.tasks)
         guard !tracks.isEmpty else { throw ValidationError("split \(split) has no labeled tracks") }
-        let metrics = try await FullTrackEvaluation(options: FullTrackOptions(hopFraction: hop, aggregation: aggregation))
-            .evaluate(model, tracks: tracks, tasks: contents.description.tasks)
+        let options = FullTrackOptions.resolved(recorded: manifest.inference, hop: hop, aggregation: aggregation)
+        let metrics = try await FullTrackEvaluation(options: options).evaluate(model, tracks: tracks, tasks: contents.description.tasks)
         if json {
-            var object: [String: Any] = ["run": run, "split": split, "tracks": tracks.count, "aggregation": aggregation.rawValue]
+            var object: [String: Any] = ["run": run, "split": split, "tracks": tracks.count,
+                                         "aggregation": options.aggregation.rawValue, "hop": options.hopFraction]
             for (k, v) in metrics.metrics { object[k] = v }
             object["failed"] = metrics.failures
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("\(run) on \(split) (\(tracks.count) tracks, full-track):")
+            print("\(run) on \(split) (\(tracks.count) tracks, full-track, \(options.aggregation.rawValue) of chunks at hop \(options.hopFraction)):")
             for (k, v) in metrics.metrics.sorted(by: { $0.key < $1.key }) { print("  \(k.padding(toLength: 32, withPad: " ", startingAt: 0)) \(String(format: "%.4f", v))") }
             for (path, message) in metrics.failures.sorted(by: { $0.key < $1.key }) { print("  skipped \(path): \(message)") }
         }

@@ -13,7 +13,7 @@ struct PipelineFingerprintTests {
         schedule: {teacher: resnet-xs, students: [resnet-xs]}
         teacher: {epochs: 1, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3}
         student: {epochs: 1, batch_size: 6, learning_rate: 0.003, warmup_steps: 1, threads: 1, seed: 3}
-        inference: {batch_size: 4}
+        inference: {batch_size: 4, hop_fraction: 0.5, aggregation: max}
         seed: 3
         """
 
@@ -58,6 +58,14 @@ struct PipelineFingerprintTests {
         let opened = try CrescendoBinary.run(["evaluate", "runs/f/round1-student", "--split", "test", "--json", "--threads", "1"], in: dir)
         #expect(opened.status == 0, "\(opened.output)")
         #expect(opened.output.contains("\"tracks\""), "\(opened.output)")
+        // With the pipeline's inference options (recorded in the stage's run.json): its figures.
+        let reopened = try JSONSerialization.jsonObject(with: Data(opened.output.utf8)) as? [String: Any] ?? [:]
+        let reported = stages["round1-student"]?["testMetrics"] as? [String: Double] ?? [:]
+        #expect(reopened["aggregation"] as? String == "max" && reopened["hop"] as? Double == 0.5, "\(opened.output)")
+        #expect(!reported.isEmpty)
+        for (metric, value) in reported where !metric.hasPrefix("ood/") {
+            #expect(reopened[metric] as? Double == value, "\(metric): evaluate \(reopened[metric] ?? "none"), pipeline \(value)")
+        }
         let same = try pipeline([])
         #expect(same == ["teacher": "reused", "round1-pseudo-labels": "reused", "round1-student": "reused", "round1-control": "reused"],
                 "\(same)")

@@ -54,11 +54,15 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public var catalog: String
     public var tasks: [String]
     public var splitSet: String
+    /// How the run's own evaluation ran whole tracks (a pipeline stage's `inference` section), so
+    /// that `evaluate` gives the figures the pipeline reported; nil: the defaults.
+    public var inference: FullTrackOptions?
 
-    public init(catalog: String, tasks: [String], splitSet: String) {
+    public init(catalog: String, tasks: [String], splitSet: String, inference: FullTrackOptions? = nil) {
         self.catalog = catalog
         self.tasks = tasks
         self.splitSet = splitSet
+        self.inference = inference
     }
 
     public static func url(in run: URL) -> URL { run.appendingPathComponent("run.json") }
