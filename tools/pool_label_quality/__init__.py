@@ -1,0 +1,20 @@
+"""How good a pipeline's pseudo-labels of the pool are, per soundfont and style.
+
+The pool's renders have truth the pipeline never trains on: `pool_truth.csv` (each render's
+true key) and `pool_manifest.csv` (the General-MIDI program of each part, which
+`classes.json`'s `instrument_gm_programs` maps to the instruments classes). The pipeline itself
+scores key labels against the first (`poolTrueKeys` in `pipeline.json`); this also scores the
+instruments labels, and splits both by the render's soundfont and style, so that one sees which
+part of the pool teaches the student what.
+
+Every segment label the labelling stage stored is one example (what the student is taught):
+
+    bash tools/python-tools.sh tools/pool_label_quality data/full-ood120x4 \
+        runs/experiment-pool3h-ood120x4-teacher48-key07/seed-{0,1,2}
+
+prints, per labelling stage (mean ± sd over the run directories given, one per seed): key
+accuracy and MIREX weighted score on the segments of renders with a written key; instruments
+macro ROC-AUC and PR-AUC (classes with positives and negatives in the group); and per class,
+out of all renders, ROC-AUC and how often a label the teacher is sure of (p < 0.2 or > 0.8)
+is right. Needs numpy and scikit-learn (the tools environment has both).
+"""

@@ -1,0 +1,49 @@
+"""Key and instruments scores of pseudo-labels against the renders' truth."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from demo_data.labels import key_relation, mirex_score
+
+from .truth import Truth
+
+
+def scores(examples, truth: Truth) -> dict[str, float]:
+    result: dict[str, float] = {"segments": float(len(examples))}
+    keyed = [(r["key"], truth.keys[int(np.argmax(k))]) for r, k, _ in examples if k is not None and r["key"]]
+    result["with key"] = float(len(keyed))
+    if keyed:
+        relations = [key_relation(ref, est) for ref, est in keyed]
+        counts: dict[str, int] = defaultdict(int)
+        for relation in relations:
+            counts[relation] += 1
+        result["key accuracy"] = relations.count("same") / len(relations)
+        result["key weighted"] = mirex_score(counts)
+    labelled = [(r["instruments"], p) for r, _, p in examples if p is not None]
+    if labelled:
+        y = np.array([t for t, _ in labelled])
+        p = np.array([q for _, q in labelled])
+        both = [i for i in range(y.shape[1]) if 0 < y[:, i].sum() < len(y)]
+        if both:
+            result["inst ROC-AUC"] = roc_auc_score(y[:, both], p[:, both], average="macro")
+            result["inst PR-AUC"] = average_precision_score(y[:, both], p[:, both], average="macro")
+    return result
+
+
+def per_class(examples, truth: Truth) -> dict[str, dict[str, float]]:
+    labelled = [(r["instruments"], p) for r, _, p in examples if p is not None]
+    if not labelled:
+        return {}
+    y = np.array([t for t, _ in labelled])
+    p = np.array([q for _, q in labelled])
+    out = {}
+    for i, name in enumerate(truth.instruments):
+        if 0 < y[:, i].sum() < len(y):
+            sure = (p[:, i] < 0.2) | (p[:, i] > 0.8)
+            out[name] = {"ROC-AUC": roc_auc_score(y[:, i], p[:, i]), "sure": sure.mean(),
+                         "sure right": float(((p[:, i] > 0.5) == (y[:, i] > 0))[sure].mean()) if sure.any() else float("nan")}
+    return out
