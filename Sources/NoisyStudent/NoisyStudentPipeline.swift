@@ -344,12 +344,13 @@ public final class NoisyStudentPipeline {
         let truth = try data.labeledTracks(split: config.splits.pool, splitSet: config.splits.splitSet, tasks: clipTasks)
             .filter { ids.contains($0.id) }
         if !truth.isEmpty {
-            if config.pseudoLabels.granularity == .segment {
-                let groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: record.runId, tasks: clipTasks))
-                record.poolAgreement = PseudoLabelAgreement.measure(groups: groups, truth: truth, tasks: clipTasks)
-            } else {
-                record.poolAgreement = PseudoLabelAgreement.measure(try data.pseudoLabels(run: record.runId, tasks: clipTasks),
-                                                                    truth: truth, tasks: clipTasks)
+            record.poolAgreement = PseudoLabelAgreement.measure(groups: try labelGroups(run: record.runId, tasks: clipTasks),
+                                                                truth: truth, tasks: clipTasks)
+            for (task, a) in (record.poolAgreement ?? [:]).sorted(by: { $0.key < $1.key }) {
+                reporter.line("\(name): \(task) against the pool's own labels (\(a.tracks) labels): \(a.measure) "
+                              + String(format: "%.3f", a.agreement)
+                              + (a.rocAUC.map { String(format: ", macro ROC-AUC %.3f", $0) } ?? "")
+                              + (a.prAUC.map { String(format: ", macro PR-AUC %.3f", $0) } ?? ""))
             }
         }
         record.poolTrueKeys = try measureTrueKeys(run: record.runId, tasks: clipTasks, pool: pool)
@@ -384,14 +385,20 @@ public final class NoisyStudentPipeline {
         reporter.line("\(name): \(report.labeled) tracks (\(String(format: "%.2f", report.audioSeconds / 3600)) h) at \(String(format: "%.0f", report.realtimeFactor))× real time; \(report.failed.count) failed")
     }
 
+    /// The stored clip-level pseudo-labels of `run`, one group per example (segment or track).
+    func labelGroups(run: Int64, tasks: [TaskSpec]) throws -> [PseudoLabelSelection.Group] {
+        if config.pseudoLabels.granularity == .segment {
+            return PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: run, tasks: tasks))
+        }
+        return try data.pseudoLabels(run: run, tasks: tasks).sorted { $0.key < $1.key }
+            .map { PseudoLabelSelection.Group(trackId: $0.key, segment: nil, labels: $0.value) }
+    }
+
     /// The key pseudo-labels of `run` against `splits.pool_truth`, when configured.
     func measureTrueKeys(run: Int64, tasks: [TaskSpec], pool: [PoolTrack]) throws -> PoolTruthScores? {
         guard let file = config.splits.poolTruth, let task = Self.keyTask(tasks) else { return nil }
         let truth = try PoolKeyTruth.load(path: file)
-        let groups = config.pseudoLabels.granularity == .segment
-            ? PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: run, tasks: [task]))
-            : try data.pseudoLabels(run: run, tasks: [task]).sorted { $0.key < $1.key }
-                .map { PseudoLabelSelection.Group(trackId: $0.key, segment: nil, labels: $0.value) }
+        let groups = try labelGroups(run: run, tasks: [task])
         let paths = Dictionary(pool.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
         return try truth.measure(groups, paths: paths, task: task).map { PoolTruthScores(task: task.name, metrics: $0.metrics, compared: $0.compared) }
     }
@@ -419,13 +426,7 @@ public final class NoisyStudentPipeline {
         let frames: (targets: [Int64: FramePseudoTargets], statistics: [String: FramePseudoTargets.Statistics]) = frameTasks.isEmpty ? ([:], [:])
             : try FramePseudoTargets.load(data.framePseudoLabels(run: stage.runId, tasks: frameTasks), tasks: frameTasks,
                                           options: config.pseudoLabels)
-        let groups: [PseudoLabelSelection.Group]
-        if config.pseudoLabels.granularity == .segment {
-            groups = PseudoLabelSelection.groups(segments: try data.segmentPseudoLabels(run: stage.runId, tasks: tasks))
-        } else {
-            let labels = try data.pseudoLabels(run: stage.runId, tasks: tasks)
-            groups = labels.keys.sorted().compactMap { id in labels[id].map { PseudoLabelSelection.Group(trackId: id, segment: nil, labels: $0) } }
-        }
+        let groups = try labelGroups(run: stage.runId, tasks: tasks)
         var (examples, summary) = selection.select(groups: groups, tracks: info, frames: frames.targets)
         summary.frames = frames.statistics
         for (task, s) in frames.statistics.sorted(by: { $0.key < $1.key }) {

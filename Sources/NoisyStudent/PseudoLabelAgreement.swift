@@ -16,13 +16,17 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
     /// have positive and negative tracks — a ranking measure that, unlike decisions at 0.5,
     /// does not reward a teacher for predicting the prior (nil when no tag has both).
     public var rocAUC: Double?
+    /// Multi-label: the macro average precision (PR-AUC) over the same tags, what the test
+    /// scores report beside ROC-AUC (nil where `rocAUC` is, and in records made before it).
+    public var prAUC: Double?
 
     /// An agreement measured on `tracks` tracks.
-    public init(tracks: Int, agreement: Double, measure: String, rocAUC: Double? = nil) {
+    public init(tracks: Int, agreement: Double, measure: String, rocAUC: Double? = nil, prAUC: Double? = nil) {
         self.tracks = tracks
         self.agreement = agreement
         self.measure = measure
         self.rocAUC = rocAUC
+        self.prAUC = prAUC
     }
 
     /// Per task: the agreement over the tracks of `truth` that have a pseudo-label (tasks
@@ -60,13 +64,21 @@ public struct PseudoLabelAgreement: Codable, Sendable, Equatable {
                 }
             }
             guard tracks > 0, decisions > 0 else { continue }
-            let aucs = task.classes.indices.compactMap { c in
+            // Tags with positive and negative tracks only (ROC-AUC is undefined otherwise).
+            let ranked = task.classes.indices.filter { c in
+                truths.contains { $0[c] } && truths.contains { !$0[c] }
+            }
+            let aucs = ranked.compactMap { c in
                 try? BinaryRankingMetrics.rocAUC(scores: scores.map { $0[c] }, labels: truths.map { $0[c] })
+            }
+            let precisions = ranked.compactMap { c in
+                try? BinaryRankingMetrics.averagePrecision(scores: scores.map { $0[c] }, labels: truths.map { $0[c] })
             }
             result[task.name] = PseudoLabelAgreement(
                 tracks: tracks, agreement: Double(agreeing) / Double(decisions),
                 measure: task.kind == .multiClass ? "top-class accuracy" : "tag decision accuracy",
-                rocAUC: aucs.isEmpty ? nil : aucs.reduce(0, +) / Double(aucs.count))
+                rocAUC: aucs.isEmpty ? nil : aucs.reduce(0, +) / Double(aucs.count),
+                prAUC: precisions.isEmpty ? nil : precisions.reduce(0, +) / Double(precisions.count))
         }
         return result
     }

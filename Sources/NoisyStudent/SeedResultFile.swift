@@ -30,10 +30,7 @@ public struct SeedResultFile: Codable, Sendable, Equatable {
     /// The configuration's fingerprint, independent of where it runs and of its seed (the
     /// seeded copies of one configuration share it), with the code version.
     public static func configurationFingerprint(_ config: PipelineConfig) throws -> String {
-        var c = config.seeded(0)
-        c.runsDirectory = ""
-        // Where it ran is not what it computed: a result made on a GPU stands for the CPU's.
-        c.device = nil
+        let c = config.seeded(0).resultDefining
         var f = StageFingerprint()
         try f.add("config", c)
         try f.add("code", StageFingerprint.codeVersion)
@@ -64,5 +61,17 @@ public struct SeedResultFile: Codable, Sendable, Equatable {
         var s = PipelineState()
         s.stages = stages
         return s
+    }
+}
+
+extension PipelineConfig {
+    /// The configuration as far as it decides what a run computes, for the fingerprints of
+    /// committed results: without where it ran (runs directory; device — a result made on a GPU
+    /// stands for the CPU's).
+    var resultDefining: PipelineConfig {
+        var c = self
+        c.runsDirectory = ""
+        c.device = nil
+        return c
     }
 }

@@ -70,7 +70,6 @@ public struct StageRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Pseudo-labels measured against true keys kept outside the catalog.
 /// A task's pseudo-labels scored against the pool renders' truth (keys, or beats and chords),
 /// with how many labels had a truth to compare with.
 public struct PoolTruthScores: Codable, Sendable, Equatable {

@@ -30,9 +30,7 @@ public struct StudyCellFile: Codable, Sendable, Equatable {
     /// start), the cell's seed and fraction, and the code version. Adding a seed, a fraction or a
     /// size to the grid leaves the other cells' files valid.
     public static func configurationFingerprint(_ study: StudyConfig, cell: StudyCell) throws -> String {
-        var c = study.pipeline
-        c.runsDirectory = ""
-        c.device = nil
+        var c = study.pipeline.resultDefining
         let round = study.students.firstIndex(of: cell.student) ?? 0
         let start = c.schedule.start(ofRound: round + 1, teacherPreset: c.schedule.teacher,
                                      initializeFromTeacher: c.initializeStudentsFromTeacher)
@@ -87,9 +85,7 @@ public struct StudySharedFile: Codable, Sendable, Equatable {
     /// The study's pipeline configuration without where it ran and without the student axes:
     /// what the teacher and the labels of the largest fraction depend on.
     public static func configurationFingerprint(_ study: StudyConfig) throws -> String {
-        var c = study.pipeline
-        c.runsDirectory = ""
-        c.device = nil
+        var c = study.pipeline.resultDefining
         c.schedule.students = []
         c.schedule.studentStarts = nil
         var f = StageFingerprint()

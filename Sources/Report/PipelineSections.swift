@@ -134,10 +134,10 @@ struct PipelineSections {
             }
             if let agreement = stage.poolAgreement, !agreement.isEmpty {
                 body += HTMLTable(name: "agreement", caption: "Agreement of the pseudo-labels with the pool's own labels, where it has any.",
-                                  headers: ["task", "tracks with labels", "agreement", "measure", "ROC-AUC (macro)"],
+                                  headers: ["task", "tracks with labels", "agreement", "measure", "ROC-AUC (macro)", "PR-AUC (macro)"],
                                   rows: agreement.sorted { $0.key < $1.key }.map { t, a in
                                       [t, String(a.tracks), ReportNumber.format(a.agreement), a.measure,
-                                       a.rocAUC.map { ReportNumber.format($0) } ?? "–"]
+                                       a.rocAUC.map { ReportNumber.format($0) } ?? "–", a.prAUC.map { ReportNumber.format($0) } ?? "–"]
                                   }).html()
             } else {
                 body += ReportPage.paragraph("The pool has no ground-truth labels, so agreement with the truth cannot be measured.")

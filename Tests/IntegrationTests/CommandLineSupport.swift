@@ -54,8 +54,9 @@ enum CrescendoBinary {
 struct ToneDataSet {
     let directory: URL
 
-    /// `pool` extra tracks go to the split "unlabeled" without labels.
-    init(tracks: Int = 32, pool: Int = 0, seconds: Double = 4.5) throws {
+    /// `pool` extra tracks go to the split "unlabeled", without labels unless `poolLabels` (what
+    /// a labelling stage's agreement is measured against; students never read them).
+    init(tracks: Int = 32, pool: Int = 0, seconds: Double = 4.5, poolLabels: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("audio"), withIntermediateDirectories: true)
         var rows = ["path,split,register,layers"]
@@ -73,7 +74,7 @@ struct ToneDataSet {
             let name = "audio/tone\(i).wav"
             try WAVWriter.write(samples, to: directory.appendingPathComponent(name).path, sampleRate: 16000, channels: 1)
             if i >= tracks {
-                rows.append("\(name),unlabeled,,")
+                rows.append(poolLabels ? "\(name),unlabeled,\(high ? "high" : "low"),\(noisy ? "tone;noise" : "tone")" : "\(name),unlabeled,,")
                 continue
             }
             let split = i < tracks * 3 / 4 ? "train" : (i % 2 == 0 ? "valid" : "test")

@@ -35,17 +35,24 @@ struct PipelineFingerprintTests {
     @Test("edit one value, re-run: exactly the affected stages rerun; --force reruns from a stage")
     func editAndRerun() throws {
         guard CrescendoBinary.url != nil else { Issue.record("the crescendo executable was not built"); return }
-        let set = try ToneDataSet(tracks: 12, pool: 4)
+        // The pool's tracks carry labels: the labelling stage's agreement with them is measured.
+        let set = try ToneDataSet(tracks: 12, pool: 4, poolLabels: true)
         defer { set.remove() }
         let dir = set.directory
         try set.prepare(catalog: "c.sqlite", config: config, as: "f.yaml")
+        var output = ""
         func pipeline(_ extra: [String]) throws -> [String: String] {
             let r = try CrescendoBinary.run(["pipeline", "--config", "f.yaml"] + extra, in: dir)
             #expect(r.status == 0, "\(extra): \(r.output)")
+            output = r.output
             return actions(r.output)
         }
 
         let first = try pipeline([])
+        #expect(output.contains("round1-pseudo-labels: register against the pool's own labels (4 labels): top-class accuracy "), "\(output)")
+        // Layers: "noise" has positive and negative pool tracks ("tone" is on all of them): its ROC- and PR-AUC.
+        #expect(output.contains("round1-pseudo-labels: layers against the pool's own labels (4 labels): tag decision accuracy ")
+                && output.contains(", macro ROC-AUC ") && output.contains(", macro PR-AUC "), "\(output)")
         #expect(first == ["teacher": "fresh", "round1-pseudo-labels": "fresh", "round1-student": "fresh", "round1-control": "fresh"],
                 "\(first)")
         // The labeled-only control: the student's twin, as many examples per epoch, human labels only.

@@ -45,7 +45,8 @@ struct ReportRecordTests {
         #expect(a["key"] == PseudoLabelAgreement(tracks: 2, agreement: 0.5, measure: "top-class accuracy"))
         // Decisions: track 1 (p yes/yes, q no/no), track 2 (p no/yes, q yes/yes): 3 of 4.
         // ROC-AUC: tag p has no negative (left out); tag q ranks its positive (0.8) above its negative (0.2).
-        #expect(a["tags"] == PseudoLabelAgreement(tracks: 2, agreement: 0.75, measure: "tag decision accuracy", rocAUC: 1))
+        // PR-AUC over the same tags: q's one positive is ranked first.
+        #expect(a["tags"] == PseudoLabelAgreement(tracks: 2, agreement: 0.75, measure: "tag decision accuracy", rocAUC: 1, prAUC: 1))
         #expect(a["key"]?.rocAUC == nil)
         // A teacher that predicts the prior for every track agrees on most decisions but ranks at chance.
         let prior: [Int64: [String: PseudoLabel]] = Dictionary(uniqueKeysWithValues: (1...4).map { i in
@@ -57,5 +58,7 @@ struct ReportRecordTests {
         let p = PseudoLabelAgreement.measure(prior, truth: sparse, tasks: [tags])["tags"]
         #expect(p?.agreement == 0.75)
         #expect(p?.rocAUC == 0.5)
+        // …and its PR-AUC is the positives' share (scikit-learn's average precision for tied scores).
+        #expect(abs((p?.prAUC ?? 0) - 0.25) < 1e-12)
     }
 }

@@ -60,6 +60,7 @@ struct ReportRenderTests {
             #expect(dom.contains("data-table=\"\(table)\""), "table \(table) missing")
         }
         #expect(dom.contains("instruments: per-class ROC-AUC on the out-of-domain test split"), "out-of-domain per-class chart missing")
+        #expect(dom.contains("0.802") && dom.contains("0.511"), "the instruments agreement's ROC- and PR-AUC are missing")
         // The class name "<b>E minor</b>" arrives as text, never as markup.
         #expect(dom.contains("&lt;b&gt;E minor&lt;/b&gt;") && !dom.contains("<b>E minor</b>"))
         #expect(dom.contains("round1-student") && dom.contains("0.76 M"))

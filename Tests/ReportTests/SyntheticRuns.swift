@@ -40,7 +40,9 @@ enum SyntheticRuns {
         report.classCounts = ["key": ["C major": 20, "G major": 12, "A minor": 8], "instruments": ["piano": 30, "organ": 5]]
         report.confidenceHistogram = ["key": [0, 2, 10, 12, 8, 4, 2, 1, 1, 0], "instruments": [0, 0, 1, 5, 20, 10, 4, 0, 0, 0]]
         r.pseudoLabelReport = report
-        r.poolAgreement = ["key": PseudoLabelAgreement(tracks: 10, agreement: 0.6, measure: "top-class accuracy")]
+        r.poolAgreement = ["key": PseudoLabelAgreement(tracks: 10, agreement: 0.6, measure: "top-class accuracy"),
+                           "instruments": PseudoLabelAgreement(tracks: 28, agreement: 0.86, measure: "tag decision accuracy",
+                                                               rocAUC: 0.802, prAUC: 0.511)]
         r.poolTrueFrames = ["beats": PoolTruthScores(task: "beats", metrics: ["beats/beat_f_measure": 0.48, "beats/beat_cmlt": 0.34],
                                                      compared: 28)]
         r.seconds = 60

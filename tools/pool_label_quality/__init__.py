@@ -2,10 +2,11 @@
 
 The pool's renders have truth the pipeline never trains on: `pool_truth.csv` (each render's
 true key) and `pool_manifest.csv` (the General-MIDI program of each part, which
-`classes.json`'s `instrument_gm_programs` maps to the instruments classes). The pipeline itself
-scores key labels against the first (`poolTrueKeys` in `pipeline.json`); this also scores the
-instruments labels, and splits both by the render's soundfont and style, so that one sees which
-part of the pool teaches the student what.
+`classes.json`'s `instrument_gm_programs` maps to the instruments classes). The pipeline scores
+all of a labelling stage's labels at once (`poolTrueKeys` against the first; `poolAgreement`
+against the renders' instrument tags, which the experiment's import puts in the catalog for
+that); this splits both by the render's soundfont and style, so that one sees which part of the
+pool teaches the student what. Its "all renders" row is the pipeline's figure.
 
 Every segment label the labelling stage stored is one example (what the student is taught):
 
