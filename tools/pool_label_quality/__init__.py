@@ -14,7 +14,9 @@ Every segment label the labelling stage stored is one example (what the student 
         runs/experiment-pool3h-ood120x4-teacher48-key07/seed-{0,1,2}
 
 prints, per labelling stage (mean ± sd over the run directories given, one per seed): key
-accuracy and MIREX weighted score on the segments of renders with a written key; instruments
+accuracy and MIREX weighted score on the segments of renders with a written key (with
+`--key-threshold P`, also on those whose top probability reaches P: what a student with that
+`pseudo_labels.task_thresholds.key` is taught); instruments
 macro ROC-AUC and PR-AUC (classes with positives and negatives in the group); and per class,
 out of all renders, ROC-AUC and how often a label the teacher is sure of (p < 0.2 or > 0.8)
 is right. Needs numpy and scikit-learn (the tools environment has both).

@@ -30,7 +30,7 @@ def table(title: str, rows: dict[str, list[dict[str, float]]], columns: list[str
         cells = []
         for column in columns:
             values = [s[column] for s in seeds if column in s]
-            cells.append(f"{statistics.mean(values):.0f}" if column in ("segments", "with key") and values else summary(values))
+            cells.append(f"{statistics.mean(values):.0f}" if column in ("segments", "with key", "kept") and values else summary(values))
         print(f"| {group} | " + " | ".join(cells) + " |")
 
 
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=usage.split("\n\n")[0])
     parser.add_argument("data", type=Path, help="the data folder (catalog.sqlite, classes.json, pool_manifest.csv, pool_truth.csv)")
     parser.add_argument("runs", type=Path, nargs="+", help="pipeline run directories (each with pipeline.json), one per seed")
+    parser.add_argument("--key-threshold", type=float, metavar="P",
+                        help="also score the key labels whose top probability is at least P (the pipeline's task threshold)")
     args = parser.parse_args(argv)
     try:
         truth = Truth(args.data)
@@ -54,13 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     if not stages:
         print("pool_label_quality: no labelling stage in the runs given", file=sys.stderr)
         return 1
-    columns = ["segments", "with key", "key accuracy", "key weighted", "inst ROC-AUC", "inst PR-AUC"]
+    columns = ["segments", "with key", "key accuracy", "key weighted"]
+    if args.key_threshold is not None:
+        columns += ["kept", "kept accuracy", "kept weighted"]
+    columns += ["inst ROC-AUC", "inst PR-AUC"]
     for name, seeds in stages.items():
         print(f"\n## {name} ({len(seeds)} runs)")
         for field in ("soundfont", "style"):
             groups = sorted({r[field] for seed in seeds for r, _, _ in seed})
-            rows = {"all renders": [scores(seed, truth) for seed in seeds]}
-            rows.update({g: [scores([e for e in seed if e[0][field] == g], truth) for seed in seeds] for g in groups})
+            rows = {"all renders": [scores(seed, truth, args.key_threshold) for seed in seeds]}
+            rows.update({g: [scores([e for e in seed if e[0][field] == g], truth, args.key_threshold) for seed in seeds]
+                         for g in groups})
             table(f"by {field}", rows, columns)
         classes = [per_class(seed, truth) for seed in seeds]
         print("\ninstruments per class (all renders)\n| class | ROC-AUC | share sure (p < 0.2 or > 0.8) | sure and right |\n|---|---|---|---|")

@@ -12,17 +12,29 @@ from demo_data.labels import key_relation, mirex_score
 from .truth import Truth
 
 
-def scores(examples, truth: Truth) -> dict[str, float]:
+def key_scores(keyed: list[tuple[str, str]]) -> tuple[float, float]:
+    """Accuracy and MIREX weighted score of (true key, labelled key) pairs."""
+    relations = [key_relation(ref, est) for ref, est in keyed]
+    counts: dict[str, int] = defaultdict(int)
+    for relation in relations:
+        counts[relation] += 1
+    return relations.count("same") / len(relations), mirex_score(counts)
+
+
+def scores(examples, truth: Truth, key_threshold: float | None = None) -> dict[str, float]:
+    """The group's scores; with `key_threshold`, also the key labels whose top probability
+    reaches it (`pseudo_labels.task_thresholds.key`: the ones a student is taught)."""
     result: dict[str, float] = {"segments": float(len(examples))}
-    keyed = [(r["key"], truth.keys[int(np.argmax(k))]) for r, k, _ in examples if k is not None and r["key"]]
+    keyed = [(r["key"], truth.keys[int(np.argmax(k))], float(np.max(k)))
+             for r, k, _ in examples if k is not None and r["key"]]
     result["with key"] = float(len(keyed))
     if keyed:
-        relations = [key_relation(ref, est) for ref, est in keyed]
-        counts: dict[str, int] = defaultdict(int)
-        for relation in relations:
-            counts[relation] += 1
-        result["key accuracy"] = relations.count("same") / len(relations)
-        result["key weighted"] = mirex_score(counts)
+        result["key accuracy"], result["key weighted"] = key_scores([(ref, est) for ref, est, _ in keyed])
+    if key_threshold is not None:
+        kept = [(ref, est) for ref, est, confidence in keyed if confidence >= key_threshold]
+        result["kept"] = float(len(kept))
+        if kept:
+            result["kept accuracy"], result["kept weighted"] = key_scores(kept)
     labelled = [(r["instruments"], p) for r, _, p in examples if p is not None]
     if labelled:
         y = np.array([t for t, _ in labelled])

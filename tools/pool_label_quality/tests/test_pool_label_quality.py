@@ -63,7 +63,10 @@ class PoolLabelQualityTests(unittest.TestCase):
         # Instruments: ranked right on sfA; on sfB organ is ranked wrong (0.3 for d's organ, 0.6 for c's).
         instruments = {1: [0.9, 0.1, 0.8], 2: [0.1, 0.9, 0.2], 3: [0.7, 0.6, 0.1], 4: [0.2, 0.3, 0.4]}
         for track in range(1, 5):
-            key = np.array(one_hot(KEYS.index(keys[track]), 24), dtype=np.float32).tobytes()
+            key = np.array(one_hot(KEYS.index(keys[track]), 24), dtype=np.float32)
+            if track == 2:  # b's wrong label is unsure: C major 0.6, G major (the truth) 0.4
+                key[KEYS.index("C major")], key[KEYS.index("G major")] = 0.6, 0.4
+            key = key.tobytes()
             inst = np.array(instruments[track], dtype=np.float32).tobytes()
             db.execute("INSERT INTO segmentLabel VALUES (7, ?, 1, 0, ?)", (track, key))
             db.execute("INSERT INTO segmentLabel VALUES (7, ?, 2, 0, ?)", (track, inst))
@@ -98,6 +101,10 @@ class PoolLabelQualityTests(unittest.TestCase):
         self.assertEqual(s["with key"], 3)
         self.assertAlmostEqual(s["key accuracy"], 2 / 3)
         self.assertAlmostEqual(s["key weighted"], (1 + 0.5 + 1) / 3)
+        # Above a 0.7 threshold only a and c are kept, both right.
+        kept = scores(examples, truth, key_threshold=0.7)
+        self.assertEqual((kept["kept"], kept["kept accuracy"], kept["kept weighted"]), (2, 1.0, 1.0))
+        self.assertNotIn("kept", s)
         sf_a = scores([e for e in examples if e[0]["soundfont"] == "sfA"], truth)
         # sfA: piano, organ and flute each have one positive and one negative, ranked right.
         self.assertAlmostEqual(sf_a["inst ROC-AUC"], 1.0)
