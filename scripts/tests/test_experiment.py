@@ -44,7 +44,9 @@ class ExperimentOptions(unittest.TestCase):
 
     def test_defaults(self):
         plan = self.plan()
-        self.assertEqual(plan["data"], "data/full")
+        self.assertEqual(plan["data"], "data/full-pool20h")
+        self.assertIn("--set catalog=data/full-pool20h/catalog.sqlite --set splits.pool_truth=data/full-pool20h/pool_truth.csv",
+                      plan["command"])
         self.assertEqual(plan["runs"], "runs/experiment-pool20h")
         self.assertEqual(plan["results"], "docs/results/experiment-pool20h")
         self.assertEqual(plan["seeds"], "0 1 2")
@@ -105,6 +107,22 @@ class ExperimentOptions(unittest.TestCase):
                 self.assertEqual(code, 64, out)
                 self.assertIn(message, err)
                 self.assertEqual(out, "")
+
+    def test_each_pool_size_has_its_folder(self):
+        plan = self.plan("--pool-hours", "3", "--ood-folk", "120", "--ood-poly-versions", "4")
+        self.assertEqual(plan["data"], "data/full-ood120x4")
+        plan = self.plan("--pool-hours", "20", "--ood-folk", "120", "--ood-poly-versions", "4")
+        self.assertEqual(plan["data"], "data/full-ood120x4-pool20h")
+        self.assertEqual(plan["runs"], "runs/experiment-pool20h-ood120x4")
+
+    def test_a_folder_grown_beyond_the_pool_size_is_refused(self):
+        os.makedirs(os.path.join(self.root, "data", "full"))
+        with open(os.path.join(self.root, "data", "full", "stats.json"), "w") as f:
+            f.write('{"pool_hours_target": 20.0}')
+        code, _, err = self.run_script("--pool-hours", "3")
+        self.assertEqual(code, 64)
+        self.assertIn("data/full holds a pool built to 20.0 hours", err)
+        self.assertEqual(self.plan("--pool-hours", "20.0")["data"], "data/full-pool20.0h")
 
 
 if __name__ == "__main__":
