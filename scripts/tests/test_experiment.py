@@ -124,6 +124,16 @@ class ExperimentOptions(unittest.TestCase):
         self.assertIn("data/full holds a pool built to 20.0 hours", err)
         self.assertEqual(self.plan("--pool-hours", "20.0")["data"], "data/full-pool20.0h")
 
+    def test_start_from_another_pool_sizes_runs(self):
+        self.make_runs("experiment-pool3h-ood120x4-t48")
+        plan = self.plan("--pool-hours", "20", "--ood-folk", "120", "--ood-poly-versions", "4", "--variant", "t48",
+                         "--start-from", "runs/experiment-pool3h-ood120x4-t48/")
+        self.assertEqual(plan["start from"], "runs/experiment-pool3h-ood120x4-t48")
+        self.assertEqual(plan["runs"], "runs/experiment-pool20h-ood120x4-t48")
+        code, _, err = self.run_script("--pool-hours", "20", "--start-from", "runs/nothing-here")
+        self.assertEqual(code, 64)
+        self.assertIn("no runs of 'runs/nothing-here'", err)
+
 
 if __name__ == "__main__":
     unittest.main()
