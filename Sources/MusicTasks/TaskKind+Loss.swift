@@ -9,10 +9,12 @@ extension TaskKind {
     /// Clip-level logits are (batch, outputs); time-aligned ones (batch, frames, outputs).
     /// `mask` weighs each example — (batch) — or, for time-aligned tasks, each frame —
     /// (batch, frames) — with 0 where there is no label; the mean is over what the mask keeps.
+    /// A multi-label, event or regression mask may also weigh each output: it then has the
+    /// logits' shape.
     public func loss(logits: Tensor, target: Tensor, mask: Tensor, labelSmoothing: Double = 0) throws -> Tensor {
         switch self {
         case .multiLabel, .events, .regression:
-            let elementMask = try mask.unsqueeze(-1).expand(logits.shape)
+            let elementMask = mask.shape == logits.shape ? mask : try mask.unsqueeze(-1).expand(logits.shape)
             let raw = self == .regression
                 ? try Loss.meanSquaredError(logits, target, reduction: .none)
                 : try Loss.binaryCrossEntropyWithLogits(logits, target, reduction: .none)

@@ -77,6 +77,10 @@ public final class NoisyStudentPipeline {
             reporter.line("round \(round): \(pseudo.count) pseudo-labeled \(unit) (of \(summary.candidates); mean confidence "
                           + (summary.meanConfidence.map { String(format: "%.2f", $0) } ?? "–")
                           + ") and \(train.count) labeled tracks → \(mixed.count) examples per epoch")
+            for (task, share) in summary.learntClassShare.sorted(by: { $0.key < $1.key }) {
+                reporter.line("round \(round): \(task): the student learns " + String(format: "%.1f", 100 * share)
+                              + " % of the (example, class) targets, those the teacher is sure of (class_confidence)")
+            }
             let preset = config.schedule.students[round - 1]
             let mode = config.schedule.start(ofRound: round, teacherPreset: teacher.preset ?? config.schedule.teacher,
                                              initializeFromTeacher: config.initializeStudentsFromTeacher)
@@ -119,6 +123,10 @@ public final class NoisyStudentPipeline {
 
     func loadSplits() throws -> Splits {
         let tasks = try data.tasks(named: config.tasks)
+        for task in tasks where config.pseudoLabels.classConfidence[task.name] != nil && task.kind != .multiLabel {
+            throw PipelineError.invalidConfig(key: "pseudo_labels.class_confidence",
+                                              reason: "\(task.name) is \(task.kind.rawValue): class floors apply to multi-label tasks (task_thresholds is the others')")
+        }
         let s = config.splits
         let train = try data.labeledTracks(split: s.train, splitSet: s.splitSet, tasks: tasks)
         guard !train.isEmpty else { throw TrainingError.emptyDataset("split \(s.train) has no labeled tracks") }

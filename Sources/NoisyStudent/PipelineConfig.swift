@@ -144,7 +144,11 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         guard (0...1).contains(pseudoLabels.frameConfidenceThreshold) else {
             throw PipelineError.invalidConfig(key: "pseudo_labels.frame_confidence_threshold", reason: "must be in [0, 1]")
         }
-        for name in (pseudoLabels.tasks ?? []) + pseudoLabels.taskThresholds.keys.sorted() where !tasks.contains(name) {
+        for (name, floor) in pseudoLabels.classConfidence.sorted(by: { $0.key < $1.key }) where !(floor > 0.5 && floor <= 1) {
+            throw PipelineError.invalidConfig(key: "pseudo_labels.class_confidence", reason: "\(name): \(floor) must be in (0.5, 1] (a class is sure at p ≥ c or p ≤ 1 − c)")
+        }
+        for name in (pseudoLabels.tasks ?? []) + pseudoLabels.taskThresholds.keys.sorted() + pseudoLabels.classConfidence.keys.sorted()
+            where !tasks.contains(name) {
             throw PipelineError.invalidConfig(key: "pseudo_labels", reason: "task \(name) is not one of the pipeline's tasks (\(tasks.joined(separator: ", ")))")
         }
         if let fraction = pseudoLabels.topFractionPerClass, !(fraction > 0 && fraction <= 1) {

@@ -82,6 +82,15 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
     var frameConfidenceThresholdSetting: Double?
     /// Key labels kept only where the teacher's transposed copies agree (off when nil).
     public var keyConsistency: KeyConsistencyCheck?
+    /// Per multi-label task, a floor c in (0.5, 1]: a class's soft target is learnt only where
+    /// the teacher is sure of it (p ≥ c or p ≤ 1 − c); the example's other classes are left out
+    /// of its loss, and an example sure of none has no target for the task. The multi-label
+    /// analogue of `task_thresholds`, which for such a task can only keep or drop all classes.
+    public var classConfidence: [String: Double] {
+        get { classConfidenceSetting ?? [:] }
+        set { classConfidenceSetting = newValue.isEmpty ? nil : newValue }
+    }
+    var classConfidenceSetting: [String: Double]?
 
     public init() {}
 
@@ -89,7 +98,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         case temperature, soft, confidenceThreshold = "confidence_threshold", balancePerClass = "balance_per_class", weight
         case tasks, taskThresholds = "task_thresholds", granularity, topFractionPerClass = "top_fraction_per_class"
         case frameTargets = "frame_targets", frameConfidenceThreshold = "frame_confidence_threshold"
-        case keyConsistency = "key_consistency"
+        case keyConsistency = "key_consistency", classConfidence = "class_confidence"
     }
 
     /// The frame options are written only when the configuration sets them, so the
@@ -108,6 +117,7 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         try c.encodeIfPresent(frameTargetsSetting, forKey: .frameTargets)
         try c.encodeIfPresent(frameConfidenceThresholdSetting, forKey: .frameConfidenceThreshold)
         try c.encodeIfPresent(keyConsistency, forKey: .keyConsistency)
+        try c.encodeIfPresent(classConfidenceSetting, forKey: .classConfidence)
     }
 
     /// Whether `task`'s pseudo-label of a track with this confidence is used.
@@ -130,6 +140,16 @@ public struct PseudoLabelOptions: Codable, Sendable, Equatable {
         frameTargetsSetting = try c.decodeIfPresent(FrameTargetForm.self, forKey: .frameTargets)
         frameConfidenceThresholdSetting = try c.decodeIfPresent(Double.self, forKey: .frameConfidenceThreshold)
         keyConsistency = try c.decodeIfPresent(KeyConsistencyCheck.self, forKey: .keyConsistency)
+        classConfidenceSetting = try c.decodeIfPresent([String: Double].self, forKey: .classConfidence)
+    }
+
+    /// Which classes of a multi-label task's soft target the student learns (1) and which are
+    /// left out (0), by `class_confidence`; nil where the task has no floor (all are learnt).
+    public func classMask(task: String, probabilities: [Float]) -> [Float]? {
+        guard let floor = classConfidence[task] else { return nil }
+        // In the probabilities' precision, so that a stored 0.2 is sure at a floor of 0.8.
+        let high = Float(floor), low = Float(1 - floor)
+        return probabilities.map { p in p >= high || p <= low ? 1 : 0 }
     }
 }
 

@@ -38,6 +38,9 @@ public struct PseudoLabelSelection: Sendable {
         /// The selected key pseudo-labels against the pool renders' true keys
         /// (`splits.pool_truth`): what the student is taught, where it can be checked.
         public var trueKeys: PoolTruthScores?
+        /// Per multi-label task with a class floor (`class_confidence`): the share of its
+        /// (example, class) targets the student learns; the rest are left out of the loss.
+        public var learntClassShare: [String: Double] = [:]
 
         public init() {}
 
@@ -57,6 +60,7 @@ public struct PseudoLabelSelection: Sendable {
             meanConfidence = try c.decodeIfPresent(Double.self, forKey: .meanConfidence)
             frames = try c.decodeIfPresent([String: FramePseudoTargets.Statistics].self, forKey: .frames) ?? [:]
             trueKeys = try c.decodeIfPresent(PoolTruthScores.self, forKey: .trueKeys)
+            learntClassShare = try c.decodeIfPresent([String: Double].self, forKey: .learntClassShare) ?? [:]
         }
     }
 
@@ -110,16 +114,27 @@ public struct PseudoLabelSelection: Sendable {
         let balanceTask = tasks.first { $0.kind == .multiClass }
         var candidates: [(track: LabeledTrack, confidence: Double, topClass: Int?)] = []
         var classCandidates: [Int: Int] = [:]
+        var classTally: [String: (learnt: Float, all: Int)] = [:]
         for group in groups {
             let id = group.trackId, perTask = group.labels
             guard let info = tracks[id] else { continue }
             summary.candidates += 1
             var targets: [String: LabelValue] = [:]
+            var classMasks: [String: [Float]] = [:]
             var confidences: [Double] = []
             for task in tasks {
                 guard let label = perTask[task.name] else { continue }
                 let taskConfidence = label.confidence(kind: task.kind)
                 guard options.uses(task: task.name, confidence: taskConfidence) else { continue }
+                let mask = task.kind == .multiLabel ? options.classMask(task: task.name, probabilities: label.probabilities) : nil
+                if let mask {
+                    let learnt = mask.reduce(0, +)
+                    classTally[task.name, default: (0, 0)].learnt += learnt
+                    classTally[task.name, default: (0, 0)].all += mask.count
+                    // Sure of no class: nothing of this task to learn from the example.
+                    guard learnt > 0 else { continue }
+                    if learnt < Float(mask.count) { classMasks[task.name] = mask }
+                }
                 confidences.append(taskConfidence)
                 targets[task.name] = target(label, task: task)
             }
@@ -142,7 +157,10 @@ public struct PseudoLabelSelection: Sendable {
             }
             candidates.append((LabeledTrack(id: id, path: info.path, duration: info.duration, targets: targets,
                                             weight: Float(options.weight), segment: group.segment,
-                                            softFrameTargets: frameTargets.posteriors), confidence, top))
+                                            softFrameTargets: frameTargets.posteriors, classMasks: classMasks), confidence, top))
+        }
+        for (task, tally) in classTally where tally.all > 0 {
+            summary.learntClassShare[task] = Double(tally.learnt) / Double(tally.all)
         }
         if let fraction = options.topFractionPerClass, let task = balanceTask {
             candidates = topFraction(candidates, fraction: fraction, classes: task.classes.count, summary: &summary)

@@ -66,6 +66,12 @@ public struct StudentNoise: BatchNoise {
             let partner = try m.indexSelect(dim: 0, index: mixed.permutation)
             let unmixed = try lambda.ge(1).to(.float32)
             batch.masks[name] = try m * (unmixed + (1 - unmixed) * partner)
+            // Likewise per class: a mixed class counts where both examples' classes do.
+            if let c = batch.classMasks[name] {
+                let partnerClasses = try c.indexSelect(dim: 0, index: mixed.permutation)
+                let unmixedRows = try unmixed.reshape([b, 1])
+                batch.classMasks[name] = try c * (unmixedRows + (1 - unmixedRows) * partnerClasses)
+            }
         }
         batch.weights = try batch.weights * lambda + batch.weights.indexSelect(dim: 0, index: mixed.permutation) * (1 - lambda)
     }

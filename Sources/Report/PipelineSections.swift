@@ -151,6 +151,11 @@ struct PipelineSections {
                                           sel.meanConfidence.map { ReportNumber.format($0) } ?? "–",
                                           sel.taskCounts.isEmpty ? "all tasks"
                                               : sel.taskCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]]).html()
+                if !sel.learntClassShare.isEmpty {
+                    body += ReportPage.paragraph("Classes learnt where the teacher is sure of them (class_confidence): "
+                        + sel.learntClassShare.sorted { $0.key < $1.key }
+                            .map { "\($0.key) \(ReportNumber.format(100 * $0.value)) % of the (example, class) targets" }.joined(separator: "; ") + ".")
+                }
                 if !sel.keptFractionPerClass.isEmpty {
                     body += HTMLTable(name: "kept-per-class",
                                       caption: "Fraction of each class's candidates that \(student.name) kept (threshold and top fraction).",

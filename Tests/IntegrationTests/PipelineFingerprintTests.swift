@@ -127,6 +127,10 @@ struct PipelineFingerprintTests {
 
         let bad = try CrescendoBinary.run(["pipeline", "--config", "f.yaml", "--force", "round9-student"], in: dir)
         #expect(bad.status != 0 && bad.output.contains("no stage round9-student") && bad.output.contains("round1-pseudo-labels"), "\(bad.output)")
+        // Class floors are for multi-label tasks: one on the multi-class register is refused before anything runs.
+        let floor = try CrescendoBinary.run(["pipeline", "--config", "f.yaml", "--set", "pseudo_labels.class_confidence={register: 0.8}"], in: dir)
+        #expect(floor.status != 0 && floor.output.contains("pseudo_labels.class_confidence") && floor.output.contains("register is multiClass"),
+                "\(floor.output)")
     }
 
     @Test("a seed's committed results file survives a fresh machine and guards against another configuration")

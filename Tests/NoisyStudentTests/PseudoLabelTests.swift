@@ -211,6 +211,107 @@ struct PseudoLabelTests {
         try config.validate()
     }
 
+    @Test("class_confidence: a multi-label pseudo-label teaches only the classes the teacher is sure of")
+    func classConfidence() throws {
+        let tasks = [TaskSpec(name: "key", kind: .multiClass, classes: ["a", "b"]),
+                     TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q", "r"])]
+        let labels: [Int64: [String: PseudoLabel]] = [
+            // Sure of p (0.9) and r (0.05), unsure of q (0.5).
+            0: ["key": PseudoLabel(trackId: 0, task: "key", probabilities: [0.7, 0.3]),
+                "inst": PseudoLabel(trackId: 0, task: "inst", probabilities: [0.9, 0.5, 0.05])],
+            // Sure of nothing: the key stays, the instruments go.
+            1: ["key": PseudoLabel(trackId: 1, task: "key", probabilities: [0.2, 0.8]),
+                "inst": PseudoLabel(trackId: 1, task: "inst", probabilities: [0.6, 0.3, 0.7])],
+            // Sure of every class: no mask needed.
+            2: ["inst": PseudoLabel(trackId: 2, task: "inst", probabilities: [0.85, 0.1, 0.2])],
+            // Only instruments, sure of none: no example at all.
+            3: ["inst": PseudoLabel(trackId: 3, task: "inst", probabilities: [0.5, 0.5, 0.5])],
+        ]
+        let tracks: [Int64: (path: String, duration: Double)] = [0: ("t0", 30), 1: ("t1", 30), 2: ("t2", 30), 3: ("t3", 30)]
+        var options = PseudoLabelOptions()
+        options.classConfidence = ["inst": 0.8]
+        let (examples, summary) = PseudoLabelSelection(options: options, tasks: tasks).select(labels, tracks: tracks)
+        #expect(examples.map(\.id) == [0, 1, 2])
+        #expect(examples[0].classMasks == ["inst": [1, 0, 1]] && examples[0].targets["inst"] == .probabilities([0.9, 0.5, 0.05]))
+        #expect(examples[1].targets["inst"] == nil && examples[1].targets["key"] != nil && examples[1].classMasks.isEmpty)
+        #expect(examples[2].classMasks.isEmpty && examples[2].targets["inst"] != nil)
+        #expect(summary.withoutTasks == 1 && summary.taskCounts == ["key": 2, "inst": 2])
+        // 2 + 0 + 3 + 0 of 12 (example, class) targets.
+        #expect(Swift.abs((summary.learntClassShare["inst"] ?? 0) - 5.0 / 12) < 1e-12)
+
+        // The batch carries the class masks (all ones for the example without one) …
+        let batch = try Batch.make(clips: [[Float](repeating: 0, count: 4), [Float](repeating: 0, count: 4), [Float](repeating: 0, count: 4)],
+                                   sampleRate: 16000, tracks: examples, indices: [0, 1, 2], tasks: tasks, failures: [])
+        #expect(try batch.classMasks["inst"]!.toArray(Float.self) == [1, 0, 1, 1, 1, 1, 1, 1, 1])
+        #expect(try batch.masks["inst"]!.toArray(Float.self) == [1, 0, 1])
+        #expect(batch.classMasks["key"] == nil)
+        // … and the loss does not see the class left out: its target and logit change nothing.
+        let logits = ["key": try Tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6] as [Float], shape: [3, 2]),
+                      "inst": try Tensor([1, -2, 0.5, 0, 0, 0, 2, -1, 0.3] as [Float], shape: [3, 3])]
+        let loss = try MultiTaskLoss(tasks: tasks)(logits, batch).perTask["inst"]!.item()
+        var moved = batch
+        moved.targets["inst"] = try Tensor([0.9, 0.0, 0.05, 0, 0, 0, 0.85, 0.1, 0.2] as [Float], shape: [3, 3])
+        var movedLogits = logits
+        movedLogits["inst"] = try Tensor([1, 7, 0.5, 0, 0, 0, 2, -1, 0.3] as [Float], shape: [3, 3])
+        #expect(Swift.abs(try MultiTaskLoss(tasks: tasks)(movedLogits, moved).perTask["inst"]!.item() - loss) < 1e-6)
+        // By hand: the mean binary cross-entropy over the five counted (example, class) pairs.
+        func bce(_ x: Double, _ y: Double) -> Double { Swift.max(x, 0) - x * y + Foundation.log(1 + Foundation.exp(-Swift.abs(x))) }
+        let expected = (bce(1, 0.9) + bce(0.5, 0.05) + bce(2, 0.85) + bce(-1, 0.1) + bce(0.3, 0.2)) / 5
+        #expect(Swift.abs(loss - expected) < 1e-5, "\(loss) vs \(expected)")
+        // Without the floor every class counts, and the loss differs.
+        var unmasked = batch
+        unmasked.classMasks = [:]
+        #expect(Swift.abs(try MultiTaskLoss(tasks: tasks)(logits, unmasked).perTask["inst"]!.item() - loss) > 1e-3)
+
+        // Floors outside (0.5, 1] and unknown tasks are configuration errors.
+        var config = PipelineConfig(catalog: "c", runsDirectory: "r", tasks: ["key", "inst"],
+                                    schedule: KnowledgeExpansionSchedule(teacher: .resnetXS, students: [.resnetXS]))
+        config.pseudoLabels.classConfidence = ["inst": 0.5]
+        #expect(throws: PipelineError.self) { try config.validate() }
+        config.pseudoLabels.classConfidence = ["genre": 0.8]
+        #expect(throws: PipelineError.self) { try config.validate() }
+        config.pseudoLabels.classConfidence = ["inst": 0.8]
+        try config.validate()
+        // From YAML, as an override (the loader refuses keys it does not know).
+        let yaml = """
+        catalog: c.sqlite
+        runs_directory: runs/x
+        tasks: [key, inst]
+        schedule: {teacher: resnet-xs, students: [resnet-xs]}
+        """
+        let loaded = try ConfigLoader.load(PipelineConfig.self, yaml: yaml, overrides: ["pseudo_labels.class_confidence={inst: 0.9}"])
+        #expect(loaded.pseudoLabels.classConfidence == ["inst": 0.9])
+        // Written only when set: a configuration without it encodes (and fingerprints) as before.
+        let encoded = String(decoding: try JSONEncoder().encode(PseudoLabelOptions()), as: UTF8.self)
+        #expect(!encoded.contains("class_confidence"))
+        #expect(String(decoding: try JSONEncoder().encode(options), as: UTF8.self).contains("\"class_confidence\":{\"inst\":0.8}"))
+    }
+
+    @Test("mixup mixes the class masks too: a mixed class counts where both examples' classes do")
+    func mixupClassMasks() throws {
+        let tasks = [TaskSpec(name: "inst", kind: .multiLabel, classes: ["p", "q", "r"])]
+        let examples = [
+            LabeledTrack(id: 0, path: "a", duration: 1, targets: ["inst": .probabilities([0.9, 0.5, 0.05])], classMasks: ["inst": [1, 0, 1]]),
+            LabeledTrack(id: 1, path: "b", duration: 1, targets: ["inst": .probabilities([0.1, 0.2, 0.95])]),
+        ]
+        let noise = try StudentNoise(policy: AugmentationPolicy(mixup: Mixup(alpha: 0.4, lambdaPerExample: true)), tasks: tasks)
+        var sawMixed = false
+        for seed in 0..<8 as Range<UInt64> {
+            var batch = try Batch.make(clips: [[Float](repeating: 0.1, count: 8), [Float](repeating: -0.1, count: 8)], sampleRate: 16000,
+                                       tracks: examples, indices: [0, 1], tasks: tasks, failures: [])
+            try noise.apply(to: &batch, generator: Generator(seed: seed))
+            let masks = try batch.classMasks["inst"]!.toArray(Float.self)
+            let second = try batch.targets["inst"]!.toArray(Float.self)[3..<6]
+            // Example 0's own mask leaves q out whatever it is mixed with.
+            #expect(Array(masks[0..<3]) == [1, 0, 1], "seed \(seed)")
+            // Example 1 mixed with example 0 takes its unsure q; kept alone it keeps all three.
+            let mixedWithFirst = zip(second, [0.1, 0.2, 0.95] as [Float]).contains { Swift.abs($0 - $1) > 1e-6 }
+            sawMixed = sawMixed || mixedWithFirst
+            #expect(Array(masks[3..<6]) == (mixedWithFirst ? [1, 0, 1] : [1, 1, 1]), "seed \(seed): \(masks) \(second)")
+        }
+        #expect(sawMixed, "no seed mixed the two examples")
+    }
+
     @Test("key_transposition: decoded from YAML, removable with an override, checked against the tasks, applied by the student noise")
     func keyTransposition() throws {
         let yaml = """

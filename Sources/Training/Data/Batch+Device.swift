@@ -9,6 +9,7 @@ extension Batch {
         batch.waveforms = try waveforms.to(device)
         batch.targets = try targets.mapValues { try $0.to(device) }
         batch.masks = try masks.mapValues { try $0.to(device) }
+        batch.classMasks = try classMasks.mapValues { try $0.to(device) }
         batch.weights = try weights.to(device)
         return batch
     }

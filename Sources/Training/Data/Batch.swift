@@ -25,6 +25,9 @@ public struct Batch: Sendable {
     /// (`AudioModel.inputTransposition`): set when a key transposition moved the labels but left
     /// the waveform to a model that transposes inside its front end. nil: nothing pending.
     public var pitchShifts: [Int]? = nil
+    /// Per multi-label task whose examples leave classes out (``LabeledTrack/classMasks``):
+    /// (batch, classes) float32, 1 where the class's target counts; absent: every class counts.
+    public var classMasks: [String: Tensor] = [:]
 
     /// Assembles a batch from decoded clips and their tracks. Time-aligned tasks need the
     /// model's `frameRate` and each clip's offset in its track (seconds).
@@ -81,8 +84,24 @@ public struct Batch: Sendable {
             targets[task.name] = try Tensor(rows, shape: [b, task.outputCount])
             masks[task.name] = try Tensor(mask, shape: [b])
         }
+        var classMasks: [String: Tensor] = [:]
+        for task in tasks where task.kind == .multiLabel && tracks.contains(where: { $0.classMasks[task.name] != nil }) {
+            let all = [Float](repeating: 1, count: task.outputCount)
+            var rows: [Float] = []
+            rows.reserveCapacity(b * task.outputCount)
+            for track in tracks {
+                let row = track.classMasks[task.name] ?? all
+                guard row.count == task.outputCount else {
+                    throw TrainingError.invalidConfig(key: "tasks", reason: "\(track.path): a class mask of \(row.count) entries for task \(task.name), which has \(task.outputCount) classes")
+                }
+                rows += row
+            }
+            classMasks[task.name] = try Tensor(rows, shape: [b, task.outputCount])
+        }
         let weights = try Tensor(tracks.map(\.weight), shape: [b])
-        return Batch(waveforms: waveforms, sampleRate: sampleRate, targets: targets, masks: masks, weights: weights, trackIndices: indices,
-                     failures: failures.map { (index: $0.0, message: $0.1) })
+        var batch = Batch(waveforms: waveforms, sampleRate: sampleRate, targets: targets, masks: masks, weights: weights, trackIndices: indices,
+                          failures: failures.map { (index: $0.0, message: $0.1) })
+        batch.classMasks = classMasks
+        return batch
     }
 }

@@ -17,9 +17,13 @@ public struct LabeledTrack: Sendable, Encodable, Equatable {
     /// Per time-aligned task: a teacher's frame probabilities, the targets of that task in place
     /// of a label in ``targets`` (frame-level pseudo-labels).
     public var softFrameTargets: [String: SoftFrameTargets]
+    /// Per multi-label task: 1 for each class of ``targets`` the loss counts, 0 for one it leaves
+    /// out (a pseudo-label the teacher is unsure of); a task without an entry counts every class.
+    public var classMasks: [String: [Float]]
 
     public init(id: Int64, path: String, duration: Double, targets: [String: LabelValue], weight: Float = 1,
-                segment: TrackSegment? = nil, softFrameTargets: [String: SoftFrameTargets] = [:]) {
+                segment: TrackSegment? = nil, softFrameTargets: [String: SoftFrameTargets] = [:],
+                classMasks: [String: [Float]] = [:]) {
         self.id = id
         self.path = path
         self.duration = duration
@@ -27,6 +31,7 @@ public struct LabeledTrack: Sendable, Encodable, Equatable {
         self.weight = weight
         self.segment = segment
         self.softFrameTargets = softFrameTargets
+        self.classMasks = classMasks
     }
 
     /// Where crops may start and how long the cropped region is: the segment, clipped to the
@@ -50,10 +55,10 @@ public struct TrackSegment: Sendable, Codable, Equatable, Hashable {
 }
 
 extension LabeledTrack {
-    enum CodingKeys: String, CodingKey { case id, path, duration, targets, weight, segment, softFrameTargets }
+    enum CodingKeys: String, CodingKey { case id, path, duration, targets, weight, segment, softFrameTargets, classMasks }
 
-    /// As synthesised, except that a track without frame posteriors encodes without the key, so
-    /// fingerprints of clip-level data are what they were before frame pseudo-labels existed.
+    /// As synthesised, except that a track without frame posteriors or class masks encodes
+    /// without those keys, so fingerprints of clip-level data are what they were before they existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -63,5 +68,6 @@ extension LabeledTrack {
         try c.encode(weight, forKey: .weight)
         try c.encodeIfPresent(segment, forKey: .segment)
         if !softFrameTargets.isEmpty { try c.encode(softFrameTargets, forKey: .softFrameTargets) }
+        if !classMasks.isEmpty { try c.encode(classMasks, forKey: .classMasks) }
     }
 }

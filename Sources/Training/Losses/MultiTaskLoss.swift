@@ -27,7 +27,9 @@ public struct MultiTaskLoss: Sendable {
                 throw TrainingError.invalidConfig(key: "tasks", reason: "no logits or targets for task \(task.name)")
             }
             // A time-aligned mask is (batch, frames): each example's weight covers its frames.
-            let exampleMask = try mask * (task.kind.isTimeAligned ? batch.weights.unsqueeze(1) : batch.weights)
+            var exampleMask = try mask * (task.kind.isTimeAligned ? batch.weights.unsqueeze(1) : batch.weights)
+            // Classes a pseudo-label leaves out (``Batch/classMasks``): a mask per (example, class).
+            if let classMask = batch.classMasks[task.name] { exampleMask = try exampleMask.unsqueeze(-1) * classMask }
             let loss = try task.kind.loss(logits: l, target: target, mask: exampleMask, labelSmoothing: labelSmoothing)
             perTask[task.name] = loss
             let weighted = try loss * (taskWeights[task.name] ?? 1)
